@@ -1,0 +1,7 @@
+/**
+ * The genetlink layer.
+ *
+ * @module
+ */
+
+export {};

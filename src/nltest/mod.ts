@@ -1,0 +1,7 @@
+/**
+ * The nltest layer.
+ *
+ * @module
+ */
+
+export {};

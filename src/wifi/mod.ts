@@ -1,0 +1,7 @@
+/**
+ * The wifi layer.
+ *
+ * @module
+ */
+
+export {};
