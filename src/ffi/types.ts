@@ -182,6 +182,8 @@ export class SyscallError extends Error {
   readonly code: string;
 
   /**
+   * Creates the error for a failed libc call.
+   *
    * @param syscall The libc function that failed.
    * @param errno The positive errno number read right after the call.
    * @param options Standard error options (`cause`).
@@ -211,6 +213,8 @@ export class SyscallError extends Error {
  */
 export class UnsupportedPlatformError extends Error {
   /**
+   * Creates the error with a message saying what to do.
+   *
    * @param message What is missing and what to do about it.
    * @param options Standard error options (`cause`).
    */
@@ -218,4 +222,180 @@ export class UnsupportedPlatformError extends Error {
     super(message, options);
     this.name = "UnsupportedPlatformError";
   }
+}
+
+/**
+ * Constants for the libc calls below, from `linux/socket.h`, `linux/net.h`,
+ * `asm-generic/socket.h`, `linux/netlink.h`, `asm-generic/poll.h`,
+ * `linux/eventfd.h`, `asm-generic/fcntl.h` and `linux/sched.h`. The values
+ * are the generic ones used by x86_64, arm64, riscv64 and most other Linux
+ * architectures.
+ */
+export const Sys = {
+  /** `AF_NETLINK`: the netlink address family. */
+  AF_NETLINK: 16,
+  /** `SOCK_RAW`: netlink sockets are raw datagram sockets. */
+  SOCK_RAW: 3,
+  /** `SOCK_NONBLOCK` (`O_NONBLOCK`): calls fail with EAGAIN instead of blocking. */
+  SOCK_NONBLOCK: 0o4000,
+  /** `SOCK_CLOEXEC` (`O_CLOEXEC`): close the descriptor in spawned programs. */
+  SOCK_CLOEXEC: 0o2000000,
+  /** `SOL_SOCKET`: the socket-level option namespace. */
+  SOL_SOCKET: 1,
+  /** `SOL_NETLINK`: the netlink option namespace (`NETLINK_*` options). */
+  SOL_NETLINK: 270,
+  /** `SO_SNDBUF`: send buffer size (the kernel doubles the value). */
+  SO_SNDBUF: 7,
+  /** `SO_RCVBUF`: receive buffer size (the kernel doubles the value). */
+  SO_RCVBUF: 8,
+  /** `SO_SNDBUFFORCE`: like `SO_SNDBUF`, ignoring `wmem_max` (CAP_NET_ADMIN). */
+  SO_SNDBUFFORCE: 32,
+  /** `SO_RCVBUFFORCE`: like `SO_RCVBUF`, ignoring `rmem_max` (CAP_NET_ADMIN). */
+  SO_RCVBUFFORCE: 33,
+  /** `SO_ATTACH_FILTER`: attach a classic BPF program (`struct sock_fprog`). */
+  SO_ATTACH_FILTER: 26,
+  /** `SO_DETACH_FILTER`: remove the attached BPF program. */
+  SO_DETACH_FILTER: 27,
+  /** `NETLINK_ADD_MEMBERSHIP`: join a multicast group. */
+  NETLINK_ADD_MEMBERSHIP: 1,
+  /** `NETLINK_DROP_MEMBERSHIP`: leave a multicast group. */
+  NETLINK_DROP_MEMBERSHIP: 2,
+  /** `MSG_PEEK`: read without removing the datagram from the queue. */
+  MSG_PEEK: 0x2,
+  /** `MSG_TRUNC`: return the datagram's real length even when it was cut. */
+  MSG_TRUNC: 0x20,
+  /** `MSG_DONTWAIT`: fail with EAGAIN instead of blocking. */
+  MSG_DONTWAIT: 0x40,
+  /** `POLLIN`: data to read. */
+  POLLIN: 0x1,
+  /** `POLLERR`: an error is pending (for netlink: ENOBUFS). */
+  POLLERR: 0x8,
+  /** `POLLHUP`: hang up. */
+  POLLHUP: 0x10,
+  /** `POLLNVAL`: the descriptor is not open. */
+  POLLNVAL: 0x20,
+  /** `EFD_NONBLOCK`: eventfd reads fail with EAGAIN when the counter is 0. */
+  EFD_NONBLOCK: 0o4000,
+  /** `EFD_CLOEXEC`: close the eventfd in spawned programs. */
+  EFD_CLOEXEC: 0o2000000,
+  /** `O_RDONLY`. */
+  O_RDONLY: 0,
+  /** `O_CLOEXEC`. */
+  O_CLOEXEC: 0o2000000,
+  /** `CLONE_NEWNET`: the network namespace type for `setns(2)`. */
+  CLONE_NEWNET: 0x40000000,
+  /** `sizeof(struct sockaddr_nl)`. */
+  SOCKADDR_NL_LENGTH: 12,
+  /** `sizeof(struct sock_filter)`: one classic BPF instruction. */
+  SOCK_FILTER_LENGTH: 8,
+} as const;
+
+/**
+ * An off-thread wait for one descriptor to become readable, created by
+ * {@linkcode Libc.poller}. Only numbers cross: the runtime file owns every
+ * pointer and thread.
+ */
+export interface Poller {
+  /**
+   * Waits, off the JS thread, until `fd` or `wakeFd` is readable (or in
+   * error). Resolves with the `revents` of `fd` (0 when only `wakeFd` woke
+   * it, or on a spurious wake-up). Costs no CPU while waiting. At most one
+   * call may be pending at a time.
+   */
+  poll(): Promise<number>;
+  /**
+   * Releases the poller's thread or worker. Call only when no `poll()` is
+   * pending. Idempotent.
+   */
+  dispose(): void;
+}
+
+/**
+ * The libc calls the netlink layer needs, whatever the runtime. Only numbers,
+ * strings and `Uint8Array`s cross this interface; pointers stay in the
+ * runtime file. Every method throws {@linkcode SyscallError} (errno and its
+ * name, read right after the failing call on the JS thread) unless it says
+ * otherwise.
+ */
+export interface Libc {
+  /** `getpid(2)`. */
+  getpid(): number;
+  /** `socket(2)`; returns the new file descriptor. */
+  socket(domain: number, type: number, protocol: number): number;
+  /** `bind(2)` with a socket address already encoded into `addr`. */
+  bind(fd: number, addr: Uint8Array): void;
+  /** `getsockname(2)` into `addr`; returns the address length the kernel reported. */
+  getsockname(fd: number, addr: Uint8Array): number;
+  /**
+   * `send(2)`: for a netlink socket that never called `connect`, the
+   * destination is the kernel (port id 0, no groups), with no address to copy
+   * in. Returns the number of bytes sent. EINTR is retried.
+   */
+  send(fd: number, data: Uint8Array, flags: number): number;
+  /** `sendto(2)` to `addr`; returns the number of bytes sent. EINTR is retried. */
+  sendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array): number;
+  /**
+   * `recvfrom(2)` into `buf`, writing the sender's address into `from` when
+   * given. With `MSG_TRUNC` the result is the datagram's full length (which
+   * may exceed `buf.length`). Returns -1 instead of throwing on EAGAIN;
+   * EINTR is retried.
+   */
+  recvfrom(
+    fd: number,
+    buf: Uint8Array,
+    flags: number,
+    from: Uint8Array | null,
+  ): number;
+  /**
+   * Receives one datagram in one `recvmsg(2)` call that scatters it over
+   * `buf` and then a spill area owned by the runtime file (4 MiB, larger than
+   * any skb the kernel can build), so nothing is cut and no `MSG_PEEK` round
+   * is needed. Returns the datagram's full length; when it exceeds
+   * `buf.length`, copy the rest with {@linkcode Libc.takeSpill} before any
+   * other call. The sender's address goes into `from` (12 bytes). Returns -1
+   * on EAGAIN; EINTR is retried. `MSG_TRUNC` is always added, so a result
+   * above `buf.length + spill` means the datagram was cut.
+   */
+  recv(fd: number, buf: Uint8Array, flags: number, from: Uint8Array): number;
+  /**
+   * Copies bytes `[0, dest.length)` of the spill area filled by the last
+   * {@linkcode Libc.recv} into `dest`.
+   */
+  takeSpill(dest: Uint8Array): void;
+  /** The size of the spill area used by {@linkcode Libc.recv}. */
+  readonly spillLength: number;
+  /** `setsockopt(2)` with the option value encoded into `value`. */
+  setsockopt(fd: number, level: number, name: number, value: Uint8Array): void;
+  /** `getsockopt(2)` into `value`; returns the length the kernel reported. */
+  getsockopt(
+    fd: number,
+    level: number,
+    name: number,
+    value: Uint8Array,
+  ): number;
+  /**
+   * `setsockopt(SOL_SOCKET, SO_ATTACH_FILTER)` with a `struct sock_fprog`
+   * built in the runtime file over `program` (8 bytes per instruction).
+   */
+  attachFilter(fd: number, program: Uint8Array): void;
+  /** `close(2)`. */
+  close(fd: number): void;
+  /**
+   * `poll(2)` on an array of `struct pollfd` encoded into `fds` (8 bytes
+   * each), on the JS thread. Returns the number of ready entries; EINTR is
+   * reported as 0.
+   */
+  poll(fds: Uint8Array, timeoutMs: number): number;
+  /** Creates an off-thread {@linkcode Poller} for `fd`, woken early by `wakeFd` (an eventfd). */
+  poller(fd: number, wakeFd: number): Poller;
+  /** `eventfd(2)`; returns the new descriptor. */
+  eventfd(initval: number, flags: number): number;
+  /** `read(2)`; returns -1 instead of throwing on EAGAIN. */
+  read(fd: number, buf: Uint8Array): number;
+  /** `write(2)`; returns -1 instead of throwing on EAGAIN. */
+  write(fd: number, buf: Uint8Array): number;
+  /** `open(2)` of a path (encoded as UTF-8 with a NUL added); returns the descriptor. */
+  open(path: string, flags: number): number;
+  /** `setns(2)`: moves the calling (JS) thread into the namespace behind `fd`. */
+  setns(fd: number, nstype: number): void;
 }

@@ -8,5 +8,20 @@
 
 export * from "./align.ts";
 export * from "./header.ts";
-export * from "./message.ts";
+export {
+  decodeMessage,
+  encodeMessage,
+  encodeMessages,
+  type FlagContext,
+  formatFlags,
+  type Message,
+  type MessageView,
+  parseMessages,
+} from "./message.ts";
 export * from "./errors.ts";
+export * from "./attribute.ts";
+export * from "./validate.ts";
+export * as bpf from "./bpf.ts";
+export type { BPFInstruction } from "./_socket.ts";
+export { Conn } from "./conn.ts";
+export type { ConnOptions, ReceiveOptions } from "./options.ts";

@@ -1,7 +1,97 @@
 /**
- * The nltest layer.
+ * nltest: test netlink code without a kernel. `dial(kernel)` returns a real
+ * `Conn` (the same class as in production) over an in-memory socket; the
+ * kernel is a function from requests to replies, and small helpers build
+ * the replies the way Linux does (`multipart`, `error`, `ack`), check
+ * requests (`checkRequest`) and push multicast (`notify`).
+ *
+ * @example A dump answered by a simulated kernel
+ * ```ts
+ * import { checkRequest, dial, multipart } from "@nlkit/netlink/nltest";
+ * import { HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const RTM_GETLINK = 18, RTM_NEWLINK = 16;
+ * using conn = dial(checkRequest(
+ *   [{ type: RTM_GETLINK, flags: HeaderFlags.Request | HeaderFlags.Dump }],
+ *   () => multipart([1, 2].map((i) => ({
+ *     header: { length: 0, type: RTM_NEWLINK, flags: 0, sequence: 0, pid: 0 },
+ *     data: new Uint8Array([0, 0, 0, 0, i, 0, 0, 0]),
+ *   }))),
+ * ));
+ * const links = await conn.execute({
+ *   header: { length: 0, type: RTM_GETLINK, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+ *   data: new Uint8Array(16),
+ * });
+ * assert.deepEqual(links.map((m) => m.data[4]), [1, 2]);
+ * ```
  *
  * @module
  */
 
-export {};
+export { dial, type Kernel, notify, PID } from "./dial.ts";
+export { multipart } from "./multipart.ts";
+export { ack, error } from "./error.ts";
+export { checkRequest, type RequestCheck } from "./check_request.ts";
+export * as genltest from "./genltest.ts";
+export * as nl80211 from "./nl80211.ts";
+export {
+  type SimFamily,
+  SimKernel,
+  type SimKernelOptions,
+  type TraceEntry,
+} from "./kernel.ts";
+export {
+  type DumpReply,
+  dumpReply,
+  type HandlerResult,
+  KernelError,
+  type ProtocolHandler,
+  type RequestContext,
+} from "./kernel_handler.ts";
+export type {
+  GenlHandler,
+  GenlReply,
+  GenlRequestContext,
+} from "./kernel_genl.ts";
+export {
+  DEFAULT_LINK_KINDS,
+  type LinkKind,
+  type LinkSpec,
+  type RouteNotifier,
+  type RouteSpec,
+  type SimAddress,
+  type SimLink,
+  type SimRoute,
+  SimRtnetlink,
+} from "./rtnetlink.ts";
+export type {
+  DelayFault,
+  DumpInterruptedFault,
+  ErrorFault,
+  Fault,
+  FaultHandle,
+  FaultMatch,
+  FaultOptions,
+  FaultRule,
+  ForeignSenderFault,
+  MisalignFault,
+  OverrunFault,
+  TruncateFault,
+  WrongPidFault,
+  WrongSequenceFault,
+} from "./faults.ts";
+export { LINKTYPE_NETLINK, type PcapPacket, readPcap } from "./pcap.ts";
+export {
+  type MessageSummary,
+  parseRecording,
+  record,
+  type RecordedDatagram,
+  type Recorder,
+  recordingFromPcap,
+  type RecordOptions,
+  replay,
+  type Replayer,
+  summarizeDatagram,
+} from "./replay.ts";
+export { runBPF } from "./kernel_bpf.ts";

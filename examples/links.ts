@@ -1,0 +1,48 @@
+/**
+ * Lists network interfaces as JSON, like `ip -j link show`, through a real
+ * netlink socket.
+ *
+ *   deno run --allow-ffi examples/links.ts [NETNS]
+ *   bun examples/links.ts [NETNS]
+ *
+ * NETNS: a namespace name (`ip netns add NAME`) or a path such as
+ * `/proc/PID/ns/net` (needs root).
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { Conn, Family } from "../src/netlink/mod.ts";
+import {
+  decodeLink,
+  LINK_TYPES,
+  linkDumpRequest,
+  linkFlagNames,
+  OPERSTATE,
+  Rtm,
+} from "./_rtnl.ts";
+
+const netns = process.argv[2];
+const options = netns === undefined
+  ? {}
+  : { netns: netns.includes("/") ? netns : `/var/run/netns/${netns}` };
+
+await using conn = await Conn.dial(Family.Route, options);
+const links: Record<string, unknown>[] = [];
+await conn.visit(linkDumpRequest(), (view) => {
+  if (view.header.type !== Rtm.NewLink) return;
+  const l = decodeLink(view.bytes, view.offset, view.length);
+  links.push({
+    ifindex: l.index,
+    ifname: l.name,
+    flags: linkFlagNames(l.flags),
+    mtu: l.mtu,
+    operstate: OPERSTATE[l.operstate] ?? String(l.operstate),
+    txqlen: l.txqlen,
+    link_type: LINK_TYPES[l.type] ?? String(l.type),
+    ...(l.address === "" ? {} : { address: l.address }),
+    ...(l.broadcast === "" ? {} : { broadcast: l.broadcast }),
+    ...(l.master === 0 ? {} : { master_index: l.master }),
+  });
+});
+console.log(JSON.stringify(links));

@@ -1,0 +1,42 @@
+/**
+ * Options for opening a netlink connection and for the calls that wait.
+ *
+ * @module
+ */
+
+/**
+ * How to open a {@linkcode Conn}: bind-time settings (`groups`, `pid`,
+ * `netns`) and socket options applied right after the socket is bound.
+ *
+ * Boolean options switch on the `SOL_NETLINK` option named in their doc;
+ * absent or `false` leaves the kernel default (off), except `extendedAck`,
+ * which is on unless set to `false`.
+ */
+export interface ConnOptions {
+  /** Legacy bind-time multicast group bitmask (`nl_groups`): bit `n - 1` joins group `n` (groups 1 to 32). */
+  groups?: number;
+  /** Port id to bind (`nl_pid`); 0 or absent lets the kernel assign one. */
+  pid?: number;
+  /** Network namespace to open the socket in: a path (`/var/run/netns/x`, `/proc/PID/ns/net`) or an open fd. */
+  netns?: string | number;
+  /** `NETLINK_GET_STRICT_CHK`: strict checking of GET/dump request headers and attributes. */
+  strict?: boolean;
+  /** `NETLINK_EXT_ACK`: extended ACK (error text, offset, policy) in errors. On by default. */
+  extendedAck?: boolean;
+  /** `NETLINK_CAP_ACK`: the kernel echoes only the request header in errors, not its payload. */
+  capAck?: boolean;
+  /** `NETLINK_NO_ENOBUFS`: do not report ENOBUFS when multicast messages are dropped. */
+  noENOBUFS?: boolean;
+  /** `NETLINK_BROADCAST_ERROR`: report errors delivering broadcasts. */
+  broadcastError?: boolean;
+  /** `NETLINK_LISTEN_ALL_NSID`: receive notifications from every peer network namespace. */
+  listenAllNSID?: boolean;
+  /** `SO_RCVBUF` in bytes, set after bind. */
+  receiveBufferSize?: number;
+}
+
+/** Options for a call that waits for the kernel. */
+export interface ReceiveOptions {
+  /** Aborts the wait: the call rejects with the signal's reason and the connection stays usable. */
+  signal?: AbortSignal;
+}

@@ -1,0 +1,322 @@
+/**
+ * Fault injection for {@linkcode SimKernel}: declare, per kernel or per
+ * request, the failures a real kernel (or a hostile peer) can produce, and
+ * check that netlink code survives them.
+ *
+ * | fault | what the Conn sees |
+ * | --- | --- |
+ * | `dumpInterrupted` | `DumpInterruptedError` with the partial result |
+ * | `overrun` | `OverrunError` (ENOBUFS) from the next receive; the notification is lost |
+ * | `truncate`, `misalign` | a malformed datagram: the call fails, the Conn stays usable |
+ * | `wrongSequence`, `wrongPid` | replies that fail validation |
+ * | `foreignSender` | a spoofed copy from another port, dropped by the Conn |
+ * | `error` | `NetlinkError` with the chosen errno and extended ACK |
+ * | `delay` | replies held back for some milliseconds or until a promise settles |
+ *
+ * @module
+ */
+
+import { HOST_LITTLE_ENDIAN as LE } from "../netlink/_endian.ts";
+import { align } from "../netlink/align.ts";
+import type { Conn } from "../netlink/conn.ts";
+import type { ExtendedAck } from "../netlink/errors.ts";
+import { HEADER_LENGTH, HeaderFlags, HeaderType } from "../netlink/header.ts";
+import type { Message } from "../netlink/message.ts";
+
+/** Mark a dump `NLM_F_DUMP_INTR` from its `at`-th part (1-based, default 1) through `NLMSG_DONE` (at least the DONE). */
+export interface DumpInterruptedFault {
+  /** The kind of fault. */
+  type: "dumpInterrupted";
+  /** The first part that carries the flag (1-based); default 1. */
+  at?: number;
+}
+
+/** Lose notifications to a socket and report ENOBUFS on its next receive. */
+export interface OverrunFault {
+  /** The kind of fault. */
+  type: "overrun";
+  /** How many notification datagrams to drop; default 1. */
+  drop?: number;
+}
+
+/** Cut the first reply datagram short. */
+export interface TruncateFault {
+  /** The kind of fault. */
+  type: "truncate";
+  /** How many bytes to keep; default 4 fewer than the datagram holds. */
+  length?: number;
+}
+
+/** Put a 17-byte `NLMSG_NOOP` in front of the first reply datagram, so its messages sit at unaligned offsets. */
+export interface MisalignFault {
+  /** The kind of fault. */
+  type: "misalign";
+}
+
+/** Answer with another sequence number. */
+export interface WrongSequenceFault {
+  /** The kind of fault. */
+  type: "wrongSequence";
+  /** Added to the request's sequence; default 1. */
+  delta?: number;
+}
+
+/** Answer with another destination port id. */
+export interface WrongPidFault {
+  /** The kind of fault. */
+  type: "wrongPid";
+  /** The port id to put in the replies; default the requester's plus one. */
+  pid?: number;
+}
+
+/** Deliver a spoofed copy of the replies from a user-space port first. */
+export interface ForeignSenderFault {
+  /** The kind of fault. */
+  type: "foreignSender";
+  /** The sender port id of the copy; default 4242. */
+  pid?: number;
+}
+
+/** Fail the request with an errno and extended ACK (the handler does not run). */
+export interface ErrorFault {
+  /** The kind of fault. */
+  type: "error";
+  /** The positive errno. */
+  errno: number;
+  /** Extended ACK attributes (sent when the socket enabled them). */
+  extAck?: ExtendedAck;
+}
+
+/** Hold the replies back. */
+export interface DelayFault {
+  /** The kind of fault. */
+  type: "delay";
+  /** Milliseconds to wait. */
+  ms?: number;
+  /** Wait until this settles (takes precedence over `ms`): lets a test release the reply. */
+  until?: PromiseLike<unknown>;
+}
+
+/** A fault the simulated kernel can inject. */
+export type Fault =
+  | DumpInterruptedFault
+  | OverrunFault
+  | TruncateFault
+  | MisalignFault
+  | WrongSequenceFault
+  | WrongPidFault
+  | ForeignSenderFault
+  | ErrorFault
+  | DelayFault;
+
+/** Which requests (or, for `overrun`, which notifications) a fault applies to. */
+export interface FaultMatch {
+  /** The netlink message type (`nlmsg_type`). */
+  type?: number;
+  /** Flags that must all be set. */
+  flags?: number;
+  /** The generic netlink command (first byte of the payload). */
+  command?: number;
+}
+
+/** Where and how often a fault applies. */
+export interface FaultOptions {
+  /** Only matching requests; a predicate gets the request message. Default: every request. */
+  match?: FaultMatch | ((message: Message) => boolean);
+  /** How many times the fault fires; default 1 (`Infinity`: every time). */
+  times?: number;
+  /** Only requests from (or, for `overrun`, notifications to) this Conn or port id. */
+  conn?: Conn | number;
+}
+
+/** A fault declared on a kernel: `{ fault, ...options }`. */
+export interface FaultRule extends FaultOptions {
+  /** The fault. */
+  fault: Fault;
+}
+
+/** A handle on an injected fault. */
+export interface FaultHandle {
+  /** How many times it fired. */
+  readonly hits: number;
+  /** How many firings are left. */
+  readonly remaining: number;
+  /** Stops it from firing again. */
+  remove(): void;
+}
+
+/**
+ * An active fault inside a kernel.
+ *
+ * @internal
+ */
+export class ActiveFault implements FaultHandle {
+  readonly fault: Fault;
+  readonly #match: FaultOptions["match"];
+  readonly #pid: number | undefined;
+  #left: number;
+  #hits = 0;
+
+  constructor(rule: FaultRule) {
+    const times = rule.times ?? 1;
+    if (!(times >= 0)) {
+      throw new TypeError(`Cannot inject fault: times ${times} is not a count`);
+    }
+    checkFault(rule.fault);
+    this.fault = rule.fault;
+    this.#match = rule.match;
+    this.#left = times;
+    const c = rule.conn;
+    this.#pid = c === undefined ? undefined : typeof c === "number" ? c : c.pid;
+  }
+
+  get hits(): number {
+    return this.#hits;
+  }
+
+  get remaining(): number {
+    return this.#left;
+  }
+
+  remove(): void {
+    this.#left = 0;
+  }
+
+  /** Reports whether the fault applies to `m` from/to `pid`, and consumes one firing if so. */
+  take(m: Message, pid: number): boolean {
+    if (this.#left <= 0) return false;
+    if (this.#pid !== undefined && this.#pid !== pid) return false;
+    if (!matches(this.#match, m)) return false;
+    this.#left--;
+    this.#hits++;
+    return true;
+  }
+}
+
+function checkFault(f: Fault): void {
+  const known = [
+    "dumpInterrupted",
+    "overrun",
+    "truncate",
+    "misalign",
+    "wrongSequence",
+    "wrongPid",
+    "foreignSender",
+    "error",
+    "delay",
+  ];
+  if (!f || !known.includes((f as { type: string }).type)) {
+    throw new TypeError(
+      `Cannot inject fault: unknown type ${
+        JSON.stringify((f as { type?: unknown })?.type)
+      }`,
+    );
+  }
+  if (f.type === "error" && !(Number.isInteger(f.errno) && f.errno > 0)) {
+    throw new TypeError(
+      `Cannot inject fault: errno ${f.errno} is not a positive integer`,
+    );
+  }
+}
+
+function matches(match: FaultOptions["match"], m: Message): boolean {
+  if (match === undefined) return true;
+  if (typeof match === "function") return match(m);
+  if (match.type !== undefined && m.header.type !== match.type) return false;
+  if (
+    match.flags !== undefined && (m.header.flags & match.flags) !== match.flags
+  ) return false;
+  if (match.command !== undefined && m.data[0] !== match.command) return false;
+  return true;
+}
+
+/**
+ * Sets `NLM_F_DUMP_INTR` on the parts of a dump from `at` on (DONE included).
+ *
+ * @internal
+ */
+export function interruptDump(parts: Message[], at: number): void {
+  // `at` past the end still interrupts: the DONE (the last part) is always marked.
+  const first = Math.min(Math.max(1, at), parts.length);
+  parts.forEach((m, i) => {
+    if (i + 1 >= first) m.header.flags |= HeaderFlags.DumpInterrupted;
+  });
+}
+
+/**
+ * Returns the datagram cut to `length` bytes (default 4 fewer).
+ *
+ * @internal
+ */
+export function truncateDatagram(d: Uint8Array, length?: number): Uint8Array {
+  const keep = Math.max(0, Math.min(d.length, length ?? d.length - 4));
+  return d.slice(0, keep);
+}
+
+/**
+ * Returns the datagram behind a 17-byte `NLMSG_NOOP` (the header plus one
+ * byte, with the first message's sequence and pid), so that every real
+ * message starts at an unaligned offset.
+ *
+ * @internal
+ */
+export function misalignDatagram(d: Uint8Array): Uint8Array {
+  if (d.length < HEADER_LENGTH) return d;
+  const out = new Uint8Array(HEADER_LENGTH + 1 + d.length);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, HEADER_LENGTH + 1, LE);
+  v.setUint16(4, HeaderType.Noop, LE);
+  out.set(d.subarray(8, 16), 8); // sequence and pid of the first message
+  out.set(d, HEADER_LENGTH + 1);
+  return out;
+}
+
+/**
+ * Rewrites sequence and/or pid of every message in a datagram.
+ *
+ * @internal
+ */
+export function restampDatagram(
+  d: Uint8Array,
+  fix: { sequenceDelta?: number; pid?: number },
+): Uint8Array {
+  const out = d.slice();
+  const v = new DataView(out.buffer);
+  for (let p = 0; out.length - p >= HEADER_LENGTH;) {
+    const len = v.getUint32(p, LE);
+    if (len < HEADER_LENGTH) break;
+    if (fix.sequenceDelta !== undefined) {
+      v.setUint32(
+        p + 8,
+        (v.getUint32(p + 8, LE) + fix.sequenceDelta) >>> 0,
+        LE,
+      );
+    }
+    if (fix.pid !== undefined) v.setUint32(p + 12, fix.pid >>> 0, LE);
+    p += align(len);
+  }
+  return out;
+}
+
+/**
+ * Waits as a delay fault says.
+ *
+ * @internal
+ */
+export async function waitDelay(f: DelayFault): Promise<void> {
+  if (f.until !== undefined) {
+    try {
+      await f.until;
+    } catch {
+      // A rejected gate releases the reply too.
+    }
+    return;
+  }
+  const ms = f.ms ?? 0;
+  await new Promise<void>((resolve) => setTimeout(resolve, ms));
+}
+
+/** True for `NLMSG_DONE`. @internal */
+export function isDone(m: Message): boolean {
+  return m.header.type === HeaderType.Done;
+}

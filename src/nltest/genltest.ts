@@ -1,0 +1,555 @@
+/**
+ * genltest: a simulated generic netlink kernel for tests, in the shape of
+ * mdlayher's `genltest`. A {@linkcode GenlKernel} is a function from one
+ * decoded request to its replies; {@linkcode dial} runs a real
+ * {@linkcode GenlConn} over it; {@linkcode serveFamily} adds the controller
+ * (`nlctrl`: family lookups by name and id, the family list, policy dumps)
+ * and {@linkcode checkRequest} asserts what was sent.
+ *
+ * Replies are stamped like the kernel's: type = the request's family id,
+ * the request's sequence and port id; a dump request gets a multipart
+ * reply ending in `NLMSG_DONE`; a request with `Acknowledge` gets an ACK
+ * after its replies (added by nltest's `dial`). Throw an error with a
+ * numeric `errno` (such as `KernelError`) to answer with `NLMSG_ERROR` and
+ * its extended ACK.
+ *
+ * @example Compose a test kernel
+ * ```ts
+ * import { HeaderFlags } from "@nlkit/netlink/netlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const family = {
+ *   id: 0x20, name: "demo", version: 1, headerSize: 0, maxAttribute: 1,
+ *   operations: [{ id: 1, flags: 0x6 }], groups: [],
+ * };
+ * await using conn = genltest.dial(
+ *   genltest.serveFamily(family,
+ *     genltest.checkRequest(family.id, 1, HeaderFlags.Request | HeaderFlags.Dump,
+ *       () => [{ header: { command: 1, version: 1 }, data: new Uint8Array([4, 0, 1, 0]) }])),
+ * );
+ * const f = await conn.getFamily("demo");
+ * const replies = await Array.fromAsync(conn.dump({ header: { command: 1, version: 1 }, data: new Uint8Array() }, f.id));
+ * assert.equal(replies.length, 1);
+ * ```
+ *
+ * @module
+ */
+
+import { AttributeDecoder } from "../netlink/attribute.ts";
+import type { ExtendedAck } from "../netlink/errors.ts";
+import { HEADER_LENGTH, HeaderFlags, HeaderType } from "../netlink/header.ts";
+import { formatFlags, type Message } from "../netlink/message.ts";
+import type { ConnOptions } from "../netlink/options.ts";
+import { encodeFamily, type Family } from "../genetlink/family.ts";
+import {
+  ControllerAttribute,
+  ControllerCommand,
+  decodeGenlMessage,
+  encodeGenlMessage,
+  GENL_HEADER_LENGTH,
+  GENL_ID_CTRL,
+  type GenlMessage,
+  OperationFlags,
+} from "../genetlink/message.ts";
+import {
+  encodeAttributePolicy,
+  encodePolicy,
+  type OperationPolicy,
+  PolicyError,
+  type PolicyTable,
+  PolicyType,
+  validateRequest,
+} from "../genetlink/policy.ts";
+import { GenlConn, type GenlOptions } from "../genetlink/conn.ts";
+import { dial as nltestDial, notify as nltestNotify } from "./dial.ts";
+import { error } from "./error.ts";
+
+const ENOENT = 2;
+const EINVAL = 22;
+const ENODATA = 61;
+const EOPNOTSUPP = 95;
+
+/**
+ * A simulated generic netlink kernel: gets one request, decoded, and the
+ * netlink message it came in; returns the replies. Generic netlink replies
+ * are wrapped in netlink messages stamped like the kernel's; netlink
+ * messages (such as `nltest.error(...)`) are passed through, with sequence
+ * and port id filled in when 0. Throw an error with a numeric `errno` (and
+ * optional `extAck`), such as `KernelError`, to answer with `NLMSG_ERROR`.
+ */
+export type GenlKernel = (
+  request: GenlMessage,
+  message: Message,
+) => (GenlMessage | Message)[] | Promise<(GenlMessage | Message)[]>;
+
+/** A family served by {@linkcode serveFamily}: its description and, optionally, its attribute policy. */
+export interface ServedFamily extends Family {
+  /** Command number to the tables of its handlers, answered to `CTRL_CMD_GETPOLICY`. */
+  policy?: ReadonlyMap<number, OperationPolicy>;
+}
+
+/** Options for {@linkcode dial}: request checking and connection options applied to the simulated socket. */
+export interface DialOptions extends GenlOptions, ConnOptions {}
+
+function isNetlinkMessage(m: GenlMessage | Message): m is Message {
+  return "type" in m.header;
+}
+
+function errnoOf(
+  e: unknown,
+): { errno: number; extAck?: ExtendedAck } | undefined {
+  if (typeof e !== "object" || e === null) return undefined;
+  const x = e as { errno?: unknown; extAck?: unknown };
+  if (typeof x.errno !== "number" || x.errno <= 0) return undefined;
+  return typeof x.extAck === "object" && x.extAck !== null
+    ? { errno: x.errno, extAck: x.extAck as ExtendedAck }
+    : { errno: x.errno };
+}
+
+function isDump(flags: number): boolean {
+  return (flags & HeaderFlags.Dump) === HeaderFlags.Dump;
+}
+
+function stamp(
+  req: Message,
+  replies: readonly (GenlMessage | Message)[],
+): Message[] {
+  const h = req.header;
+  const out: Message[] = [];
+  let raw = false;
+  for (const r of replies) {
+    if (isNetlinkMessage(r)) {
+      raw = true;
+      out.push(r);
+    } else {
+      out.push({
+        header: {
+          length: 0,
+          type: h.type,
+          flags: 0,
+          sequence: h.sequence,
+          pid: h.pid,
+        },
+        data: encodeGenlMessage(r),
+      });
+    }
+  }
+  // A dump is answered with a multipart reply ending in NLMSG_DONE (nltest
+  // adds the ACK of other requests that asked for one).
+  if (!raw && isDump(h.flags)) {
+    for (const m of out) m.header.flags |= HeaderFlags.Multi;
+    out.push({
+      header: {
+        length: 0,
+        type: HeaderType.Done,
+        flags: HeaderFlags.Multi,
+        sequence: h.sequence,
+        pid: h.pid,
+      },
+      data: new Uint8Array(4),
+    });
+  }
+  return out;
+}
+
+function failure(req: Message, e: unknown): Message[] {
+  const k = errnoOf(e);
+  if (k === undefined) throw e;
+  return error(k.errno, req, k.extAck);
+}
+
+/** Answers one request: synchronously when the genl kernel does, as Linux answers before `send` returns. */
+function answer(
+  kernel: GenlKernel,
+  req: Message,
+): Message[] | Promise<Message[]> {
+  let g: GenlMessage;
+  try {
+    g = decodeGenlMessage(req.data);
+  } catch {
+    return error(EINVAL, req);
+  }
+  let replies: ReturnType<GenlKernel>;
+  try {
+    replies = kernel(g, req);
+  } catch (e) {
+    return failure(req, e);
+  }
+  if (replies instanceof Promise) {
+    return replies.then((r) => stamp(req, r), (e: unknown) => failure(req, e));
+  }
+  return stamp(req, replies);
+}
+
+/**
+ * Opens a {@linkcode GenlConn} over a simulated generic netlink kernel:
+ * the real `Conn` code runs over nltest's in-memory socket, so requests are
+ * encoded, sequence-numbered and validated exactly as against the kernel.
+ *
+ * @param kernel Answers each request.
+ * @param options Request checking (`validate`) and connection options.
+ * @returns The connection.
+ *
+ * @example
+ * ```ts
+ * import { HeaderFlags } from "@nlkit/netlink/netlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * await using conn = genltest.dial((req) => [{ header: req.header, data: new Uint8Array([7, 0, 0, 0]) }]);
+ * const [reply] = await conn.execute({ header: { command: 3, version: 1 }, data: new Uint8Array() }, 0x20, HeaderFlags.Request);
+ * assert.equal(reply!.header.command, 3);
+ * ```
+ */
+export function dial(kernel: GenlKernel, options: DialOptions = {}): GenlConn {
+  const { validate, ...connOptions } = options;
+  const conn = nltestDial((requests) => {
+    const answers = requests.map((req) => answer(kernel, req));
+    if (answers.some((a) => a instanceof Promise)) {
+      return Promise.all(answers).then((a) => a.flat());
+    }
+    return (answers as Message[][]).flat();
+  }, connOptions);
+  return GenlConn.from(conn, validate === undefined ? {} : { validate });
+}
+
+/**
+ * Pushes multicast generic netlink messages of a family to a connection,
+ * as the kernel does for a group it joined.
+ *
+ * @param conn The connection (from {@linkcode dial}).
+ * @param group The multicast group id.
+ * @param familyId The family id (netlink message type).
+ * @param messages The notifications.
+ * @returns True when delivered, false when `conn` is not in `group`.
+ *
+ * @example
+ * ```ts
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * await using conn = genltest.dial(() => []);
+ * conn.joinGroup(7);
+ * genltest.notify(conn, 7, 0x20, [{ header: { command: 2, version: 1 }, data: new Uint8Array() }]);
+ * for await (const n of conn.notifications()) {
+ *   assert.equal(n.header.command, 2);
+ *   break;
+ * }
+ * ```
+ */
+export function notify(
+  conn: GenlConn,
+  group: number,
+  familyId: number,
+  messages: readonly GenlMessage[],
+): boolean {
+  return nltestNotify(
+    conn.conn,
+    group,
+    messages.map((m) => ({
+      header: { length: 0, type: familyId, flags: 0, sequence: 0, pid: 0 },
+      data: encodeGenlMessage(m),
+    })),
+  );
+}
+
+/** The controller's own description, as Linux 6.x reports it. */
+export const NLCTRL_FAMILY: Family = {
+  id: GENL_ID_CTRL,
+  name: "nlctrl",
+  version: 2,
+  headerSize: 0,
+  maxAttribute: 0,
+  operations: [
+    {
+      id: ControllerCommand.GetFamily,
+      flags: OperationFlags.CanDo | OperationFlags.CanDump |
+        OperationFlags.HasPolicy,
+    },
+    {
+      id: ControllerCommand.GetPolicy,
+      flags: OperationFlags.CanDump | OperationFlags.HasPolicy,
+    },
+  ],
+  groups: [{ id: GENL_ID_CTRL, name: "notify" }],
+};
+
+const CTRL_FAMILY_POLICY: PolicyTable = new Map([
+  [ControllerAttribute.FamilyId, {
+    type: PolicyType.U16,
+    minValue: 0n,
+    maxValue: 65535n,
+  }],
+  [ControllerAttribute.FamilyName, {
+    type: PolicyType.NulString,
+    maxLength: 15,
+  }],
+]);
+const CTRL_POLICY_POLICY: PolicyTable = new Map([
+  ...CTRL_FAMILY_POLICY,
+  [ControllerAttribute.Operation, {
+    type: PolicyType.U32,
+    minValue: 0n,
+    maxValue: 4294967295n,
+  }],
+]);
+const NLCTRL: ServedFamily = {
+  ...NLCTRL_FAMILY,
+  policy: new Map([
+    [ControllerCommand.GetFamily, {
+      do: CTRL_FAMILY_POLICY,
+      dump: CTRL_FAMILY_POLICY,
+    }],
+    [ControllerCommand.GetPolicy, { dump: CTRL_POLICY_POLICY }],
+  ]),
+};
+
+interface Lookup {
+  id?: number;
+  name?: string;
+  op?: { command: number; offset: number };
+}
+
+/**
+ * The kernel's answer to a request that breaks a policy: the errno and text
+ * `validate_nla()` uses for the rule, the attribute's offset from the
+ * netlink header and, for most rules, the policy it breaks
+ * (`NL_SET_ERR_MSG_ATTR_POL`).
+ */
+function policyFailure(e: unknown, attributesOffset: number): Error {
+  if (!(e instanceof PolicyError)) return kernelError(EINVAL);
+  const extAck: ExtendedAck = { message: e.kernelMessage };
+  if (e.offset !== undefined) extAck.offset = attributesOffset + e.offset;
+  if (e.policy !== undefined) extAck.policy = encodeAttributePolicy(e.policy);
+  return kernelError(e.errno, extAck);
+}
+
+/** Reads FAMILY_ID, FAMILY_NAME and OP from a controller request, checked against its policy. */
+function parseLookup(g: GenlMessage, table: PolicyTable): Lookup {
+  const base = HEADER_LENGTH + GENL_HEADER_LENGTH;
+  try {
+    validateRequest(table, g.data, { strict: false });
+  } catch (e) {
+    throw policyFailure(e, base);
+  }
+  const out: Lookup = {};
+  const d = new AttributeDecoder(g.data);
+  while (d.next()) {
+    switch (d.type) {
+      case ControllerAttribute.FamilyId:
+        out.id = d.uint16();
+        break;
+      case ControllerAttribute.FamilyName:
+        out.name = d.string();
+        break;
+      case ControllerAttribute.Operation:
+        out.op = { command: d.uint32(), offset: base + d.offset - 4 };
+        break;
+    }
+  }
+  return out;
+}
+
+function find(
+  families: readonly ServedFamily[],
+  q: Lookup,
+): ServedFamily | undefined {
+  // As ctrl_getfamily(): a name, when present, wins over an id.
+  if (q.name !== undefined) return families.find((f) => f.name === q.name);
+  if (q.id !== undefined) return families.find((f) => f.id === q.id);
+  return undefined;
+}
+
+function kernelError(errno: number, extAck?: ExtendedAck): Error {
+  return Object.assign(
+    new Error(`Cannot handle request: errno ${errno}`),
+    extAck ? { errno, extAck } : { errno },
+  );
+}
+
+/**
+ * Serves the generic netlink controller (`nlctrl`, family id 0x10) for
+ * one or more families, and passes every other request to `kernel`:
+ *
+ * - `CTRL_CMD_GETFAMILY` by name or id (a name wins, as in the kernel):
+ *   the family as the kernel encodes it; an unknown family: ENOENT, with no
+ *   extended ACK text, exactly as Linux answers; neither name nor id: EINVAL.
+ * - `CTRL_CMD_GETFAMILY` dump: `nlctrl` then the served families, multipart.
+ * - `CTRL_CMD_GETPOLICY` dump, for a family that declares `policy` (and
+ *   for `nlctrl` itself): the kernel's policy dump, for all commands or the
+ *   one in `CTRL_ATTR_OP`; an unknown command: ENOENT with the attribute's
+ *   offset in the extended ACK; no policy: ENODATA.
+ *
+ * Other controller commands go to `kernel` (to simulate, say, a
+ * `CTRL_CMD_NEWFAMILY` reply of your own).
+ *
+ * @param families The family or families to serve.
+ * @param kernel Answers everything else.
+ * @returns The combined kernel.
+ *
+ * @example Look up by name and by id, list, and miss
+ * ```ts
+ * import { isNotExist } from "@nlkit/netlink/netlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const demo = { id: 0x20, name: "demo", version: 1, headerSize: 0, maxAttribute: 0, operations: [], groups: [] };
+ * await using conn = genltest.dial(genltest.serveFamily(demo, () => []));
+ * assert.deepEqual(await conn.getFamily("demo"), demo);
+ * assert.deepEqual(await conn.getFamily(0x20), demo);
+ * assert.deepEqual((await conn.listFamilies()).map((f) => f.id), [0x10, 0x20]);
+ * await assert.rejects(conn.getFamily("nope"), (e) => isNotExist(e));
+ * ```
+ */
+export function serveFamily(
+  families: ServedFamily | readonly ServedFamily[],
+  kernel: GenlKernel,
+): GenlKernel {
+  const served: ServedFamily[] = [
+    NLCTRL,
+    ...(Array.isArray(families) ? families : [families as ServedFamily]),
+  ];
+  return (g, req) => {
+    if (req.header.type !== GENL_ID_CTRL) return kernel(g, req);
+    const dump = isDump(req.header.flags);
+    switch (g.header.command) {
+      case ControllerCommand.GetFamily: {
+        if (dump) {
+          if (g.data.length > 0) throw kernelError(EOPNOTSUPP);
+          return served.map((f) => ({
+            header: { command: ControllerCommand.NewFamily, version: 2 },
+            data: encodeFamily(f),
+          }));
+        }
+        const q = parseLookup(g, CTRL_FAMILY_POLICY);
+        if (q.id === undefined && q.name === undefined) {
+          throw kernelError(EINVAL);
+        }
+        const f = find(served, q);
+        if (f === undefined) throw kernelError(ENOENT);
+        return [{
+          header: { command: ControllerCommand.NewFamily, version: 2 },
+          data: encodeFamily(f),
+        }];
+      }
+      case ControllerCommand.GetPolicy: {
+        if (!dump) return [];
+        const q = parseLookup(g, CTRL_POLICY_POLICY);
+        if (q.id === undefined && q.name === undefined) {
+          throw kernelError(EOPNOTSUPP);
+        }
+        const f = find(served, q);
+        if (f === undefined) throw kernelError(ENOENT);
+        if (f.policy === undefined) throw kernelError(ENODATA);
+        if (q.op !== undefined) {
+          const cmd = q.op.command;
+          if (!f.operations.some((op) => op.id === cmd)) {
+            throw kernelError(ENOENT, { offset: q.op.offset });
+          }
+          const entry = f.policy.get(cmd);
+          if (entry?.do === undefined && entry?.dump === undefined) {
+            throw kernelError(ENODATA);
+          }
+          return encodePolicy(f.id, f.policy, cmd);
+        }
+        return encodePolicy(f.id, f.policy);
+      }
+      default:
+        return kernel(g, req);
+    }
+  };
+}
+
+/**
+ * Checks each request's family id, command and flags before calling
+ * `kernel`; a value of 0 skips that check. A mismatch throws, which fails
+ * the waiting call on the connection with that error.
+ *
+ * @param familyId The expected family id (netlink message type), or 0.
+ * @param command The expected generic netlink command, or 0.
+ * @param flags The expected netlink flags (compared exactly), or 0.
+ * @param kernel Answers requests that pass.
+ * @returns The checking kernel.
+ *
+ * @example A wrong command fails the call
+ * ```ts
+ * import { HeaderFlags } from "@nlkit/netlink/netlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * await using conn = genltest.dial(genltest.checkRequest(0x20, 1, HeaderFlags.Request, () => []));
+ * await assert.rejects(
+ *   conn.execute({ header: { command: 2, version: 1 }, data: new Uint8Array() }, 0x20, HeaderFlags.Request),
+ *   /command 2, want 1/,
+ * );
+ * ```
+ */
+export function checkRequest(
+  familyId: number,
+  command: number,
+  flags: number,
+  kernel: GenlKernel,
+): GenlKernel {
+  return (g, req) => {
+    const h = req.header;
+    if (familyId !== 0 && h.type !== familyId) {
+      throw new Error(
+        `Cannot check request: family id ${h.type}, want ${familyId}`,
+      );
+    }
+    if (command !== 0 && g.header.command !== command) {
+      throw new Error(
+        `Cannot check request: command ${g.header.command}, want ${command}`,
+      );
+    }
+    if (flags !== 0 && h.flags !== flags) {
+      throw new Error(
+        `Cannot check request: flags ${formatFlags(h.flags, h.type)}, want ${
+          formatFlags(flags, h.type)
+        }`,
+      );
+    }
+    return kernel(g, req);
+  };
+}
+
+/**
+ * Checks a request against a policy table the way the kernel does before
+ * calling `kernel` (strict validation), answering as Linux does when it
+ * breaks it: EINVAL or ERANGE with the kernel's extended ACK text (such as
+ * "integer out of range"), the attribute's offset and the policy broken.
+ * Useful to test code that builds requests without a real kernel.
+ *
+ * @param table The policy of the command (`policyFor(policy, command, dump)`).
+ * @param kernel Answers requests that pass.
+ * @returns The checking kernel.
+ *
+ * @example
+ * ```ts
+ * import { AttributeEncoder, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import { PolicyType } from "@nlkit/netlink/genetlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const table = new Map([[1, { type: PolicyType.U8, minValue: 1n, maxValue: 3n }]]);
+ * await using conn = genltest.dial(genltest.checkPolicy(table, () => []));
+ * await assert.rejects(
+ *   conn.execute({ header: { command: 1, version: 1 }, data: new AttributeEncoder().uint8(1, 9).encode() }, 0x20, HeaderFlags.Request),
+ *   (e: Error & { code?: string }) => e.code === "ERANGE" && /integer out of range/.test(e.message),
+ * );
+ * ```
+ */
+export function checkPolicy(
+  table: PolicyTable,
+  kernel: GenlKernel,
+): GenlKernel {
+  return (g, req) => {
+    try {
+      validateRequest(table, g.data);
+    } catch (e) {
+      throw policyFailure(e, HEADER_LENGTH + GENL_HEADER_LENGTH);
+    }
+    return kernel(g, req);
+  };
+}

@@ -1,0 +1,680 @@
+/**
+ * A stateful simulated kernel shared by many connections: port ids,
+ * unicast routing, multicast fan-out, ACKs and errors with extended ACK as
+ * the socket options ask, strict checking, a small rtnetlink, generic
+ * netlink families with the `nlctrl` controller, and fault injection.
+ *
+ * @module
+ */
+
+import { SyscallError } from "../ffi/types.ts";
+import { HOST_LITTLE_ENDIAN as LE } from "../netlink/_endian.ts";
+import { align } from "../netlink/align.ts";
+import { AttributeEncoder } from "../netlink/attribute.ts";
+import { type Conn, connFromSocket } from "../netlink/conn.ts";
+import { type ExtendedAck, NetlinkError } from "../netlink/errors.ts";
+import {
+  ConnOption,
+  Family,
+  HEADER_LENGTH,
+  HeaderFlags,
+  HeaderType,
+} from "../netlink/header.ts";
+import {
+  encodeMessage,
+  encodeMessages,
+  type Message,
+} from "../netlink/message.ts";
+import type { ConnOptions } from "../netlink/options.ts";
+import type { Family as GenlFamily } from "../genetlink/family.ts";
+import { groupMask, MemorySocket } from "./_memory_socket.ts";
+import { filterDatagram } from "./kernel_bpf.ts";
+import {
+  ActiveFault,
+  type DelayFault,
+  type Fault,
+  type FaultHandle,
+  type FaultOptions,
+  type FaultRule,
+  interruptDump,
+  misalignDatagram,
+  restampDatagram,
+  truncateDatagram,
+  waitDelay,
+} from "./faults.ts";
+import { GenlRegistry, type SimFamily } from "./kernel_genl.ts";
+import {
+  type DumpReply,
+  type HandlerResult,
+  isDumpReply,
+  KernelError,
+  type ProtocolHandler,
+  type RequestContext,
+} from "./kernel_handler.ts";
+import { type LinkKind, SimRtnetlink } from "./rtnetlink.ts";
+
+const EOPNOTSUPP = 95;
+const EADDRINUSE = 98;
+const ENOBUFS = 105;
+
+/** Options for {@linkcode SimKernel}. */
+export interface SimKernelOptions {
+  /** Serve rtnetlink on `Family.Route` (default true). */
+  rtnetlink?: boolean;
+  /** Link kinds `RTM_NEWLINK` may create; default `dummy`, `bridge`, `veth`. */
+  linkKinds?: Record<string, LinkKind>;
+  /** Most bytes of dump messages per datagram (at least one message each); default 8192. */
+  dumpDatagramSize?: number;
+  /** The first port id handed out (then counting up); default 1000. */
+  firstPid?: number;
+  /** Faults active from the start. */
+  faults?: FaultRule[];
+  /** Keep every datagram in {@linkcode SimKernel.trace} (default false). */
+  trace?: boolean;
+}
+
+/** One datagram that went through the simulated kernel (see `SimKernelOptions.trace`). */
+export interface TraceEntry {
+  /** `request`: sent by a Conn; `reply`: unicast to a Conn; `notification`: multicast to a Conn. */
+  direction: "request" | "reply" | "notification";
+  /** The Conn's port id. */
+  pid: number;
+  /** The netlink protocol. */
+  family: number;
+  /** The sender port id the Conn saw (0: the kernel). */
+  sender: number;
+  /** The group mask the Conn saw (0: unicast). */
+  groups: number;
+  /** The datagram. */
+  data: Uint8Array;
+}
+
+interface Datagram {
+  data: Uint8Array;
+  sender: number;
+}
+
+interface Port {
+  socket: MemorySocket;
+  family: number;
+  chain: Promise<void>;
+  dropping: number;
+}
+
+/**
+ * A simulated Linux kernel that many {@linkcode Conn}s share. Each
+ * {@linkcode SimKernel.dial} returns a real `Conn` over an in-memory socket
+ * with its own port id; requests are served by per-protocol handlers
+ * (rtnetlink and generic netlink built in), replies are routed to the
+ * requesting port, notifications fan out to the sockets that joined the
+ * group (by `joinGroup` or by the bind-time `groups` mask), every reply
+ * honours the socket's `ExtendedAcknowledge`, `CapAcknowledge` and
+ * `GetStrictCheck` options the way the kernel does, and a filter attached
+ * with `setBPF` runs on every datagram the socket receives.
+ *
+ * @example Two connections, one listening for link notifications
+ * ```ts
+ * import { SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * const monitor = kernel.dial(Family.Route, { groups: 1 }); // RTMGRP_LINK
+ * const events = monitor.notifications();
+ * kernel.rtnetlink.addLink({ name: "dummy0", kind: "dummy" });
+ * const { value } = await events.next();
+ * assert.equal(value?.header.type, 16); // RTM_NEWLINK
+ * await monitor.close();
+ * ```
+ */
+export class SimKernel {
+  /** The rtnetlink state (links, addresses, routes). */
+  readonly rtnetlink: SimRtnetlink;
+  /** Every datagram in and out, in order, when `options.trace` is on. */
+  readonly trace: TraceEntry[] = [];
+  #tracing: boolean;
+  #ports = new Map<number, Port>();
+  #handlers = new Map<number, ProtocolHandler>();
+  #faults: ActiveFault[] = [];
+  #genl: GenlRegistry;
+  #nextPid: number;
+  #dumpSize: number;
+  #idle: Set<Promise<void>> = new Set();
+
+  /**
+   * Creates a kernel with a loopback device and the nlctrl controller.
+   *
+   * @param options Built-in protocols, link kinds, dump sizing, faults.
+   * @throws {TypeError} On an invalid fault.
+   */
+  constructor(options: SimKernelOptions = {}) {
+    this.#nextPid = options.firstPid ?? 1000;
+    this.#dumpSize = options.dumpDatagramSize ?? 8192;
+    this.#tracing = options.trace ?? false;
+    this.rtnetlink = new SimRtnetlink(
+      (group, messages) => this.#multicast(Family.Route, group, messages, 0),
+      options.linkKinds ?? undefined,
+    );
+    if (options.rtnetlink ?? true) {
+      this.#handlers.set(
+        Family.Route,
+        (m, ctx) => this.rtnetlink.handle(m, ctx),
+      );
+    }
+    this.#genl = new GenlRegistry((group, messages) =>
+      this.#multicast(Family.Generic, group, messages, 0)
+    );
+    this.#handlers.set(Family.Generic, (m, ctx) => this.#genl.handle(m, ctx));
+    for (const rule of options.faults ?? []) {
+      this.#faults.push(new ActiveFault(rule));
+    }
+  }
+
+  /**
+   * Opens a connection to this kernel: a real `Conn` over an in-memory
+   * socket bound to a fresh port id (or `options.pid`), with the bind-time
+   * `groups` joined and the boolean options applied.
+   *
+   * @param family The netlink protocol, such as `Family.Route`.
+   * @param options The same options as `Conn.dial` (`netns` is ignored).
+   * @returns The connection.
+   * @throws {NetlinkError} EADDRINUSE when `options.pid` is taken.
+   */
+  dial(family: number, options: ConnOptions = {}): Conn {
+    let pid = options.pid ?? 0;
+    if (pid !== 0 && this.#ports.has(pid)) {
+      throw new NetlinkError("dial", EADDRINUSE, {
+        cause: new SyscallError("bind", EADDRINUSE),
+      });
+    }
+    if (pid === 0) {
+      while (this.#ports.has(this.#nextPid)) this.#nextPid++;
+      pid = this.#nextPid++;
+    }
+    const socket = new MemorySocket({
+      pid,
+      groups: options.groups ?? 0,
+      onSend: (s, d) => this.#onSend(s, d),
+      onClose: (s) => {
+        if (this.#ports.get(s.pid)?.socket === s) this.#ports.delete(s.pid);
+      },
+    });
+    this.#ports.set(pid, {
+      socket,
+      family,
+      chain: Promise.resolve(),
+      dropping: 0,
+    });
+    return connFromSocket(socket, options);
+  }
+
+  /**
+   * Serves a netlink protocol with your own handler (or replaces a built-in
+   * one). The handler runs once per request message.
+   *
+   * @param family The protocol, such as `Family.Netfilter`.
+   * @param handler The handler; throw {@linkcode KernelError} for an errno.
+   *
+   * @example Serve a custom protocol
+   * ```ts
+   * import { dumpReply, SimKernel } from "@nlkit/netlink/nltest";
+   * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel();
+   * kernel.handle(Family.SockDiag, () =>
+   *   dumpReply([{ header: { length: 0, type: 20, flags: 0, sequence: 0, pid: 0 }, data: new Uint8Array(4) }])
+   * );
+   * const conn = kernel.dial(Family.SockDiag);
+   * const replies = await conn.execute({
+   *   header: { length: 0, type: 20, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+   *   data: new Uint8Array(4),
+   * });
+   * assert.equal(replies.length, 1);
+   * await conn.close();
+   * ```
+   */
+  handle(family: number, handler: ProtocolHandler): void {
+    this.#handlers.set(family, handler);
+  }
+
+  /**
+   * Registers a generic netlink family: allocates its id (from 0x13) and
+   * group ids as the kernel does, announces it on nlctrl's `notify` group,
+   * and serves its commands with `spec.handler`.
+   *
+   * @param spec The family.
+   * @returns The family as `nlctrl` describes it.
+   * @throws {TypeError} If the name is empty or longer than 15 bytes.
+   * @throws {KernelError} EEXIST if the name is taken.
+   *
+   * @example Register a family and look it up through nlctrl
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import { GenlConn } from "@nlkit/netlink/genetlink";
+   * import { Family } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel();
+   * const family = kernel.registerFamily({ name: "demo", operations: [{ id: 1 }], groups: ["events"] });
+   * const genl = GenlConn.from(kernel.dial(Family.Generic));
+   * const found = await genl.getFamily("demo");
+   * assert.equal(found.id, family.id);
+   * assert.deepEqual(found.groups, family.groups);
+   * await genl.close();
+   * ```
+   */
+  registerFamily(spec: SimFamily): GenlFamily {
+    return this.#genl.register(spec);
+  }
+
+  /**
+   * Unregisters a generic netlink family.
+   *
+   * @param name The family name.
+   * @returns False when no such family was registered.
+   */
+  unregisterFamily(name: string): boolean {
+    return this.#genl.unregister(name);
+  }
+
+  /**
+   * Lists the registered generic netlink families, nlctrl first.
+   *
+   * @returns The families.
+   */
+  families(): GenlFamily[] {
+    return this.#genl.families();
+  }
+
+  /**
+   * Multicasts messages from the kernel to every socket of `family` that
+   * joined `group` (headers are sent as given; length is filled in).
+   *
+   * @param family The protocol.
+   * @param group The group number.
+   * @param messages The notification.
+   */
+  notify(family: number, group: number, messages: Message[]): void {
+    this.#multicast(family, group, messages, 0);
+  }
+
+  /**
+   * Injects a fault; see `faults.ts` for the kinds. Applies to the next
+   * matching request (or, for `overrun`, notification) `times` times.
+   *
+   * @param fault The fault.
+   * @param options Which requests, which Conn, how many times.
+   * @returns A handle to count hits or remove it.
+   * @throws {TypeError} On an unknown fault.
+   *
+   * @example Interrupt a dump
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel();
+   * kernel.inject({ type: "dumpInterrupted" }, { match: { type: 18 } });
+   * const conn = kernel.dial(Family.Route);
+   * await assert.rejects(
+   *   conn.execute({
+   *     header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+   *     data: new Uint8Array(16),
+   *   }),
+   *   { name: "DumpInterruptedError" },
+   * );
+   * await conn.close();
+   * ```
+   */
+  inject(fault: Fault, options: FaultOptions = {}): FaultHandle {
+    const f = new ActiveFault({ ...options, fault });
+    this.#faults.push(f);
+    return f;
+  }
+
+  /** The port ids of the open connections. */
+  get ports(): number[] {
+    return [...this.#ports.keys()];
+  }
+
+  /**
+   * Resolves when every request sent so far has been answered (delayed
+   * replies included): lets a test check what a Conn did *not* receive.
+   *
+   * @returns A promise that settles when the kernel is idle.
+   */
+  async settled(): Promise<void> {
+    while (this.#idle.size > 0) await Promise.allSettled([...this.#idle]);
+  }
+
+  // ---- internals ----
+
+  #onSend(socket: MemorySocket, datagram: Uint8Array): Promise<void> {
+    const port = this.#ports.get(socket.pid);
+    if (!port || port.socket !== socket) return Promise.resolve();
+    this.#trace("request", port, datagram, 0, 0);
+    const p = port.chain.then(() => this.#process(port, datagram));
+    port.chain = p.then(undefined, () => {});
+    const tracked = port.chain;
+    this.#idle.add(tracked);
+    tracked.then(() => this.#idle.delete(tracked));
+    return p;
+  }
+
+  async #process(port: Port, d: Uint8Array): Promise<void> {
+    const v = new DataView(d.buffer, d.byteOffset, d.byteLength);
+    // netlink_rcv_skb: walk while a header fits; a bad length ends the walk silently.
+    for (let pos = 0; d.length - pos >= HEADER_LENGTH;) {
+      const length = v.getUint32(pos, LE);
+      if (length < HEADER_LENGTH || length > d.length - pos) break;
+      const m: Message = {
+        header: {
+          length,
+          type: v.getUint16(pos + 4, LE),
+          flags: v.getUint16(pos + 6, LE),
+          sequence: v.getUint32(pos + 8, LE),
+          pid: v.getUint32(pos + 12, LE),
+        },
+        data: d.subarray(pos + HEADER_LENGTH, pos + length),
+      };
+      await this.#request(port, m, d.subarray(pos, pos + length));
+      pos += align(length);
+    }
+  }
+
+  #context(port: Port): RequestContext {
+    const pid = port.socket.pid;
+    return {
+      pid,
+      family: port.family,
+      strict: port.socket.getOption(ConnOption.GetStrictCheck),
+      notify: (group, messages, echo = false) => {
+        if (echo) {
+          this.#multicast(port.family, group, messages, pid);
+          this.#send(port, [{ data: encodeMessages(messages), sender: 0 }]);
+        } else {
+          this.#multicast(port.family, group, messages, 0);
+        }
+      },
+    };
+  }
+
+  async #request(port: Port, m: Message, raw: Uint8Array): Promise<void> {
+    const h = m.header;
+    const pid = port.socket.pid;
+    if ((h.flags & HeaderFlags.Request) === 0 || h.type < HeaderType.MinType) {
+      if (h.flags & HeaderFlags.Acknowledge) {
+        this.#send(port, [{
+          data: encodeMessage(this.#ack(port, raw, h, 0)),
+          sender: 0,
+        }]);
+      }
+      return;
+    }
+    // Faults fire in declaration order; a delay holds the handler back too.
+    const fired = this.#faults.filter((f) =>
+      f.fault.type !== "overrun" && f.take(m, pid)
+    ).map((f) => f.fault);
+    for (const f of fired) {
+      if (f.type === "delay") await waitDelay(f as DelayFault);
+    }
+    const errorFault = fired.find((f) => f.type === "error");
+    let result: HandlerResult | KernelError;
+    if (errorFault?.type === "error") {
+      result = new KernelError(errorFault.errno, errorFault.extAck ?? {});
+    } else {
+      const handler = this.#handlers.get(port.family);
+      try {
+        if (!handler) throw new KernelError(EOPNOTSUPP);
+        result = await handler(m, this.#context(port));
+      } catch (e) {
+        result = asKernelError(e);
+      }
+    }
+    let out: Uint8Array[];
+    if (result instanceof KernelError) {
+      out = [
+        encodeMessage(this.#ack(port, raw, h, result.errno, result.extAck)),
+      ];
+    } else if (isDumpReply(result)) {
+      out = this.#dump(port, h, result, fired);
+    } else {
+      // The replies of a single request travel in one datagram (a Conn reads
+      // one datagram for a reply that is not multipart), the ACK in its own.
+      for (const r of result) {
+        r.header.sequence = h.sequence;
+        r.header.pid = pid;
+      }
+      out = result.length > 0 ? [encodeMessages(result)] : [];
+      if (h.flags & HeaderFlags.Acknowledge) {
+        out.push(encodeMessage(this.#ack(port, raw, h, 0)));
+      }
+    }
+    this.#send(port, this.#mangle(out, fired, pid));
+  }
+
+  #dump(
+    port: Port,
+    h: Message["header"],
+    r: DumpReply,
+    fired: Fault[],
+  ): Uint8Array[] {
+    const multi = HeaderFlags.Multi |
+      (r.filtered ? HeaderFlags.DumpFiltered : 0);
+    const parts: Message[] = r.dump.map((m) => ({
+      header: {
+        length: 0,
+        type: m.header.type,
+        flags: m.header.flags | multi,
+        sequence: h.sequence,
+        pid: port.socket.pid,
+      },
+      data: m.data,
+    }));
+    const done = this.#done(port, h, r.error);
+    for (const f of fired) {
+      if (f.type === "dumpInterrupted") {
+        interruptDump([...parts, done], f.at ?? 1);
+      }
+    }
+    const out: Uint8Array[] = [];
+    let batch: Message[] = [];
+    let size = 0;
+    for (const m of parts) {
+      const n = align(HEADER_LENGTH + m.data.length);
+      if (batch.length > 0 && size + n > this.#dumpSize) {
+        out.push(encodeMessages(batch));
+        batch = [];
+        size = 0;
+      }
+      batch.push(m);
+      size += n;
+    }
+    if (batch.length > 0) out.push(encodeMessages(batch));
+    out.push(encodeMessage(done));
+    return out;
+  }
+
+  /** `NLMSG_DONE`, with the dump's errno and `NLMSGERR_ATTR_MSG` (netlink_dump_done). */
+  #done(
+    port: Port,
+    h: Message["header"],
+    error: KernelError | undefined,
+  ): Message {
+    let flags = HeaderFlags.Multi;
+    let tlv: Uint8Array = new Uint8Array(0);
+    if (
+      error?.extAck.message &&
+      port.socket.getOption(ConnOption.ExtendedAcknowledge)
+    ) {
+      tlv = new AttributeEncoder().string(1, error.extAck.message).encode();
+      flags |= HeaderFlags.AcknowledgeTLVs;
+    }
+    const data = new Uint8Array(4 + tlv.length);
+    new DataView(data.buffer).setInt32(0, -(error?.errno ?? 0), LE);
+    data.set(tlv, 4);
+    return {
+      header: {
+        length: 0,
+        type: HeaderType.Done,
+        flags,
+        sequence: h.sequence,
+        pid: port.socket.pid,
+      },
+      data,
+    };
+  }
+
+  /** `NLMSG_ERROR` as `netlink_ack` builds it. */
+  #ack(
+    port: Port,
+    raw: Uint8Array,
+    h: Message["header"],
+    errno: number,
+    ext: ExtendedAck = {},
+  ): Message {
+    const cap = port.socket.getOption(ConnOption.CapAcknowledge);
+    let flags = 0;
+    let echo: Uint8Array;
+    if (errno !== 0 && !cap) echo = raw;
+    else {
+      echo = raw.subarray(0, HEADER_LENGTH);
+      flags |= HeaderFlags.Capped;
+    }
+    let tlv: Uint8Array = new Uint8Array(0);
+    if (errno !== 0 && port.socket.getOption(ConnOption.ExtendedAcknowledge)) {
+      const e = new AttributeEncoder();
+      if (ext.message) e.string(1, ext.message);
+      if (ext.offset !== undefined) e.uint32(2, ext.offset);
+      if (ext.cookie) e.bytes(3, ext.cookie);
+      if (ext.policy) e.bytes(4 | 0x8000, ext.policy);
+      if (ext.missingType !== undefined) e.uint32(5, ext.missingType);
+      if (ext.missingNest !== undefined) e.uint32(6, ext.missingNest);
+      if (e.length > 0) {
+        tlv = e.encode();
+        flags |= HeaderFlags.AcknowledgeTLVs;
+      }
+    }
+    const data = new Uint8Array(4 + align(echo.length) + tlv.length);
+    new DataView(data.buffer).setInt32(0, -errno, LE);
+    data.set(echo, 4);
+    data.set(tlv, 4 + align(echo.length));
+    return {
+      header: {
+        length: 0,
+        type: HeaderType.Error,
+        flags,
+        sequence: h.sequence,
+        pid: port.socket.pid,
+      },
+      data,
+    };
+  }
+
+  #mangle(out: Uint8Array[], fired: Fault[], pid: number): Datagram[] {
+    let spoof: number | undefined;
+    for (const f of fired) {
+      if (out.length === 0) break;
+      switch (f.type) {
+        case "truncate":
+          out[0] = truncateDatagram(out[0]!, f.length);
+          break;
+        case "misalign":
+          out[0] = misalignDatagram(out[0]!);
+          break;
+        case "wrongSequence":
+          out = out.map((d) =>
+            restampDatagram(d, { sequenceDelta: f.delta ?? 1 })
+          );
+          break;
+        case "wrongPid":
+          out = out.map((d) => restampDatagram(d, { pid: f.pid ?? pid + 1 }));
+          break;
+        case "foreignSender":
+          spoof = f.pid ?? 4242;
+          break;
+      }
+    }
+    const real = out.map((data) => ({ data, sender: 0 }));
+    return spoof === undefined
+      ? real
+      : [...out.map((data) => ({ data, sender: spoof })), ...real];
+  }
+
+  #trace(
+    direction: TraceEntry["direction"],
+    port: Port,
+    data: Uint8Array,
+    sender: number,
+    groups: number,
+  ): void {
+    if (!this.#tracing) return;
+    this.trace.push({
+      direction,
+      pid: port.socket.pid,
+      family: port.family,
+      sender,
+      groups,
+      data: data.slice(),
+    });
+  }
+
+  #send(port: Port, datagrams: Datagram[]): void {
+    for (const d of datagrams) {
+      if (port.socket.closed) return;
+      const data = filterDatagram(port.socket.bpf, d.data);
+      if (data === null) continue;
+      this.#trace("reply", port, data, d.sender, 0);
+      port.socket.deliver(data, d.sender, 0);
+    }
+  }
+
+  #multicast(
+    family: number,
+    group: number,
+    messages: Message[],
+    exclude: number,
+  ): void {
+    if (messages.length === 0) return;
+    const d = encodeMessages(messages);
+    for (const port of this.#ports.values()) {
+      const s = port.socket;
+      if (
+        port.family !== family || s.pid === exclude || !s.groups.has(group) ||
+        s.closed
+      ) continue;
+      if (port.dropping > 0) {
+        port.dropping--;
+        continue;
+      }
+      const fault = this.#faults.find((f) =>
+        f.fault.type === "overrun" && f.take(messages[0]!, s.pid)
+      );
+      if (fault?.fault.type === "overrun") {
+        port.dropping = Math.max(0, (fault.fault.drop ?? 1) - 1);
+        if (!s.getOption(ConnOption.NoENOBUFS)) s.failNextReceive(ENOBUFS);
+        continue;
+      }
+      const data = filterDatagram(s.bpf, d);
+      if (data === null) continue;
+      this.#trace("notification", port, data, 0, groupMask(group));
+      s.deliver(data, 0, groupMask(group));
+    }
+  }
+}
+
+export type { SimFamily };
+
+/** A KernelError, or any error with a positive numeric `errno` (as genltest accepts); others are rethrown. */
+function asKernelError(e: unknown): KernelError {
+  if (e instanceof KernelError) return e;
+  const x = e as { errno?: unknown; extAck?: unknown } | null;
+  if (
+    typeof x === "object" && x !== null && typeof x.errno === "number" &&
+    x.errno > 0 && !("op" in x)
+  ) {
+    return new KernelError(x.errno, (x.extAck ?? {}) as ExtendedAck);
+  }
+  throw e;
+}

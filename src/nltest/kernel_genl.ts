@@ -1,0 +1,350 @@
+/**
+ * Generic netlink inside {@linkcode SimKernel}: a family registry with ids
+ * and multicast group ids allocated as the kernel does, and the `nlctrl`
+ * controller answering family lookups, family lists and policy dumps from
+ * the registered data.
+ *
+ * @module
+ */
+
+import { AttributeDecoder } from "../netlink/attribute.ts";
+import { HeaderFlags } from "../netlink/header.ts";
+import type { Message } from "../netlink/message.ts";
+import {
+  encodeFamily,
+  type Family,
+  type Operation,
+} from "../genetlink/family.ts";
+import { encodePolicy, type OperationPolicy } from "../genetlink/policy.ts";
+import {
+  ControllerAttribute,
+  ControllerCommand,
+  decodeGenlMessage,
+  encodeGenlMessage,
+  GENL_HEADER_LENGTH,
+  GENL_ID_CTRL,
+  type GenlMessage,
+  OperationFlags,
+} from "../genetlink/message.ts";
+import {
+  type HandlerResult,
+  KernelError,
+  type RequestContext,
+} from "./kernel_handler.ts";
+
+const EINVAL = 22;
+const ENOENT = 2;
+const EOPNOTSUPP = 95;
+const ENODATA = 61;
+const EEXIST = 17;
+
+/** `GENL_START_ALLOC`: the first id handed to a dynamically registered family. */
+const GENL_START_ALLOC = 0x13;
+/** nlctrl's "notify" group id (`GENL_ID_CTRL`). */
+const CTRL_NOTIFY_GROUP = 0x10;
+
+/**
+ * What a generic netlink handler returns: genl messages (wrapped in netlink
+ * messages of the family's type), netlink messages (passed through), or a
+ * dump of them.
+ */
+export type GenlReply = (GenlMessage | Message)[] | {
+  dump: (GenlMessage | Message)[];
+  filtered?: boolean;
+};
+
+/**
+ * What a generic netlink handler sees besides the decoded request. It is
+ * also the request's netlink `Message` (`header`, `data`), so a genltest
+ * `GenlKernel` (`(request, message) => replies`) works as a handler as is.
+ */
+export interface GenlRequestContext extends RequestContext, Message {
+  /** The request as received (netlink header and payload). */
+  readonly message: Message;
+  /** The family the request was sent to. */
+  readonly genlFamily: Family;
+  /** Multicasts genl messages on one of the family's groups, by name or id. */
+  notifyGenl(group: string | number, messages: GenlMessage[]): void;
+}
+
+/**
+ * Serves the commands of a registered family. Throw `KernelError` (or any
+ * error with a numeric `errno`) for an errno. An array answered to a dump
+ * request becomes a multipart reply.
+ */
+export type GenlHandler = (
+  request: GenlMessage,
+  context: GenlRequestContext,
+) => GenlReply | Promise<GenlReply>;
+
+/** A family to register with {@linkcode SimKernel.registerFamily}. */
+export interface SimFamily {
+  /** The family name (at most 15 bytes). */
+  name: string;
+  /** `CTRL_ATTR_VERSION`; default 1. */
+  version?: number;
+  /** `CTRL_ATTR_HDRSIZE`; default 0. */
+  headerSize?: number;
+  /** `CTRL_ATTR_MAXATTR`; default 0. */
+  maxAttribute?: number;
+  /** The commands; `flags` default to `CanDo | CanDump` (plus `HasPolicy` when a policy is given). */
+  operations?: { id: number; flags?: number }[];
+  /** Multicast group names; ids are allocated at registration. */
+  groups?: string[];
+  /** Command number to the policy tables of its handlers (answers `CTRL_CMD_GETPOLICY`, encoded by genetlink's `encodePolicy`). */
+  policy?: ReadonlyMap<number, OperationPolicy>;
+  /** Serves the family's commands; without one every command fails with EOPNOTSUPP. */
+  handler?: GenlHandler;
+}
+
+interface Entry {
+  family: Family;
+  spec: SimFamily;
+}
+
+/** Multicast delivery supplied by the kernel. */
+type Multicast = (group: number, messages: Message[]) => void;
+
+function genlMessage(type: number, flags: number, m: GenlMessage): Message {
+  return {
+    header: { length: 0, type, flags, sequence: 0, pid: 0 },
+    data: encodeGenlMessage(m),
+  };
+}
+
+const CTRL_FAMILY: Family = {
+  id: GENL_ID_CTRL,
+  name: "nlctrl",
+  version: 2,
+  headerSize: 0,
+  maxAttribute: 0,
+  operations: [
+    {
+      id: ControllerCommand.GetFamily,
+      flags: OperationFlags.CanDo | OperationFlags.CanDump |
+        OperationFlags.HasPolicy,
+    },
+    {
+      id: ControllerCommand.GetPolicy,
+      flags: OperationFlags.CanDump | OperationFlags.HasPolicy,
+    },
+  ],
+  groups: [{ id: CTRL_NOTIFY_GROUP, name: "notify" }],
+};
+
+/**
+ * The generic netlink half of a simulated kernel.
+ *
+ * @internal Reached through `SimKernel.registerFamily` / `SimKernel.families`.
+ */
+export class GenlRegistry {
+  #byId = new Map<number, Entry>();
+  #multicast: Multicast;
+  #usedGroups = new Set<number>([0, 1, 16, 17, 18]);
+
+  constructor(multicast: Multicast) {
+    this.#multicast = multicast;
+    this.#byId.set(GENL_ID_CTRL, {
+      family: CTRL_FAMILY,
+      spec: { name: "nlctrl" },
+    });
+  }
+
+  /** Registers a family, allocating its id and group ids. */
+  register(spec: SimFamily): Family {
+    if (
+      typeof spec.name !== "string" || spec.name === "" ||
+      new TextEncoder().encode(spec.name).length > 15
+    ) {
+      throw new TypeError(
+        `Cannot register family: name ${
+          JSON.stringify(spec.name)
+        } is not 1 to 15 bytes`,
+      );
+    }
+    if (this.find(spec.name)) throw new KernelError(EEXIST);
+    let id = GENL_START_ALLOC;
+    while (this.#byId.has(id)) id++;
+    const operations: Operation[] = (spec.operations ?? []).map((o) => ({
+      id: o.id,
+      flags: o.flags ??
+        (OperationFlags.CanDo | OperationFlags.CanDump |
+          (spec.policy?.has(o.id) ? OperationFlags.HasPolicy : 0)),
+    }));
+    const groups = (spec.groups ?? []).map((name) => {
+      let g = 2;
+      while (this.#usedGroups.has(g)) g++;
+      this.#usedGroups.add(g);
+      return { id: g, name };
+    });
+    const family: Family = {
+      id,
+      name: spec.name,
+      version: spec.version ?? 1,
+      headerSize: spec.headerSize ?? 0,
+      maxAttribute: spec.maxAttribute ?? 0,
+      operations,
+      groups,
+    };
+    this.#byId.set(id, { family, spec });
+    this.#multicast(CTRL_NOTIFY_GROUP, [
+      genlMessage(GENL_ID_CTRL, 0, {
+        header: { command: ControllerCommand.NewFamily, version: 2 },
+        data: encodeFamily(family),
+      }),
+    ]);
+    return structuredClone(family);
+  }
+
+  /** Removes a family; returns false when it was not registered. */
+  unregister(name: string): boolean {
+    const e = this.find(name);
+    if (!e || e.family.id === GENL_ID_CTRL) return false;
+    this.#byId.delete(e.family.id);
+    for (const g of e.family.groups) this.#usedGroups.delete(g.id);
+    this.#multicast(CTRL_NOTIFY_GROUP, [
+      genlMessage(GENL_ID_CTRL, 0, {
+        header: { command: ControllerCommand.DelFamily, version: 2 },
+        data: encodeFamily(e.family),
+      }),
+    ]);
+    return true;
+  }
+
+  /** Finds a family by name. */
+  find(name: string): Entry | undefined {
+    for (const e of this.#byId.values()) if (e.family.name === name) return e;
+    return undefined;
+  }
+
+  /** Every registered family, nlctrl first. */
+  families(): Family[] {
+    return [...this.#byId.values()].sort((a, b) => a.family.id - b.family.id)
+      .map((e) => structuredClone(e.family));
+  }
+
+  /** The `Family.Generic` protocol handler. */
+  async handle(m: Message, ctx: RequestContext): Promise<HandlerResult> {
+    const entry = this.#byId.get(m.header.type);
+    if (!entry) throw new KernelError(ENOENT);
+    if (m.data.length < GENL_HEADER_LENGTH + (entry.family.headerSize ?? 0)) {
+      throw new KernelError(EINVAL);
+    }
+    const req = decodeGenlMessage(m.data);
+    const op = entry.family.operations.find((o) => o.id === req.header.command);
+    const dump = (m.header.flags & HeaderFlags.Dump) === HeaderFlags.Dump;
+    if (!op) throw new KernelError(EOPNOTSUPP);
+    if (
+      dump
+        ? !(op.flags & OperationFlags.CanDump)
+        : !(op.flags & OperationFlags.CanDo)
+    ) {
+      throw new KernelError(EOPNOTSUPP);
+    }
+    if (entry.family.id === GENL_ID_CTRL) return this.#ctrl(req, dump);
+    const handler = entry.spec.handler;
+    if (!handler) throw new KernelError(EOPNOTSUPP);
+    const family = entry.family;
+    const gctx: GenlRequestContext = {
+      header: m.header,
+      data: m.data,
+      pid: ctx.pid,
+      family: ctx.family,
+      strict: ctx.strict,
+      notify: (g, ms, echo) => ctx.notify(g, ms, echo),
+      message: m,
+      genlFamily: structuredClone(family),
+      notifyGenl: (group, ms) => {
+        const g = typeof group === "number"
+          ? family.groups.find((x) => x.id === group)
+          : family.groups.find((x) => x.name === group);
+        if (!g) {
+          throw new TypeError(
+            `Cannot notify: family "${family.name}" has no group ${
+              JSON.stringify(group)
+            }`,
+          );
+        }
+        ctx.notify(g.id, ms.map((x) => genlMessage(family.id, 0, x)));
+      },
+    };
+    const wrap = (x: GenlMessage | Message): Message =>
+      "type" in x.header
+        ? (x as Message)
+        : genlMessage(family.id, 0, x as GenlMessage);
+    const r = await handler(req, gctx);
+    if (Array.isArray(r) && dump) return { dump: r.map(wrap) };
+    if (!Array.isArray(r)) {
+      const out: HandlerResult = { dump: r.dump.map(wrap) };
+      if (r.filtered) out.filtered = true;
+      return out;
+    }
+    return r.map(wrap);
+  }
+
+  #ctrlArgs(req: GenlMessage): { id?: number; name?: string; op?: number } {
+    const out: { id?: number; name?: string; op?: number } = {};
+    try {
+      const d = new AttributeDecoder(req.data);
+      while (d.next()) {
+        if (d.type === ControllerAttribute.FamilyId) out.id = d.uint16();
+        else if (d.type === ControllerAttribute.FamilyName) {
+          out.name = d.string();
+        } else if (d.type === ControllerAttribute.Operation) {
+          out.op = d.uint32();
+        }
+      }
+    } catch (e) {
+      if (e instanceof RangeError) {
+        throw new KernelError(EINVAL, {
+          message: "Attribute failed policy validation",
+        });
+      }
+      throw e;
+    }
+    if (
+      out.name !== undefined && new TextEncoder().encode(out.name).length > 15
+    ) {
+      throw new KernelError(EINVAL, {
+        message: "Attribute failed policy validation",
+      });
+    }
+    return out;
+  }
+
+  #lookup(a: { id?: number; name?: string }): Entry {
+    let e: Entry | undefined;
+    if (a.id !== undefined) e = this.#byId.get(a.id);
+    else if (a.name !== undefined) e = this.find(a.name);
+    else throw new KernelError(EINVAL);
+    if (!e) throw new KernelError(ENOENT);
+    return e;
+  }
+
+  #ctrl(req: GenlMessage, dump: boolean): HandlerResult {
+    const reply = (f: Family): Message =>
+      genlMessage(GENL_ID_CTRL, 0, {
+        header: { command: ControllerCommand.NewFamily, version: 2 },
+        data: encodeFamily(f),
+      });
+    if (req.header.command === ControllerCommand.GetFamily) {
+      if (dump) return { dump: this.families().map(reply) };
+      return [reply(this.#lookup(this.#ctrlArgs(req)).family)];
+    }
+    // CTRL_CMD_GETPOLICY (dump only).
+    const args = this.#ctrlArgs(req);
+    if (args.id === undefined && args.name === undefined) {
+      throw new KernelError(EINVAL);
+    }
+    const e = this.#lookup(args);
+    const policy = e.spec.policy;
+    if (!policy) throw new KernelError(ENODATA);
+    if (args.op !== undefined && !policy.has(args.op)) {
+      throw new KernelError(ENODATA);
+    }
+    const out = encodePolicy(e.family.id, policy, args.op).map((m) =>
+      genlMessage(GENL_ID_CTRL, 0, m)
+    );
+    return { dump: out };
+  }
+}

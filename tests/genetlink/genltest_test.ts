@@ -1,0 +1,307 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  AttributeEncoder,
+  HeaderFlags,
+  isNetlinkError,
+  type Message,
+} from "../../src/netlink/mod.ts";
+import {
+  ControllerAttribute,
+  ControllerCommand,
+  decodeAttributePolicy,
+  type Family,
+  GENL_ID_CTRL,
+  type GenlMessage,
+  PolicyType,
+} from "../../src/genetlink/mod.ts";
+import { genltest, KernelError } from "../../src/nltest/mod.ts";
+import { BIG_ENDIAN } from "./_hex.ts";
+
+const none = new Uint8Array(0);
+const msg = (command: number, data: Uint8Array = none): GenlMessage => ({
+  header: { command, version: 1 },
+  data,
+});
+const FOO: Family = {
+  id: 1,
+  name: "foo",
+  version: 1,
+  headerSize: 0,
+  maxAttribute: 0,
+  operations: [],
+  groups: [{ id: 2, name: "bar" }, { id: 3, name: "baz" }],
+};
+const ctrl = (
+  command: number,
+  attrs: AttributeEncoder,
+  flags: number = HeaderFlags.Request,
+) => [msg(command, attrs.encode()), GENL_ID_CTRL, flags] as const;
+
+describe("genltest.checkRequest()", () => {
+  // vectors.md §3.5 (Go TestCheckRequest); 0 skips a check. The Go test uses
+  // family ids 1 and 2; ids below 0x10 are netlink control types, so ours
+  // are 0x21 and 0x22.
+  const cases = [
+    {
+      name: "bad family",
+      want: [0x21, 0, 0],
+      got: [0x22, 1, HeaderFlags.Request],
+      err: /family id 34, want 33/,
+    },
+    {
+      name: "bad flags",
+      want: [0, 0, HeaderFlags.Request],
+      got: [0x21, 1, 0x100],
+      err: /flags .*, want request/,
+    },
+    {
+      name: "bad command",
+      want: [0, 1, 0],
+      got: [0x21, 2, HeaderFlags.Request],
+      err: /command 2, want 1/,
+    },
+    {
+      name: "all match",
+      want: [0x21, 1, HeaderFlags.Request],
+      got: [0x21, 1, HeaderFlags.Request],
+      err: null,
+    },
+    {
+      name: "all skipped",
+      want: [0, 0, 0],
+      got: [0x27, 9, HeaderFlags.Request],
+      err: null,
+    },
+  ] as const;
+  for (const c of cases) {
+    it(
+      c.err ? `fails the call on ${c.name}` : `passes when ${c.name}`,
+      async () => {
+        await using conn = genltest.dial(
+          genltest.checkRequest(
+            c.want[0],
+            c.want[1],
+            c.want[2],
+            () => [msg(1)],
+          ),
+        );
+        const p = conn.execute(msg(c.got[1]), c.got[0], c.got[2]);
+        if (c.err) await assert.rejects(p, c.err);
+        else assert.deepEqual(await p, [msg(1)]);
+      },
+    );
+  }
+});
+
+describe("genltest.dial()", { skip: BIG_ENDIAN }, () => {
+  it("stamps replies with the request's family id, sequence and port id", async () => {
+    await using conn = genltest.dial(() => [msg(4)]);
+    const sent = await conn.send(msg(1), 0x33, HeaderFlags.Request);
+    const { netlink } = await conn.receive();
+    assert.deepEqual(netlink[0]!.header, {
+      length: 20,
+      type: 0x33,
+      flags: 0,
+      sequence: sent.header.sequence,
+      pid: 1,
+    });
+  });
+
+  it("answers a malformed generic netlink header with EINVAL", async () => {
+    await using conn = genltest.dial(() => [msg(1)]);
+    await assert.rejects(
+      conn.conn.execute({
+        header: {
+          length: 0,
+          type: 0x20,
+          flags: HeaderFlags.Request,
+          sequence: 0,
+          pid: 0,
+        },
+        data: new Uint8Array([1, 1, 1, 0]),
+      }),
+      { code: "EINVAL" },
+    );
+  });
+
+  it("turns a thrown errno (sync or async) into NLMSG_ERROR", async () => {
+    await using a = genltest.dial(() => {
+      throw new KernelError(1);
+    });
+    await assert.rejects(a.execute(msg(1), 0x20, HeaderFlags.Request), {
+      code: "EPERM",
+    });
+    await using b = genltest.dial(() =>
+      Promise.reject(new KernelError(13, { message: "no" }))
+    );
+    await assert.rejects(
+      b.execute(msg(1), 0x20, HeaderFlags.Request),
+      (e) =>
+        isNetlinkError(e) && e.code === "EACCES" && e.extAck?.message === "no",
+    );
+  });
+
+  it("applies connection options to the simulated socket", async () => {
+    await using conn = genltest.dial(() => {
+      throw new KernelError(22, { message: "hidden" });
+    }, { extendedAck: false });
+    await assert.rejects(
+      conn.execute(msg(1), 0x20, HeaderFlags.Request),
+      (e) => isNetlinkError(e) && e.extAck?.message === undefined,
+    );
+  });
+});
+
+describe("genltest.serveFamily()", { skip: BIG_ENDIAN }, () => {
+  it("prefers the name over the id, as the kernel does", async () => {
+    await using conn = genltest.dial(genltest.serveFamily(FOO, () => []));
+    const [reply] = await conn.execute(
+      ...ctrl(
+        ControllerCommand.GetFamily,
+        new AttributeEncoder().uint16(ControllerAttribute.FamilyId, 0x10)
+          .string(ControllerAttribute.FamilyName, "foo"),
+      ),
+    );
+    assert.deepEqual(reply!.header, {
+      command: ControllerCommand.NewFamily,
+      version: 2,
+    });
+    assert.equal((await conn.getFamily(1)).name, "foo");
+    assert.equal((await conn.getFamily(GENL_ID_CTRL)).name, "nlctrl");
+  });
+
+  it("answers EINVAL without a name or id", async () => {
+    await using conn = genltest.dial(genltest.serveFamily(FOO, () => []));
+    await assert.rejects(
+      conn.execute(
+        ...ctrl(ControllerCommand.GetFamily, new AttributeEncoder()),
+      ),
+      { code: "EINVAL" },
+    );
+  });
+
+  it("answers a too long name like the kernel: EINVAL, text, offset and the policy broken", async () => {
+    await using conn = genltest.dial(genltest.serveFamily(FOO, () => []));
+    await assert.rejects(conn.getFamily("a".repeat(20)), (e: unknown) => {
+      assert.ok(isNetlinkError(e));
+      assert.equal(e.code, "EINVAL");
+      // Measured on Linux 6.18: "Attribute failed policy validation", offset 20,
+      // policy {NL_POLICY_TYPE_ATTR_MAX_LENGTH 15, NL_POLICY_TYPE_ATTR_TYPE 12}.
+      assert.equal(e.extAck?.message, "Attribute failed policy validation");
+      assert.equal(e.extAck?.offset, 20);
+      assert.deepEqual(decodeAttributePolicy(e.extAck!.policy!), {
+        type: PolicyType.NulString,
+        maxLength: 15,
+      });
+      return true;
+    });
+  });
+
+  it("answers a family list dump with attributes with EOPNOTSUPP, as the kernel does", async () => {
+    await using conn = genltest.dial(genltest.serveFamily(FOO, () => []));
+    await assert.rejects(
+      Array.fromAsync(
+        conn.dump(
+          msg(
+            ControllerCommand.GetFamily,
+            new AttributeEncoder().string(2, "foo").encode(),
+          ),
+          GENL_ID_CTRL,
+        ),
+      ),
+      { code: "EOPNOTSUPP" },
+    );
+  });
+
+  it("serves several families and passes other requests on", async () => {
+    const seen: number[] = [];
+    const bar = { ...FOO, id: 0x30, name: "bar" };
+    await using conn = genltest.dial(
+      genltest.serveFamily([FOO, bar], (g, m) => {
+        seen.push(m.header.type, g.header.command);
+        return [msg(9)];
+      }),
+    );
+    assert.deepEqual((await conn.listFamilies()).map((f) => f.name), [
+      "nlctrl",
+      "foo",
+      "bar",
+    ]);
+    assert.deepEqual(await conn.execute(msg(5), 0x30, HeaderFlags.Request), [
+      msg(9),
+    ]);
+    // Controller commands it does not serve also go to the kernel.
+    assert.deepEqual(
+      await conn.execute(
+        msg(ControllerCommand.GetOps),
+        GENL_ID_CTRL,
+        HeaderFlags.Request,
+      ),
+      [msg(9)],
+    );
+    assert.deepEqual(seen, [0x30, 5, GENL_ID_CTRL, ControllerCommand.GetOps]);
+  });
+
+  it("ACKs a non-dump GETPOLICY with nothing else, as the kernel does", async () => {
+    await using conn = genltest.dial(genltest.serveFamily(FOO, () => []));
+    const replies = await conn.execute(
+      ...ctrl(
+        ControllerCommand.GetPolicy,
+        new AttributeEncoder().string(2, "nlctrl"),
+        HeaderFlags.Request | HeaderFlags.Acknowledge,
+      ),
+    );
+    assert.deepEqual(replies, []);
+  });
+
+  it("answers GETPOLICY without a family with EOPNOTSUPP, as the kernel does", async () => {
+    await using conn = genltest.dial(genltest.serveFamily(FOO, () => []));
+    await assert.rejects(
+      Array.fromAsync(
+        conn.dump(msg(ControllerCommand.GetPolicy), GENL_ID_CTRL),
+      ),
+      { code: "EOPNOTSUPP" },
+    );
+  });
+});
+
+describe("genltest.checkPolicy()", { skip: BIG_ENDIAN }, () => {
+  const table = new Map([[1, {
+    type: PolicyType.U8,
+    minValue: 1n,
+    maxValue: 3n,
+  }]]);
+  it("answers like the kernel: errno, text, offset and policy", async () => {
+    const calls: Message[] = [];
+    await using conn = genltest.dial(genltest.checkPolicy(table, (_, m) => {
+      calls.push(m);
+      return [];
+    }));
+    await assert.rejects(
+      conn.execute(
+        msg(1, new AttributeEncoder().uint8(1, 2).uint8(1, 9).encode()),
+        0x20,
+        HeaderFlags.Request | HeaderFlags.Acknowledge,
+      ),
+      (e: unknown) => {
+        assert.ok(isNetlinkError(e));
+        assert.equal(e.code, "ERANGE");
+        assert.equal(e.extAck?.message, "integer out of range");
+        assert.equal(e.extAck?.offset, 28); // second attribute: 16 + 4 + 8
+        assert.deepEqual(e.extAck?.attributePath, [1]);
+        assert.deepEqual(
+          decodeAttributePolicy(e.extAck!.policy!),
+          table.get(1),
+        );
+        return true;
+      },
+    );
+    await conn.execute(
+      msg(1, new AttributeEncoder().uint8(1, 2).encode()),
+      0x20,
+      HeaderFlags.Request | HeaderFlags.Acknowledge,
+    );
+    assert.equal(calls.length, 1);
+  });
+});
