@@ -1,9 +1,12 @@
 /**
  * Lists the generic netlink families of the running kernel, printed the way
- * iproute2's `genl ctrl list` prints them (byte for byte).
+ * iproute2's `genl ctrl list` prints them (byte for byte), or one family's
+ * attribute policies the way `genl ctrl policy name NAME` does (with the
+ * masks and newer types iproute2 6.1 leaves out).
  *
  *     deno run --allow-ffi examples/genl_families.ts [--all-capabilities]
- *     bun examples/genl_families.ts [--all-capabilities]
+ *     deno run --allow-ffi examples/genl_families.ts --policy ethtool
+ *     bun examples/genl_families.ts [--all-capabilities | --policy NAME]
  *
  * iproute2 prints an operation's capabilities only for families whose own
  * version is 2 or more (it means to test the controller's version);
@@ -13,7 +16,13 @@
  */
 
 import process from "node:process";
-import { type Family, GenlConn, OperationFlags } from "../src/genetlink/mod.ts";
+import {
+  type Family,
+  formatAttributePolicy,
+  GenlConn,
+  OperationFlags,
+  type Policy,
+} from "../src/genetlink/mod.ts";
 
 function capabilities(flags: number): string {
   let s = `\n\t\tCapabilities (0x${flags.toString(16)}):\n `;
@@ -63,10 +72,42 @@ export function formatCtrlList(
   return out;
 }
 
+/**
+ * Formats a family's policies as `genl ctrl policy name NAME` does.
+ *
+ * @param familyId The family id.
+ * @param policy The decoded policy.
+ * @returns The text.
+ */
+export function formatCtrlPolicy(familyId: number, policy: Policy): string {
+  const id = `\tID: 0x${familyId.toString(16)} `;
+  let out = "";
+  for (const [op, p] of policy.operations) {
+    out += `${id} op ${op} policies:`;
+    if (p.do !== undefined) out += ` do=${policy.tables.indexOf(p.do)}`;
+    if (p.dump !== undefined) out += ` dump=${policy.tables.indexOf(p.dump)}`;
+    out += "\n";
+  }
+  policy.tables.forEach((table, i) => {
+    for (const [type, p] of table) {
+      out += `${id} policy[${i}]:attr[${type}]: ${
+        formatAttributePolicy(p, policy.tables)
+      }\n`;
+    }
+  });
+  return out;
+}
+
 if (import.meta.main) {
-  const all = process.argv.includes("--all-capabilities");
   await using conn = await GenlConn.dial();
-  const text = formatCtrlList(await conn.listFamilies(), all);
-  // console.log adds a newline; genl's output ends with the family's last newline.
-  console.log(text.endsWith("\n") ? text.slice(0, -1) : text);
+  const policyAt = process.argv.indexOf("--policy");
+  if (policyAt >= 0) {
+    const family = await conn.getFamily(process.argv[policyAt + 1] ?? "nlctrl");
+    process.stdout.write(
+      formatCtrlPolicy(family.id, await conn.getPolicy(family)),
+    );
+  } else {
+    const all = process.argv.includes("--all-capabilities");
+    process.stdout.write(formatCtrlList(await conn.listFamilies(), all));
+  }
 }

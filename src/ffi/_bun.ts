@@ -198,6 +198,7 @@ export async function openLibc(): Promise<Libc> {
   const byteLen = new Uint32Array(1);
   const fprog = new Uint32Array(4);
 
+  const groups: PollGroup[] = [];
   const libc: Libc = {
     spillLength: SPILL_LENGTH,
     getpid: () => s.getpid(),
@@ -293,7 +294,7 @@ export async function openLibc(): Promise<Libc> {
       return errnoView[0] === EINTR ? 0 : fail("poll");
     },
     poller(fd, wakeFd) {
-      return new BunPoller(fd, wakeFd);
+      return new BunPoller(groups, libc, fd, wakeFd);
     },
     eventfd(initval, flags) {
       const fd = s.eventfd(initval, flags);
@@ -328,29 +329,32 @@ export async function openLibc(): Promise<Libc> {
   return libc;
 }
 
-/** Slots of the control `Int32Array` shared with `_bun_poll_worker.ts`. */
-export const Control = {
-  /** Command slot: {@linkcode Command}. */
-  Command: 0,
-  /** Incremented by the worker after each poll. */
-  Sequence: 1,
-  /** `revents` of the socket from the last poll. */
-  Result: 2,
-  /** Number of slots. */
-  Length: 4,
+/**
+ * Layout of the `Int32Array` shared with `_bun_poll_worker.ts`: a header,
+ * then one slot per socket being waited on.
+ */
+export const Layout = {
+  /** Header word: set to 1 to make the worker exit. */
+  Exit: 0,
+  /** Words before the first slot. */
+  Header: 4,
+  /** Words per slot. */
+  SlotWords: 5,
+  /** Slot word: 1 while the main thread waits (set by main, cleared by the worker). */
+  Armed: 0,
+  /** Slot word: the socket descriptor. */
+  Fd: 1,
+  /** Slot word: the socket's wake eventfd. */
+  WakeFd: 2,
+  /** Slot word: `revents` of the socket from the last poll (0: only the eventfd). */
+  Result: 3,
+  /** Slot word: incremented by the worker when a poll completes (the `Atomics.waitAsync` target). */
+  Sequence: 4,
+  /** Slots per worker. */
+  Slots: 256,
 } as const;
 
-/** Commands written to {@linkcode Control.Command}. */
-export const Command = {
-  /** The worker sleeps in `Atomics.wait`. */
-  Idle: 0,
-  /** The worker should run one `poll()`. */
-  Poll: 1,
-  /** The worker should exit. */
-  Exit: 2,
-} as const;
-
-/** The members of Bun's `Worker` used here (`unref` is a Bun/Node extension). */
+/** The members of Bun's `Worker` used here (`ref`/`unref` are Bun/Node extensions). */
 interface BunWorker {
   postMessage(message: unknown): void;
   addEventListener(type: "error", listener: (event: Event) => void): void;
@@ -365,74 +369,142 @@ type WaitAsync = (
   value: number,
 ) => { async: false; value: string } | { async: true; value: Promise<string> };
 
-/** A Worker blocked in `poll([fd, wakeFd], -1)`, armed through shared memory. */
+/**
+ * One Worker blocked in `poll()` on a control eventfd plus, for every armed
+ * slot, a socket and its wake eventfd (ffi-notes §2.2: "one Worker can serve
+ * many fds with a multi-fd poll plus an eventfd to re-arm or cancel"). It is
+ * created on the first wait and lives as long as the process, unref'd (no
+ * CPU, does not keep the process alive) while nothing is armed.
+ */
+class PollGroup {
+  readonly control = new Int32Array(
+    new SharedArrayBuffer(
+      (Layout.Header + Layout.Slots * Layout.SlotWords) * 4,
+    ),
+  );
+  readonly #libc: Libc;
+  readonly #ctlFd: number;
+  readonly #worker: BunWorker;
+  readonly #free: number[] = [];
+  readonly #rejects = new Map<number, (e: Error) => void>();
+  #armed = 0;
+  failure: Error | null = null;
+
+  constructor(libc: Libc) {
+    this.#libc = libc;
+    this.#ctlFd = libc.eventfd(0, Sys.EFD_CLOEXEC | Sys.EFD_NONBLOCK);
+    for (let i = Layout.Slots - 1; i >= 0; i--) this.#free.push(i);
+    const Ctor =
+      (globalThis as unknown as { Worker: new (url: URL) => BunWorker }).Worker;
+    const worker = new Ctor(new URL("./_bun_poll_worker.ts", import.meta.url));
+    worker.unref();
+    worker.addEventListener("error", (event) => {
+      const detail = (event as { message?: unknown }).message;
+      const failure = new UnsupportedPlatformError(
+        `Cannot wait for the socket: the Bun poll worker failed${
+          typeof detail === "string" ? `: ${detail}` : ""
+        }`,
+      );
+      this.failure = failure;
+      worker.unref();
+      for (const reject of this.#rejects.values()) reject(failure);
+      this.#rejects.clear();
+    });
+    worker.postMessage({
+      control: this.control.buffer,
+      ctlFd: this.#ctlFd,
+      slots: Layout.Slots,
+    });
+    this.#worker = worker;
+  }
+
+  /** True while a slot is free. */
+  get hasRoom(): boolean {
+    return this.#free.length > 0 && this.failure === null;
+  }
+
+  /** Takes a slot for `fd`/`wakeFd`. */
+  allocate(fd: number, wakeFd: number): number {
+    const slot = this.#free.pop()!;
+    const base = Layout.Header + slot * Layout.SlotWords;
+    Atomics.store(this.control, base + Layout.Fd, fd);
+    Atomics.store(this.control, base + Layout.WakeFd, wakeFd);
+    return slot;
+  }
+
+  /** Returns a slot that is not armed. */
+  release(slot: number): void {
+    this.#free.push(slot);
+  }
+
+  /** Arms `slot` and resolves with its result when the worker completes it. */
+  poll(slot: number): Promise<number> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    const c = this.control;
+    const base = Layout.Header + slot * Layout.SlotWords;
+    const seq = Atomics.load(c, base + Layout.Sequence);
+    Atomics.store(c, base + Layout.Armed, 1);
+    // A pending poll keeps the process alive (as a pending read would).
+    if (this.#armed++ === 0) this.#worker.ref();
+    this.#kick();
+    const waitAsync =
+      (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+    const w = waitAsync(c, base + Layout.Sequence, seq);
+    return new Promise<number>((resolve, reject) => {
+      this.#rejects.set(slot, reject);
+      const done = (): void => {
+        this.#rejects.delete(slot);
+        if (--this.#armed === 0) this.#worker.unref();
+        resolve(Atomics.load(c, base + Layout.Result));
+      };
+      if (w.async) w.value.then(done);
+      else done();
+    });
+  }
+
+  /** Makes the worker rebuild its poll set (control eventfd write). */
+  #kick(): void {
+    const one = new Uint8Array(8);
+    new DataView(one.buffer).setBigUint64(0, 1n, true);
+    this.#libc.write(this.#ctlFd, one);
+  }
+}
+
+/** A socket's slot in a {@linkcode PollGroup}, taken on the first poll. */
 class BunPoller implements Poller {
+  readonly #groups: PollGroup[];
+  readonly #libc: Libc;
   readonly #fd: number;
   readonly #wakeFd: number;
-  readonly #control = new Int32Array(new SharedArrayBuffer(Control.Length * 4));
-  #worker: BunWorker | null = null;
-  /** Set when the worker failed (it could not load, or threw): every poll rejects with it. */
-  #failure: Error | null = null;
-  #reject: ((e: Error) => void) | null = null;
+  #group: PollGroup | null = null;
+  #slot = -1;
 
-  constructor(fd: number, wakeFd: number) {
+  constructor(groups: PollGroup[], libc: Libc, fd: number, wakeFd: number) {
+    this.#groups = groups;
+    this.#libc = libc;
     this.#fd = fd;
     this.#wakeFd = wakeFd;
   }
 
   poll(): Promise<number> {
-    if (this.#failure !== null) return Promise.reject(this.#failure);
-    const c = this.#control;
-    const worker = this.#worker ?? this.#start();
-    // A pending poll keeps the process alive (as a pending read would); an
-    // idle worker does not.
-    worker.ref();
-    const seq = Atomics.load(c, Control.Sequence);
-    Atomics.store(c, Control.Command, Command.Poll);
-    Atomics.notify(c, Control.Command);
-    const waitAsync =
-      (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
-    const w = waitAsync(c, Control.Sequence, seq);
-    return new Promise<number>((resolve, reject) => {
-      this.#reject = reject;
-      const read = (): void => {
-        this.#reject = null;
-        worker.unref();
-        resolve(Atomics.load(c, Control.Result));
-      };
-      if (w.async) w.value.then(read);
-      else read();
-    });
-  }
-
-  #start(): BunWorker {
-    const Ctor =
-      (globalThis as unknown as { Worker: new (url: URL) => BunWorker }).Worker;
-    const worker = new Ctor(new URL("./_bun_poll_worker.ts", import.meta.url));
-    worker.addEventListener("error", (event) => {
-      const detail = (event as { message?: unknown }).message;
-      this.#failure = new UnsupportedPlatformError(
-        `Cannot wait for the socket: the Bun poll worker failed${
-          typeof detail === "string" ? `: ${detail}` : ""
-        }`,
-      );
-      worker.unref();
-      this.#reject?.(this.#failure);
-      this.#reject = null;
-    });
-    worker.postMessage({
-      fd: this.#fd,
-      wakeFd: this.#wakeFd,
-      control: this.#control.buffer,
-    });
-    this.#worker = worker;
-    return worker;
+    if (this.#group === null) {
+      let group = this.#groups.find((g) => g.hasRoom);
+      if (group === undefined) {
+        const failed = this.#groups.find((g) => g.failure !== null);
+        if (failed !== undefined) return Promise.reject(failed.failure);
+        group = new PollGroup(this.#libc);
+        this.#groups.push(group);
+      }
+      this.#group = group;
+      this.#slot = group.allocate(this.#fd, this.#wakeFd);
+    }
+    return this.#group.poll(this.#slot);
   }
 
   dispose(): void {
-    if (this.#worker === null) return;
-    Atomics.store(this.#control, Control.Command, Command.Exit);
-    Atomics.notify(this.#control, Control.Command);
-    this.#worker = null;
+    if (this.#group === null) return;
+    this.#group.release(this.#slot);
+    this.#group = null;
+    this.#slot = -1;
   }
 }

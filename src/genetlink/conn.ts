@@ -644,7 +644,9 @@ export class GenlConn implements Disposable, AsyncDisposable {
   }
 
   /**
-   * Streams the multicast messages of the groups this connection joined.
+   * Streams the multicast messages of the groups this connection joined,
+   * from the moment of this call (not of the first `next()`). Leaving the
+   * loop (`break`) unsubscribes.
    *
    * @param options An abort signal; aborting ends the wait with the signal's reason.
    * @returns The notifications, with their family id.
@@ -669,14 +671,48 @@ export class GenlConn implements Disposable, AsyncDisposable {
    * }
    * ```
    */
-  async *notifications(
+  notifications(
     options: ReceiveOptions = {},
   ): AsyncIterableIterator<GenlNotification> {
-    for await (const m of this.conn.notifications(options)) {
-      if (!isGenl(m)) continue;
-      const g = decodeGenlMessage(m.data);
-      yield { familyId: m.header.type, header: g.header, data: g.data };
-    }
+    // Subscribe now, not at the first next(): a notification that arrives
+    // between this call and the first next() (say, while a request that
+    // triggers it is pending) is kept for this iterator.
+    const it = this.conn.notifications(options);
+    const done: IteratorReturnResult<undefined> = {
+      value: undefined,
+      done: true,
+    };
+    const end = async (): Promise<
+      IteratorResult<GenlNotification, undefined>
+    > => {
+      await it.return?.();
+      return done;
+    };
+    return {
+      async next(): Promise<IteratorResult<GenlNotification, undefined>> {
+        for (;;) {
+          const r = await it.next();
+          if (r.done === true) return done;
+          const m = r.value;
+          if (!isGenl(m)) continue;
+          let g: GenlMessage;
+          try {
+            g = decodeGenlMessage(m.data);
+          } catch (e) {
+            await it.return?.();
+            throw e;
+          }
+          return {
+            value: { familyId: m.header.type, header: g.header, data: g.data },
+            done: false,
+          };
+        }
+      },
+      return: end,
+      [Symbol.asyncIterator](): AsyncIterableIterator<GenlNotification> {
+        return this;
+      },
+    };
   }
 
   /**

@@ -3,6 +3,19 @@
  * `src/ffi`. `Conn.dial` opens one with {@linkcode openSocket}; nothing else
  * in the netlink layer calls libc.
  *
+ * How it receives (ffi-notes §3–§6):
+ * - Synchronously, `MSG_DONTWAIT`: the kernel has queued a reply by the time
+ *   `send()` returns, so request/reply traffic never waits.
+ * - One `recvmsg` per datagram, scattered over the socket's reused 64 KiB
+ *   buffer and libc's 4 MiB spill area, with `MSG_TRUNC`. A datagram is never
+ *   cut and never needs a `MSG_PEEK` round first (mdlayher and iproute2 peek
+ *   every time: one more syscall, ~0.5 µs per datagram); a longer one grows
+ *   the buffer. Measured cost of the second iovec: ~0.1 µs per call.
+ * - Waiting (multicast) is off the JS thread: Deno `nonblocking` poll, Bun
+ *   Worker; an eventfd in the poll set wakes it on close or abort.
+ * - After ENOBUFS the queue is drained into a backlog before the next send,
+ *   because the kernel drops unicast replies to a congested socket.
+ *
  * @module
  */
 

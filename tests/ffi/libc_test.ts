@@ -71,6 +71,49 @@ describe("openLibc()", { skip: !linux && "netlink needs Linux" }, () => {
     });
   });
 
+  it("reads the right errno after each of 30,000 failing calls under allocation churn", async () => {
+    const libc = await openLibc();
+    const { fd } = netlinkSocket(libc);
+    const codes: Record<string, number> = {};
+    let garbage: unknown[] = [];
+    try {
+      for (let i = 0; i < 10_000; i++) {
+        for (
+          const call of [
+            () => libc.bind(-1, kernel),
+            () => libc.socket(Sys.AF_NETLINK, Sys.SOCK_RAW, 9999),
+            () => libc.setsockopt(fd, Sys.SOL_NETLINK, 9999, new Uint8Array(4)),
+          ]
+        ) {
+          garbage.push(new Array(16).fill(i), { i }, new Uint8Array(32));
+          try {
+            call();
+          } catch (e) {
+            const code = (e as SyscallError).code;
+            codes[code] = (codes[code] ?? 0) + 1;
+          }
+        }
+        if (garbage.length > 3000) garbage = [];
+        assert.equal(
+          libc.recv(
+            fd,
+            new Uint8Array(16),
+            Sys.MSG_DONTWAIT,
+            new Uint8Array(12),
+          ),
+          -1,
+        ); // EAGAIN
+      }
+    } finally {
+      libc.close(fd);
+    }
+    assert.deepEqual(codes, {
+      EBADF: 10_000,
+      EPROTONOSUPPORT: 10_000,
+      ENOPROTOOPT: 10_000,
+    });
+  });
+
   it("returns -1 from recv() and recvfrom() on an empty socket", async () => {
     const libc = await openLibc();
     const { fd } = netlinkSocket(libc);

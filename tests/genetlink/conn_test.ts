@@ -28,6 +28,7 @@ import {
   error,
   genltest,
   KernelError,
+  notify,
 } from "../../src/nltest/mod.ts";
 import { BIG_ENDIAN, toHex } from "./_hex.ts";
 import { genlReplies } from "./_fixtures.ts";
@@ -649,6 +650,29 @@ describe("GenlConn.notifications(), joinGroup() and leaveGroup()", {
     ]);
     conn.leaveGroup(9);
     assert.equal(genltest.notify(conn, 9, 0x20, [msg(5)]), false);
+  });
+
+  it("keeps notifications sent between the call and the first next()", async () => {
+    await using conn = genltest.dial(() => []);
+    conn.joinGroup(9);
+    const it = conn.notifications();
+    genltest.notify(conn, 9, 0x20, [msg(5)]);
+    const r = await it.next();
+    assert.equal(r.done, false);
+    assert.equal(r.value!.header.command, 5);
+    await it.return!();
+  });
+
+  it("fails on a malformed notification with RangeError and unsubscribes", async () => {
+    await using conn = genltest.dial(() => []);
+    conn.joinGroup(9);
+    const it = conn.notifications();
+    notify(conn.conn, 9, [{
+      header: { length: 0, type: 0x20, flags: 0, sequence: 0, pid: 0 },
+      data: new Uint8Array([1, 1, 1, 1]),
+    }]);
+    await assert.rejects(it.next(), RangeError);
+    assert.deepEqual(await it.next(), { value: undefined, done: true });
   });
 
   it("ends the wait when the signal aborts", async () => {

@@ -3,6 +3,49 @@ import assert from "node:assert/strict";
 import { ConnOption, SyscallError } from "../../src/netlink/mod.ts";
 import { bpf } from "../../src/netlink/mod.ts";
 import { openSocket } from "../../src/netlink/socket.ts";
+import { openLibc, Sys } from "../../src/ffi/mod.ts";
+
+/** A raw NETLINK_USERSOCK sender (unprivileged sockets may send to each other) and a send to `pid`. */
+async function userSender(): Promise<
+  {
+    send(pid: number, data: Uint8Array, groups?: number): void;
+    close(): void;
+    pid: number;
+  }
+> {
+  const libc = await openLibc();
+  const fd = libc.socket(
+    Sys.AF_NETLINK,
+    Sys.SOCK_RAW | Sys.SOCK_CLOEXEC | Sys.SOCK_NONBLOCK,
+    2,
+  );
+  const addr = new Uint8Array(12);
+  addr[0] = Sys.AF_NETLINK;
+  libc.bind(fd, addr);
+  libc.getsockname(fd, addr);
+  return {
+    pid: new DataView(addr.buffer).getUint32(4, true),
+    send(pid, data, groups = 0) {
+      const to = new Uint8Array(12);
+      const v = new DataView(to.buffer);
+      v.setUint16(0, Sys.AF_NETLINK, true);
+      v.setUint32(4, pid, true);
+      v.setUint32(8, groups, true);
+      libc.sendto(fd, data, 0, to);
+    },
+    close: () => libc.close(fd),
+  };
+}
+
+function datagram(size: number, tag: number): Uint8Array {
+  const d = new Uint8Array(size);
+  const v = new DataView(d.buffer);
+  v.setUint32(0, size, true);
+  v.setUint16(4, 0x10, true);
+  v.setUint32(8, tag, true); // nlmsg_seq
+  for (let i = 16; i < size; i++) d[i] = (i * 7 + tag) & 0xff;
+  return d;
+}
 
 const linux = process.platform === "linux";
 
@@ -213,6 +256,67 @@ describe("Socket (libc)", { skip: !linux && "netlink needs Linux" }, () => {
       assert.equal(sequenceOf(d), 9);
     } finally {
       s.close();
+    }
+  });
+
+  it("grows its buffer for a datagram larger than 64 KiB, intact", async () => {
+    const s = await openSocket(2, {});
+    const sender = await userSender();
+    try {
+      const big = datagram(200_000, 5);
+      sender.send(s.pid, big);
+      sender.send(s.pid, datagram(100, 6));
+      const d = s.receive();
+      assert.ok(d);
+      assert.equal(d.length, big.length);
+      assert.deepEqual(d, big);
+      assert.equal(s.senderPid, sender.pid);
+      assert.equal(sequenceOf(s.receive()!), 6);
+    } finally {
+      s.close();
+      sender.close();
+    }
+  });
+
+  it("after ENOBUFS, drains what is queued before the next send and hands it out in order", async () => {
+    const s = await openSocket(2, {});
+    const sender = await userSender();
+    try {
+      s.setReceiveBufferSize(1024, false); // the kernel's minimum, about 4.6 KiB
+      s.joinGroup(1);
+      // Multicast (unlike user-to-user unicast, which gives the sender EAGAIN)
+      // overruns the receiver: ENOBUFS.
+      const sent = 50;
+      for (let i = 0; i < sent; i++) {
+        try {
+          sender.send(0, datagram(1000, i + 1), 1);
+        } catch (e) {
+          // Broadcast done; the unicast half to port 0 is refused (no kernel listener on USERSOCK).
+          assert.equal((e as { code?: string }).code, "ECONNREFUSED");
+        }
+      }
+      assert.throws(() => s.receive(), { code: "ENOBUFS" });
+      // Sending (to the kernel's USERSOCK port, which refuses) drains the queue first.
+      try {
+        s.send(datagram(16, 0));
+      } catch {
+        // ECONNREFUSED: nobody listens on the kernel side of NETLINK_USERSOCK
+      }
+      const seqs: number[] = [];
+      for (let d = s.receive(); d !== null; d = s.receive()) {
+        seqs.push(sequenceOf(d));
+      }
+      assert.ok(
+        seqs.length >= 1 && seqs.length < sent,
+        `${seqs.length} of ${sent}`,
+      );
+      assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b)); // in order
+      // New datagrams arrive after the backlog as usual.
+      sender.send(s.pid, datagram(100, 999));
+      assert.equal(sequenceOf(s.receive()!), 999);
+    } finally {
+      s.close();
+      sender.close();
     }
   });
 

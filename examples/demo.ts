@@ -1,0 +1,65 @@
+/**
+ * The nlkit demo: what the library does on this machine, in one short run.
+ *
+ *   npx deno task demo            (deno run --allow-ffi examples/demo.ts)
+ *   bun examples/demo.ts
+ *
+ * It lists the generic netlink families (like `genl ctrl list`), the network
+ * links (like `ip link`) and the wifi interfaces (real nl80211 when the
+ * kernel has it, otherwise the simulated nl80211 from
+ * `@nlkit/netlink/nltest`, with a line saying so). Where real netlink
+ * sockets cannot be opened (not Linux, no FFI permission) it says why in one
+ * line and shows the simulated kernel instead.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { dumpLinks, explain, formatFamilies, formatLink, openBackend } from "./nlkit.ts";
+import { wifiInfo } from "./wifi_info.ts";
+
+const runtime = "Bun" in globalThis
+  ? `Bun ${process.versions.bun}`
+  : `Deno ${(globalThis as { Deno?: { version: { deno: string } } }).Deno?.version.deno}`;
+
+try {
+  const backend = await openBackend(process.argv.includes("--sim"));
+  console.log(`nlkit demo: netlink from TypeScript on ${runtime}, no native build`);
+  if (backend.simulated) {
+    console.log(`(Real netlink sockets are not available: ${backend.simulated}.`);
+    console.log(" Showing the simulated kernel from @nlkit/netlink/nltest instead.)");
+  } else {
+    console.log("(Talking to this machine's kernel over AF_NETLINK through the runtime's FFI.)");
+  }
+
+  {
+    await using genl = await backend.genl();
+    const families = await genl.listFamilies();
+    console.log(`\n== Generic netlink families (like \`genl ctrl list\`): ${families.length}`);
+    process.stdout.write(formatFamilies(families));
+  }
+
+  {
+    await using route = await backend.route();
+    const links = await dumpLinks(route);
+    console.log(`\n== Links (like \`ip link\`): ${links.length}`);
+    process.stdout.write(links.map(formatLink).join(""));
+  }
+
+  {
+    const { client, simulated } = await backend.wifi();
+    await using _client = client;
+    console.log("\n== Wifi (like `iw dev`)");
+    if (simulated) {
+      console.log(`No real wifi here (${simulated}); this is the simulated nl80211 device.`);
+    }
+    process.stdout.write(await wifiInfo(client));
+  }
+
+  console.log("\nMore: deno run --allow-ffi examples/nlkit.ts --help   (or: bun examples/nlkit.ts --help)");
+} catch (e) {
+  const line = explain(e);
+  if (line === undefined) throw e;
+  console.error(`nlkit demo: ${line}`);
+  process.exit(1);
+}
