@@ -10,9 +10,12 @@
  * - Bun silently wraps out-of-range `i32` arguments; the netlink layer
  *   validates lengths and flags before they get here.
  * - Waiting for multicast: Bun ignores `nonblocking`, so a {@linkcode Poller}
- *   is a Worker (`_bun_poll_worker.ts`) blocked in `poll([fd, wakeFd])` and
+ *   is a slot in a shared Worker (`_bun_poll_worker.ts`, one per 256 waiting
+ *   sockets) blocked in `poll()` on every armed socket and its wake eventfd,
  *   signalling through a `SharedArrayBuffer` and `Atomics.waitAsync`
- *   (ffi-notes §2.2: no CPU while idle, no fs thread-pool starvation).
+ *   (ffi-notes §2.2: no CPU while idle, no fs thread-pool starvation). The
+ *   worker is ref'd only while a wait is pending, so it never keeps the
+ *   process alive after `close()`.
  *
  * @module
  */
@@ -24,9 +27,10 @@ import {
   SyscallError,
   UnsupportedPlatformError,
 } from "./types.ts";
+import { pollWorker, type PollWorkerStart } from "./_bun_poll_worker.ts";
 
 /** A `bun:ffi` function description. */
-interface BunFfiFunction {
+export interface BunFfiFunction {
   readonly args: readonly string[];
   readonly returns: string;
 }
@@ -136,12 +140,24 @@ const EAGAIN = 11;
 const SPILL_LENGTH = 4 << 20;
 const LIBC_NAMES = ["libc.so.6", "libc.so"];
 
-/** Loads `bun:ffi` (the specifier is a variable so other runtimes never resolve it). */
+/**
+ * Loads `bun:ffi`. Only called on Bun (this file is imported lazily by
+ * `mod.ts` after detecting Bun); Deno leaves the specifier untyped.
+ *
+ * @returns The module, typed by the local {@linkcode BunFfi} interface.
+ */
 export async function loadBunFfi(): Promise<BunFfi> {
   return (await import("bun:ffi")) as BunFfi;
 }
 
-/** Opens libc with `dlopen` from `bun:ffi`, trying the usual names. */
+/**
+ * Opens libc with `dlopen` from `bun:ffi`, trying the usual names.
+ *
+ * @param ffi The `bun:ffi` module.
+ * @param symbols The functions to bind.
+ * @returns The library handle.
+ * @throws {UnsupportedPlatformError} When no libc can be opened.
+ */
 export function dlopenLibc<S extends Record<string, BunFfiFunction>>(
   ffi: BunFfi,
   symbols: S,
@@ -395,8 +411,9 @@ class PollGroup {
     this.#ctlFd = libc.eventfd(0, Sys.EFD_CLOEXEC | Sys.EFD_NONBLOCK);
     for (let i = Layout.Slots - 1; i >= 0; i--) this.#free.push(i);
     const Ctor =
-      (globalThis as unknown as { Worker: new (url: URL) => BunWorker }).Worker;
-    const worker = new Ctor(new URL("./_bun_poll_worker.ts", import.meta.url));
+      (globalThis as unknown as { Worker: new (url: string) => BunWorker })
+        .Worker;
+    const worker = new Ctor(workerUrl());
     worker.unref();
     worker.addEventListener("error", (event) => {
       const detail = (event as { message?: unknown }).message;
@@ -410,11 +427,13 @@ class PollGroup {
       for (const reject of this.#rejects.values()) reject(failure);
       this.#rejects.clear();
     });
-    worker.postMessage({
-      control: this.control.buffer,
+    const start: PollWorkerStart = {
+      control: this.control.buffer as SharedArrayBuffer,
       ctlFd: this.#ctlFd,
-      slots: Layout.Slots,
-    });
+      layout: { ...Layout },
+      libcNames: LIBC_NAMES,
+    };
+    worker.postMessage(start);
     this.#worker = worker;
   }
 
@@ -468,6 +487,12 @@ class PollGroup {
     new DataView(one.buffer).setBigUint64(0, 1n, true);
     this.#libc.write(this.#ctlFd, one);
   }
+}
+
+/** A Blob URL running {@linkcode pollWorker}: no worker file has to ship beside this one. */
+function workerUrl(): string {
+  const source = `(${pollWorker.toString()})();\n`;
+  return URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
 }
 
 /** A socket's slot in a {@linkcode PollGroup}, taken on the first poll. */
