@@ -13,14 +13,8 @@
 
 import process from "node:process";
 import { Conn, Family } from "../src/netlink/mod.ts";
-import {
-  decodeLink,
-  LINK_TYPES,
-  linkDumpRequest,
-  linkFlagNames,
-  OPERSTATE,
-  Rtm,
-} from "./_rtnl.ts";
+import { decodeLink, linkDumpRequest, Rtm } from "./_rtnl.ts";
+import { linkJSON } from "./nlkit.ts";
 
 const netns = process.argv[2];
 const options = netns === undefined
@@ -31,18 +25,6 @@ await using conn = await Conn.dial(Family.Route, options);
 const links: Record<string, unknown>[] = [];
 await conn.visit(linkDumpRequest(), (view) => {
   if (view.header.type !== Rtm.NewLink) return;
-  const l = decodeLink(view.bytes, view.offset, view.length);
-  links.push({
-    ifindex: l.index,
-    ifname: l.name,
-    flags: linkFlagNames(l.flags),
-    mtu: l.mtu,
-    operstate: OPERSTATE[l.operstate] ?? String(l.operstate),
-    txqlen: l.txqlen,
-    link_type: LINK_TYPES[l.type] ?? String(l.type),
-    ...(l.address === "" ? {} : { address: l.address }),
-    ...(l.broadcast === "" ? {} : { broadcast: l.broadcast }),
-    ...(l.master === 0 ? {} : { master_index: l.master }),
-  });
+  links.push(linkJSON(decodeLink(view.bytes, view.offset, view.length)));
 });
 console.log(JSON.stringify(links));

@@ -6,6 +6,7 @@
 
 import { formatFlags, type Message } from "../netlink/message.ts";
 import type { Kernel } from "./dial.ts";
+import { UnexpectedRequestError } from "./unexpected_request.ts";
 
 /** What {@linkcode checkRequest} expects of one request; an absent field is not checked. */
 export interface RequestCheck {
@@ -47,7 +48,7 @@ export function checkRequest(
   const want = checks.map((c) => ({ ...c }));
   return (requests: Message[]) => {
     if (requests.length !== want.length) {
-      throw new Error(
+      throw new UnexpectedRequestError(
         `Cannot check requests: got ${requests.length} requests, want ${want.length}`,
       );
     }
@@ -55,12 +56,12 @@ export function checkRequest(
       const c = want[i]!;
       const h = requests[i]!.header;
       if (c.type !== undefined && h.type !== c.type) {
-        throw new Error(
+        throw new UnexpectedRequestError(
           `Cannot check request ${i}: header type ${h.type}, want ${c.type}`,
         );
       }
       if (c.flags !== undefined && h.flags !== c.flags) {
-        throw new Error(
+        throw new UnexpectedRequestError(
           `Cannot check request ${i}: header flags ${
             formatFlags(h.flags, h.type)
           }, want ${formatFlags(c.flags, h.type)}`,

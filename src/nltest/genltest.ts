@@ -64,6 +64,7 @@ import {
 import { GenlConn, type GenlOptions } from "../genetlink/conn.ts";
 import { dial as nltestDial, notify as nltestNotify } from "./dial.ts";
 import { error } from "./error.ts";
+import { UnexpectedRequestError } from "./unexpected_request.ts";
 
 const ENOENT = 2;
 const EINVAL = 22;
@@ -494,17 +495,17 @@ export function checkRequest(
   return (g, req) => {
     const h = req.header;
     if (familyId !== 0 && h.type !== familyId) {
-      throw new Error(
+      throw new UnexpectedRequestError(
         `Cannot check request: family id ${h.type}, want ${familyId}`,
       );
     }
     if (command !== 0 && g.header.command !== command) {
-      throw new Error(
+      throw new UnexpectedRequestError(
         `Cannot check request: command ${g.header.command}, want ${command}`,
       );
     }
     if (flags !== 0 && h.flags !== flags) {
-      throw new Error(
+      throw new UnexpectedRequestError(
         `Cannot check request: flags ${formatFlags(h.flags, h.type)}, want ${
           formatFlags(flags, h.type)
         }`,

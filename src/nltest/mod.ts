@@ -33,6 +33,7 @@ export { dial, type Kernel, notify, PID } from "./dial.ts";
 export { multipart } from "./multipart.ts";
 export { ack, error } from "./error.ts";
 export { checkRequest, type RequestCheck } from "./check_request.ts";
+export { UnexpectedRequestError } from "./unexpected_request.ts";
 export * as genltest from "./genltest.ts";
 export * as nl80211 from "./nl80211.ts";
 export {

@@ -14,6 +14,7 @@ import { KernelError } from "./kernel_handler.ts";
 import {
   AddressAttribute,
   AF_INET,
+  AF_INET6,
   IF_OPER_DOWN,
   IF_OPER_UNKNOWN,
   IF_OPER_UP,
@@ -381,11 +382,17 @@ export function encodeRoute(type: number, r: RouteRecord): Message {
   fixed[5] = r.protocol;
   fixed[6] = r.scope;
   fixed[7] = r.type;
+  const v6 = r.family === AF_INET6;
   const e = new AttributeEncoder().uint32(RouteAttribute.Table, r.table);
   if (r.dstLength > 0) e.bytes(RouteAttribute.Dst, r.dst);
-  if (r.priority !== 0) e.uint32(RouteAttribute.Priority, r.priority);
+  // rt6_fill_node always reports the metric; fib_dump_info only when set.
+  if (r.priority !== 0 || v6) e.uint32(RouteAttribute.Priority, r.priority);
   if (r.prefsrc) e.bytes(RouteAttribute.PreferredSource, r.prefsrc);
   if (r.gateway) e.bytes(RouteAttribute.Gateway, r.gateway);
   if (r.oif !== 0) e.uint32(RouteAttribute.OutputInterface, r.oif);
+  if (v6) {
+    e.bytes(RouteAttribute.CacheInfo, new Uint8Array(32)); // struct rta_cacheinfo
+    e.uint8(RouteAttribute.Preference, 0); // ICMPV6_ROUTER_PREF_MEDIUM
+  }
   return message(type, withHeader(fixed, e.encode()));
 }

@@ -129,8 +129,12 @@ export const RouteAttribute = {
   Priority: 6,
   /** `RTA_PREFSRC`. */
   PreferredSource: 7,
+  /** `RTA_CACHEINFO`: `struct rta_cacheinfo`. */
+  CacheInfo: 12,
   /** `RTA_TABLE`: u32. */
   Table: 15,
+  /** `RTA_PREF`: u8 IPv6 router preference. */
+  Preference: 20,
 } as const;
 
 /** Interface flags (`IFF_*` in `linux/if.h`). */

@@ -188,7 +188,7 @@ export class RtnlState {
       broadcast: undefined,
       label: "lo",
     });
-    this.routes.push(...this.kernelRoutes(this.addresses[0]!));
+    this.routes.push(...this.addresses.flatMap((a) => this.kernelRoutes(a)));
   }
 
   origin(): Origin {
@@ -240,7 +240,41 @@ export class RtnlState {
   /** The routes `fib_add_ifaddr` installs for an IPv4 address on an up link. */
   kernelRoutes(a: AddressRecord): RouteRecord[] {
     const l = this.links.get(a.index);
-    if (a.family !== AF_INET || !l || !(l.flags & LinkFlags.Up)) return [];
+    if (!l || !(l.flags & LinkFlags.Up)) return [];
+    if (a.family === AF_INET6) {
+      // addrconf: a local route for the address, a prefix route (metric 256).
+      const route6 = (
+        table: number,
+        type: number,
+        dst: Uint8Array,
+        dstLength: number,
+        priority: number,
+      ): RouteRecord => ({
+        family: AF_INET6,
+        table,
+        dst,
+        dstLength,
+        tos: 0,
+        protocol: RTPROT_KERNEL,
+        scope: 0,
+        type,
+        priority,
+        gateway: undefined,
+        oif: l.index,
+        prefsrc: undefined,
+      });
+      const out6 = [route6(RT_TABLE_LOCAL, RTN_LOCAL, a.address, 128, 0)];
+      if (a.prefixLength < 128) {
+        const prefix6 = a.address.map((b, i) =>
+          b & maskByte(a.prefixLength, i)
+        );
+        out6.push(
+          route6(RT_TABLE_MAIN, RTN_UNICAST, prefix6, a.prefixLength, 256),
+        );
+      }
+      return out6;
+    }
+    if (a.family !== AF_INET) return [];
     const loopback = (l.flags & LinkFlags.Loopback) !== 0;
     const route = (
       table: number,
@@ -303,7 +337,7 @@ export class RtnlState {
       );
       if (exists) continue;
       this.routes.push(r);
-      o.notify(RouteGroup.IPv4Route, [
+      o.notify(routeGroup(r.family), [
         stamp(encodeRoute(RouteType.NewRoute, r), {
           ...o,
           sequence: 0,
@@ -314,21 +348,20 @@ export class RtnlState {
   }
 
   removeKernelRoutes(a: AddressRecord, o: Origin): void {
-    if (a.family !== AF_INET) return;
-    const others = this.addresses.filter((x) =>
-      x !== a && x.index === a.index && x.family === AF_INET
-    );
-    const keep = new Set(
-      others.flatMap((x) => this.kernelRoutes(x)).map((r) =>
-        `${r.table}/${r.type}/${r.dst}/${r.dstLength}`
-      ),
-    );
+    const key = (r: RouteRecord) =>
+      `${r.family}/${r.table}/${r.type}/${r.dst}/${r.dstLength}/${r.oif}`;
+    const mine = new Set(this.kernelRoutes(a).map(key));
+    for (const x of this.addresses) {
+      if (x !== a && x.index === a.index) {
+        for (const r of this.kernelRoutes(x)) {
+          mine.delete(key(r));
+        }
+      }
+    }
     this.routes = this.routes.filter((r) => {
-      const derived = r.protocol === RTPROT_KERNEL && r.oif === a.index &&
-        bytesEqual(r.prefsrc, a.local) &&
-        !keep.has(`${r.table}/${r.type}/${r.dst}/${r.dstLength}`);
+      const derived = r.protocol === RTPROT_KERNEL && mine.has(key(r));
       if (derived) {
-        o.notify(RouteGroup.IPv4Route, [
+        o.notify(routeGroup(r.family), [
           stamp(encodeRoute(RouteType.DelRoute, r), {
             ...o,
             sequence: 0,
