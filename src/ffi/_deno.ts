@@ -71,6 +71,13 @@ const LIBC_NAMES = ["libc.so.6", "libc.so"];
 type DenoLib = Deno.DynamicLibrary<typeof SYMBOLS>;
 
 function dlopen(): DenoLib {
+  // Ask first, so that a terminal run without --allow-ffi gets our one-line
+  // explanation instead of Deno's interactive permission prompt.
+  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") {
+    throw new UnsupportedPlatformError(
+      "Cannot open libc: FFI is not permitted; run deno with --allow-ffi (unscoped: errno is read through a pointer view)",
+    );
+  }
   let last: unknown;
   for (const name of LIBC_NAMES) {
     try {

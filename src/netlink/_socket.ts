@@ -6,7 +6,22 @@
  * @module
  */
 
-/** One classic BPF instruction (`struct sock_filter` in `linux/filter.h`). */
+/**
+ * One classic BPF instruction (`struct sock_filter` in `linux/filter.h`).
+ *
+ * @example Write a filter by hand and attach it
+ * ```ts
+ * import { type BPFInstruction, bpf } from "@nlkit/netlink/netlink";
+ * import { dial, runBPF } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * // ret #0: keep no byte of any datagram
+ * const dropAll: BPFInstruction[] = [{ code: bpf.RET | bpf.K, jt: 0, jf: 0, k: bpf.DROP }];
+ * assert.equal(runBPF(dropAll, new Uint8Array(16)), 0);
+ * using conn = dial(() => []);
+ * conn.setBPF(dropAll);
+ * ```
+ */
 export interface BPFInstruction {
   /** `code`: the operation. */
   code: number;

@@ -4,7 +4,20 @@
  * @module
  */
 
-/** `NLMSG_ALIGNTO` / `NLA_ALIGNTO`: netlink messages and attributes are padded to 4 bytes. */
+/**
+ * `NLMSG_ALIGNTO` / `NLA_ALIGNTO`: netlink messages and attributes are padded to 4 bytes.
+ *
+ * @example Attributes are padded to ALIGNTO bytes
+ * ```ts
+ * import { align, ALIGNTO, AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * // "eth0" + NUL is 5 bytes: a 9-byte attribute padded to 12.
+ * const b = new AttributeEncoder().string(1, "eth0").encode();
+ * assert.equal(b.length % ALIGNTO, 0);
+ * assert.equal(b.length, align(4 + 5));
+ * ```
+ */
 export const ALIGNTO = 4;
 
 /**
@@ -28,7 +41,9 @@ export const ALIGNTO = 4;
  */
 export function align(n: number): number {
   if (!Number.isInteger(n) || n < 0 || n > 0xfffffffc) {
-    throw new RangeError(`Cannot align length ${n}: must be an integer from 0 to 4294967292`);
+    throw new RangeError(
+      `Cannot align length ${n}: must be an integer from 0 to 4294967292`,
+    );
   }
   // Arithmetic instead of `& ~3` so lengths above 2^31 stay unsigned.
   const m = n + ALIGNTO - 1;

@@ -16,7 +16,23 @@ import {
 } from "./header.ts";
 import { HOST_LITTLE_ENDIAN } from "./_endian.ts";
 
-/** One netlink attribute: its type (flag bits included) and its payload (without padding). */
+/**
+ * One netlink attribute: its type (flag bits included) and its payload (without padding).
+ *
+ * @example Encode and decode a list of attributes
+ * ```ts
+ * import { type Attribute, AttributeFlags, decodeAttributes, encodeAttributes } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const attrs: Attribute[] = [
+ *   { type: 1, data: new Uint8Array([0x2a]) },
+ *   { type: 2 | AttributeFlags.Nested, data: new Uint8Array(0) },
+ * ];
+ * const b = encodeAttributes(attrs);
+ * assert.equal(b.length, 8 + 4); // 5 bytes padded to 8, then an empty nest
+ * assert.deepEqual(decodeAttributes(b), attrs);
+ * ```
+ */
 export interface Attribute {
   /** `nla_type`, including the `NLA_F_NESTED` and `NLA_F_NET_BYTEORDER` bits when set. */
   type: number;
@@ -27,10 +43,35 @@ export interface Attribute {
 /**
  * Byte order of a number in an attribute: `"host"` (netlink's default, the
  * machine's order) or `"big"` (network order, as some families use).
+ *
+ * @example Write a port number in network byte order
+ * ```ts
+ * import { AttributeEncoder, type ByteOrder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const order: ByteOrder = "big";
+ * const b = new AttributeEncoder().uint16(1, 8080, order).encode();
+ * assert.deepEqual([...b.subarray(4, 6)], [0x1f, 0x90]);
+ * ```
  */
 export type ByteOrder = "host" | "big";
 
-/** Options for {@linkcode AttributeEncoder} and {@linkcode AttributeDecoder}. */
+/**
+ * Options for {@linkcode AttributeEncoder} and {@linkcode AttributeDecoder}.
+ *
+ * @example A big-endian encoder and decoder
+ * ```ts
+ * import { AttributeDecoder, AttributeEncoder, type AttributeOptions } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const options: AttributeOptions = { byteOrder: "big" };
+ * const b = new AttributeEncoder(options).uint32(1, 0x0a000001).encode();
+ * assert.deepEqual([...b.subarray(4)], [10, 0, 0, 1]);
+ * const d = new AttributeDecoder(b, 0, b.length, options);
+ * assert.ok(d.next());
+ * assert.equal(d.uint32(), 0x0a000001);
+ * ```
+ */
 export interface AttributeOptions {
   /** Byte order of numbers when a call does not name one (default `"host"`). */
   byteOrder?: ByteOrder;

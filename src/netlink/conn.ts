@@ -107,6 +107,13 @@ export class Conn implements Disposable, AsyncDisposable {
   #batch: Batch | null = null;
   #rawOverrun = false;
   #multicast = false;
+  /**
+   * The datagram being routed, copied at most once (on the first message
+   * kept from it): every kept {@linkcode Message} of that datagram gets a
+   * view of this one copy, so a dump allocates one buffer per datagram, not
+   * one per message. Null outside {@linkcode Conn.#datagram}.
+   */
+  #copy: Uint8Array<ArrayBuffer> | null = null;
   #pumping = false;
   #waiters = 0;
   #reading = false;
@@ -400,13 +407,36 @@ export class Conn implements Disposable, AsyncDisposable {
    * );
    * ```
    */
-  async execute(
+  execute(
     message: Message,
     options?: ReceiveOptions,
   ): Promise<Message[]> {
+    // Not `async`: when the reply is already queued (always, on Linux) it is
+    // read synchronously and the only promise is the one returned here.
     const signal = options?.signal;
-    const p = this.#start("execute", message, COLLECT, null, signal);
-    this.#pump(p);
+    let p: Pending;
+    try {
+      p = this.#start("execute", message, COLLECT, null, signal);
+      this.#pump(p);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (!p.done) return this.#executeLater(p, signal);
+    const messages = p.messages;
+    if (p.failed) {
+      const error = p.error;
+      this.#recycle(p);
+      return Promise.reject(error);
+    }
+    this.#recycle(p);
+    return Promise.resolve(messages);
+  }
+
+  /** The slow path of {@linkcode Conn.execute}: the reply is not queued yet. */
+  async #executeLater(
+    p: Pending,
+    signal: AbortSignal | undefined,
+  ): Promise<Message[]> {
     while (!p.done) {
       this.#keepRequest(p);
       await this.#wait(p, signal);
@@ -539,17 +569,39 @@ export class Conn implements Disposable, AsyncDisposable {
    * assert.equal(sum, 6);
    * ```
    */
-  async visit(
+  visit(
     message: Message,
     visitor: (view: MessageView) => void,
     options?: ReceiveOptions,
   ): Promise<number> {
-    if (typeof visitor !== "function") {
-      throw new TypeError("Cannot visit: visitor must be a function");
-    }
+    // Not `async`, like execute: one promise when the reply is all queued.
     const signal = options?.signal;
-    const p = this.#start("visit", message, VISIT, visitor, signal);
-    this.#pump(p);
+    let p: Pending;
+    try {
+      if (typeof visitor !== "function") {
+        throw new TypeError("Cannot visit: visitor must be a function");
+      }
+      p = this.#start("visit", message, VISIT, visitor, signal);
+      this.#pump(p);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (!p.done) return this.#visitLater(p, signal);
+    const count = p.count;
+    if (p.failed) {
+      const error = p.error;
+      this.#recycle(p);
+      return Promise.reject(error);
+    }
+    this.#recycle(p);
+    return Promise.resolve(count);
+  }
+
+  /** The slow path of {@linkcode Conn.visit}: part of the reply is not queued yet. */
+  async #visitLater(
+    p: Pending,
+    signal: AbortSignal | undefined,
+  ): Promise<number> {
     while (!p.done) {
       this.#keepRequest(p);
       await this.#wait(p, signal);
@@ -1219,11 +1271,13 @@ export class Conn implements Disposable, AsyncDisposable {
       }
       return;
     }
+    this.#copy = null;
     try {
       visitDatagram(d, d.length, v, this.#onMessage);
     } catch (e) {
       this.#malformed(e, v);
     }
+    this.#copy = null;
     const ends = this.#ends;
     if (ends.length > 0) {
       for (const p of ends) {
@@ -1293,7 +1347,7 @@ export class Conn implements Disposable, AsyncDisposable {
             this.#fail(p, e);
           }
         } else {
-          p.messages.push(copyMessage(v));
+          p.messages.push(this.#keep(v));
           if (p.kind === STREAM) p.wake?.();
         }
       }
@@ -1302,10 +1356,45 @@ export class Conn implements Disposable, AsyncDisposable {
     else if (!p.multi && !p.expectAck) this.#ends.push(p);
   }
 
+  /**
+   * A Message for the view `v` of the current datagram, its `data` a view of
+   * the datagram's one copy (made here on first use). A datagram holding just
+   * this message copies only the payload, as a lone `slice()` would.
+   */
+  #keep(v: MessageView): Message {
+    const h = v.header;
+    const start = v.offset;
+    const end = start + v.length;
+    let data: Uint8Array;
+    const c = this.#copy;
+    if (c !== null) data = c.subarray(start, end);
+    else {
+      const bytes = v.bytes;
+      if (start === HEADER_LENGTH && bytes.length - end < HEADER_LENGTH) {
+        // The only message of its datagram (what follows is too short for another).
+        data = bytes.slice(start, end);
+      } else {
+        const copy = bytes.slice();
+        this.#copy = copy;
+        data = copy.subarray(start, end);
+      }
+    }
+    return {
+      header: {
+        length: h.length,
+        type: h.type,
+        flags: h.flags,
+        sequence: h.sequence,
+        pid: h.pid,
+      },
+      data,
+    };
+  }
+
   /** A message that answers no request: multicast/seq 0 (notifications), or a reply to `send()`. */
   #unsolicited(v: MessageView, notification: boolean): void {
     if (notification && this.#listeners.size > 0) {
-      const m = copyMessage(v);
+      const m = this.#keep(v);
       for (const l of this.#listeners) {
         if (l.queue.length - l.head >= QUEUE_LIMIT) l.overrun = true;
         else l.queue.push(m);
@@ -1334,7 +1423,7 @@ export class Conn implements Disposable, AsyncDisposable {
         return;
       }
     }
-    b.messages.push(copyMessage(v));
+    b.messages.push(this.#keep(v));
   }
 
   #kernelError(v: MessageView, p: Pending): unknown {

@@ -25,6 +25,20 @@ export { SyscallError, UnsupportedPlatformError };
 /**
  * The kernel's extended ACK (`NLMSGERR_ATTR_*` in `linux/netlink.h`), sent
  * with errors (and some ACKs) when `NETLINK_EXT_ACK` is on.
+ *
+ * @example Read the kernel's explanation of an error
+ * ```ts
+ * import { type ExtendedAck, HeaderFlags, isNetlinkError } from "@nlkit/netlink/netlink";
+ * import { dial, error } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const extAck: ExtendedAck = { message: "Unknown device type" };
+ * using conn = dial(([request]) => error(95, request!, extAck));
+ * await assert.rejects(
+ *   conn.execute({ header: { length: 0, type: 0x10, flags: HeaderFlags.Request, sequence: 0, pid: 0 }, data: new Uint8Array(0) }),
+ *   (e) => isNetlinkError(e) && e.extAck?.message === "Unknown device type",
+ * );
+ * ```
  */
 export interface ExtendedAck {
   /** `NLMSGERR_ATTR_MSG`: the kernel's error text. */
@@ -45,7 +59,20 @@ export interface ExtendedAck {
   cookie?: Uint8Array;
 }
 
-/** Options for {@linkcode NetlinkError}. */
+/**
+ * Options for {@linkcode NetlinkError}.
+ *
+ * @example Describe a failure in detail
+ * ```ts
+ * import { NetlinkError, type NetlinkErrorOptions } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const options: NetlinkErrorOptions = { sequence: 7, detail: "no family \"demo\"" };
+ * const err = new NetlinkError("getFamily", 2, options);
+ * assert.equal(err.sequence, 7);
+ * assert.equal(err.message, 'Cannot getFamily: ENOENT (errno 2): no family "demo"');
+ * ```
+ */
 export interface NetlinkErrorOptions extends ErrorOptions {
   /** The sequence number of the request that failed. */
   sequence?: number;

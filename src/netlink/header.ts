@@ -4,12 +4,33 @@
  * @module
  */
 
-/** `NLMSG_HDRLEN`: the size of `struct nlmsghdr` in bytes. */
+/**
+ * `NLMSG_HDRLEN`: the size of `struct nlmsghdr` in bytes.
+ *
+ * @example A message is the header plus its payload
+ * ```ts
+ * import { encodeMessage, HEADER_LENGTH } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const b = encodeMessage({ header: { length: 0, type: 0x10, flags: 0, sequence: 1, pid: 0 }, data: new Uint8Array(4) });
+ * assert.equal(b.length, HEADER_LENGTH + 4);
+ * ```
+ */
 export const HEADER_LENGTH = 16;
 
 /**
  * The 16-byte netlink message header (`struct nlmsghdr` in `linux/netlink.h`),
  * decoded into numbers. All fields are unsigned.
+ *
+ * @example Encode a header and decode it back
+ * ```ts
+ * import { decodeMessage, encodeMessage, type Header, HeaderFlags, HeaderType } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const header: Header = { length: 0, type: HeaderType.Noop, flags: HeaderFlags.Request, sequence: 1, pid: 0 };
+ * const b = encodeMessage({ header, data: new Uint8Array(0) });
+ * assert.deepEqual(decodeMessage(b).header, { ...header, length: 16 }); // length filled in
+ * ```
  */
 export interface Header {
   /** `nlmsg_len`: length of the message including this header, in bytes; 0 asks the encoder to fill it in. */
@@ -24,7 +45,22 @@ export interface Header {
   pid: number;
 }
 
-/** Netlink protocol families (`NETLINK_*` in `linux/netlink.h`), the `protocol` of `socket(AF_NETLINK, ...)`. */
+/**
+ * Netlink protocol families (`NETLINK_*` in `linux/netlink.h`), the `protocol` of `socket(AF_NETLINK, ...)`.
+ *
+ * @example Open a connection of a protocol family
+ * ```ts
+ * import { Family } from "@nlkit/netlink/netlink";
+ * import { GenlConn } from "@nlkit/netlink/genetlink";
+ * import { SimKernel } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(Family.Generic, 16); // NETLINK_GENERIC
+ * // On Linux: GenlConn.from(await Conn.dial(Family.Generic))
+ * await using conn = GenlConn.from(new SimKernel().dial(Family.Generic));
+ * assert.equal((await conn.getFamily("nlctrl")).id, 0x10);
+ * ```
+ */
 export const Family = {
   /** `NETLINK_ROUTE`: routing and link configuration (rtnetlink). */
   Route: 0,
@@ -70,7 +106,23 @@ export const Family = {
   SMC: 22,
 } as const;
 
-/** Control message types (`NLMSG_*` in `linux/netlink.h`); family types start at `NLMSG_MIN_TYPE` (0x10). */
+/**
+ * Control message types (`NLMSG_*` in `linux/netlink.h`); family types start at `NLMSG_MIN_TYPE` (0x10).
+ *
+ * @example Recognise the kernel's acknowledgement
+ * ```ts
+ * import { HeaderFlags, HeaderType, type Message } from "@nlkit/netlink/netlink";
+ * import { ack } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const request: Message = {
+ *   header: { length: 16, type: HeaderType.Noop, flags: HeaderFlags.Request | HeaderFlags.Acknowledge, sequence: 1, pid: 1 },
+ *   data: new Uint8Array(0),
+ * };
+ * assert.equal(ack(request)[0]!.header.type, HeaderType.Error); // NLMSG_ERROR with errno 0
+ * assert.equal(HeaderType.MinType, 0x10); // the first family message type
+ * ```
+ */
 export const HeaderType = {
   /** `NLMSG_NOOP`: nothing; the kernel acknowledges it when asked. */
   Noop: 0x1,
@@ -90,6 +142,17 @@ export const HeaderType = {
  * Some bits mean different things by message kind: 0x100, 0x200, 0x400 and
  * 0x800 are modifiers of GET requests, of NEW requests, of DELETE requests or
  * of ACK messages. {@linkcode formatFlags} names them by context.
+ *
+ * @example Flags of a create request
+ * ```ts
+ * import { formatFlags, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const flags = HeaderFlags.Request | HeaderFlags.Acknowledge | HeaderFlags.Create | HeaderFlags.Excl;
+ * assert.equal(flags, 0x605);
+ * assert.equal(formatFlags(flags), "request|acknowledge|excl|create");
+ * assert.equal(HeaderFlags.Dump, HeaderFlags.Root | HeaderFlags.Match);
+ * ```
  */
 export const HeaderFlags = {
   /** `NLM_F_REQUEST`: this message is a request. */
@@ -133,6 +196,18 @@ export const HeaderFlags = {
 /**
  * Netlink socket options at level `SOL_NETLINK` (`NETLINK_*` in
  * `linux/netlink.h`), for `Conn.setOption`.
+ *
+ * @example Switch a socket option on
+ * ```ts
+ * import { ConnOption } from "@nlkit/netlink/netlink";
+ * import { dial } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * using conn = dial(() => []);
+ * assert.equal(conn.getOption(ConnOption.CapAcknowledge), false);
+ * conn.setOption(ConnOption.CapAcknowledge, true); // NETLINK_CAP_ACK = 10
+ * assert.equal(conn.getOption(ConnOption.CapAcknowledge), true);
+ * ```
  */
 export const ConnOption = {
   /** `NETLINK_PKTINFO`: deliver `struct nl_pktinfo` with each message. */
@@ -151,7 +226,21 @@ export const ConnOption = {
   GetStrictCheck: 12,
 } as const;
 
-/** Attribute type flags (`NLA_F_*` in `linux/netlink.h`). */
+/**
+ * Attribute type flags (`NLA_F_*` in `linux/netlink.h`).
+ *
+ * @example A nested attribute carries NLA_F_NESTED
+ * ```ts
+ * import { AttributeDecoder, AttributeEncoder, AttributeFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const b = new AttributeEncoder().nested(1, (e) => e.uint8(2, 7)).encode();
+ * const d = new AttributeDecoder(b);
+ * assert.ok(d.next());
+ * assert.equal(d.type, 1);
+ * assert.equal(d.flags, AttributeFlags.Nested);
+ * ```
+ */
 export const AttributeFlags = {
   /** `NLA_F_NESTED`: the payload is a list of attributes. */
   Nested: 0x8000,
@@ -159,8 +248,34 @@ export const AttributeFlags = {
   NetByteOrder: 0x4000,
 } as const;
 
-/** `NLA_TYPE_MASK`: the bits of an attribute type that are not flags. */
+/**
+ * `NLA_TYPE_MASK`: the bits of an attribute type that are not flags.
+ *
+ * @example Strip the flag bits of a raw attribute type
+ * ```ts
+ * import { ATTRIBUTE_TYPE_MASK, AttributeEncoder, decodeAttributes } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const [a] = decodeAttributes(new AttributeEncoder().nested(5, (e) => e.flag(1)).encode());
+ * assert.equal(a!.type, 0x8005); // NLA_F_NESTED | 5
+ * assert.equal(a!.type & ATTRIBUTE_TYPE_MASK, 5);
+ * ```
+ */
 export const ATTRIBUTE_TYPE_MASK = 0x3fff;
 
-/** `NLA_HDRLEN`: the size of `struct nlattr` in bytes. */
+/**
+ * `NLA_HDRLEN`: the size of `struct nlattr` in bytes.
+ *
+ * @example The payload starts after the attribute header
+ * ```ts
+ * import { ATTRIBUTE_HEADER_LENGTH, AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const b = new AttributeEncoder().uint32(1, 42).encode();
+ * assert.equal(b.length, ATTRIBUTE_HEADER_LENGTH + 4);
+ * const d = new AttributeDecoder(b);
+ * assert.ok(d.next());
+ * assert.equal(d.offset, ATTRIBUTE_HEADER_LENGTH);
+ * ```
+ */
 export const ATTRIBUTE_HEADER_LENGTH = 4;

@@ -9,7 +9,23 @@ import { align } from "./align.ts";
 import { type Header, HEADER_LENGTH, HeaderType } from "./header.ts";
 import { HOST_LITTLE_ENDIAN } from "./_endian.ts";
 
-/** A netlink message: a decoded header and the payload after it (without padding). */
+/**
+ * A netlink message: a decoded header and the payload after it (without padding).
+ *
+ * @example Round-trip a message
+ * ```ts
+ * import { decodeMessage, encodeMessage, HeaderFlags, type Message } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const m: Message = {
+ *   header: { length: 0, type: 0x10, flags: HeaderFlags.Request, sequence: 1, pid: 0 },
+ *   data: new Uint8Array([1, 2, 3, 4]),
+ * };
+ * const b = encodeMessage(m);
+ * assert.equal(b.length, 20);
+ * assert.deepEqual(decodeMessage(b), { ...m, header: { ...m.header, length: 20 } });
+ * ```
+ */
 export interface Message {
   /** The decoded `struct nlmsghdr`. */
   header: Header;
@@ -21,6 +37,20 @@ export interface Message {
  * A message inside a received datagram, without a copy: the payload is
  * `bytes.subarray(offset, offset + length)`. Views handed to a visitor are
  * reused and valid only during the call.
+ *
+ * @example Read replies in place with Conn.visit
+ * ```ts
+ * import { HeaderFlags, type MessageView } from "@nlkit/netlink/netlink";
+ * import { dial, multipart } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const reply = (i: number) => ({ header: { length: 0, type: 0x10, flags: 0, sequence: 0, pid: 0 }, data: new Uint8Array([i, 0]) });
+ * using conn = dial(() => multipart([reply(7), reply(9)]));
+ * const seen: number[] = [];
+ * const visitor = (view: MessageView) => seen.push(view.bytes[view.offset]!, view.length);
+ * await conn.visit({ header: { length: 0, type: 0x10, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 }, data: new Uint8Array(0) }, visitor);
+ * assert.deepEqual(seen, [7, 2, 9, 2]);
+ * ```
  */
 export interface MessageView {
   /** The decoded header (reused between calls on the fast path). */
@@ -422,6 +452,15 @@ export function visitDatagram(
 /**
  * The meaning of flag bits 0x100 to 0x800, which depends on the message kind
  * (see {@linkcode formatFlags}).
+ *
+ * @example The same bit means different things
+ * ```ts
+ * import { type FlagContext, formatFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const contexts: FlagContext[] = ["get", "new", "delete", "ack"];
+ * assert.deepEqual(contexts.map((c) => formatFlags(0x100, c)), ["root", "replace", "nonRecursive", "capped"]);
+ * ```
  */
 export type FlagContext = "get" | "new" | "delete" | "ack";
 

@@ -11,6 +11,19 @@
  * Boolean options switch on the `SOL_NETLINK` option named in their doc;
  * absent or `false` leaves the kernel default (off), except `extendedAck`,
  * which is on unless set to `false`.
+ *
+ * @example Open a connection with options
+ * ```ts
+ * import { ConnOption, type ConnOptions } from "@nlkit/netlink/netlink";
+ * import { dial } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const options: ConnOptions = { strict: true, extendedAck: false };
+ * // On Linux: await Conn.dial(Family.Route, options)
+ * using conn = dial(() => [], options);
+ * assert.equal(conn.getOption(ConnOption.GetStrictCheck), true);
+ * assert.equal(conn.getOption(ConnOption.ExtendedAcknowledge), false);
+ * ```
  */
 export interface ConnOptions {
   /** Legacy bind-time multicast group bitmask (`nl_groups`): bit `n - 1` joins group `n` (groups 1 to 32). */
@@ -35,7 +48,20 @@ export interface ConnOptions {
   receiveBufferSize?: number;
 }
 
-/** Options for a call that waits for the kernel. */
+/**
+ * Options for a call that waits for the kernel.
+ *
+ * @example Give up waiting
+ * ```ts
+ * import type { ReceiveOptions } from "@nlkit/netlink/netlink";
+ * import { dial } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * using conn = dial(() => []);
+ * const options: ReceiveOptions = { signal: AbortSignal.abort(new Error("stop")) };
+ * await assert.rejects(conn.receive(options), { message: "stop" });
+ * ```
+ */
 export interface ReceiveOptions {
   /** Aborts the wait: the call rejects with the signal's reason and the connection stays usable. */
   signal?: AbortSignal;

@@ -58,13 +58,17 @@ import {
   type OperationPolicy,
   PolicyError,
   type PolicyTable,
-  PolicyType,
   validateRequest,
 } from "../genetlink/policy.ts";
 import { GenlConn, type GenlOptions } from "../genetlink/conn.ts";
 import { dial as nltestDial, notify as nltestNotify } from "./dial.ts";
 import { error } from "./error.ts";
 import { UnexpectedRequestError } from "./unexpected_request.ts";
+import {
+  CTRL_FAMILY_POLICY,
+  CTRL_POLICY_POLICY,
+  NLCTRL_POLICY,
+} from "./_nlctrl.ts";
 
 const ENOENT = 2;
 const EINVAL = 22;
@@ -276,35 +280,7 @@ export const NLCTRL_FAMILY: Family = {
   groups: [{ id: GENL_ID_CTRL, name: "notify" }],
 };
 
-const CTRL_FAMILY_POLICY: PolicyTable = new Map([
-  [ControllerAttribute.FamilyId, {
-    type: PolicyType.U16,
-    minValue: 0n,
-    maxValue: 65535n,
-  }],
-  [ControllerAttribute.FamilyName, {
-    type: PolicyType.NulString,
-    maxLength: 15,
-  }],
-]);
-const CTRL_POLICY_POLICY: PolicyTable = new Map([
-  ...CTRL_FAMILY_POLICY,
-  [ControllerAttribute.Operation, {
-    type: PolicyType.U32,
-    minValue: 0n,
-    maxValue: 4294967295n,
-  }],
-]);
-const NLCTRL: ServedFamily = {
-  ...NLCTRL_FAMILY,
-  policy: new Map([
-    [ControllerCommand.GetFamily, {
-      do: CTRL_FAMILY_POLICY,
-      dump: CTRL_FAMILY_POLICY,
-    }],
-    [ControllerCommand.GetPolicy, { dump: CTRL_POLICY_POLICY }],
-  ]),
-};
+const NLCTRL: ServedFamily = { ...NLCTRL_FAMILY, policy: NLCTRL_POLICY };
 
 interface Lookup {
   id?: number;

@@ -31,6 +31,8 @@ import {
   KernelError,
   type RequestContext,
 } from "./kernel_handler.ts";
+import { NLCTRL_POLICY } from "./_nlctrl.ts";
+import { NLCTRL_FAMILY } from "./genltest.ts";
 
 const EINVAL = 22;
 const ENOENT = 2;
@@ -112,26 +114,6 @@ function genlMessage(type: number, flags: number, m: GenlMessage): Message {
   };
 }
 
-const CTRL_FAMILY: Family = {
-  id: GENL_ID_CTRL,
-  name: "nlctrl",
-  version: 2,
-  headerSize: 0,
-  maxAttribute: 0,
-  operations: [
-    {
-      id: ControllerCommand.GetFamily,
-      flags: OperationFlags.CanDo | OperationFlags.CanDump |
-        OperationFlags.HasPolicy,
-    },
-    {
-      id: ControllerCommand.GetPolicy,
-      flags: OperationFlags.CanDump | OperationFlags.HasPolicy,
-    },
-  ],
-  groups: [{ id: CTRL_NOTIFY_GROUP, name: "notify" }],
-};
-
 /**
  * The generic netlink half of a simulated kernel.
  *
@@ -145,8 +127,8 @@ export class GenlRegistry {
   constructor(multicast: Multicast) {
     this.#multicast = multicast;
     this.#byId.set(GENL_ID_CTRL, {
-      family: CTRL_FAMILY,
-      spec: { name: "nlctrl" },
+      family: NLCTRL_FAMILY,
+      spec: { name: "nlctrl", policy: NLCTRL_POLICY },
     });
   }
 

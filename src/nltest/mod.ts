@@ -5,6 +5,15 @@
  * the replies the way Linux does (`multipart`, `error`, `ack`), check
  * requests (`checkRequest`) and push multicast (`notify`).
  *
+ * Beyond that: `genltest` for generic netlink families; `SimKernel`, a
+ * stateful kernel many connections share (port ids, multicast fan-out,
+ * rtnetlink links/addresses/routes, registered genl families answered by
+ * `nlctrl`, socket options honoured, BPF filters run); fault injection
+ * (`SimKernel.inject`: interrupted dumps, overruns, truncated or misaligned
+ * datagrams, wrong sequence or pid, foreign senders, errors, delays); record
+ * and replay of real traffic (`record`, `replay`, nlmon pcap files); and
+ * `nl80211`, a simulated wifi device.
+ *
  * @example A dump answered by a simulated kernel
  * ```ts
  * import { checkRequest, dial, multipart } from "@nlkit/netlink/nltest";
@@ -24,6 +33,24 @@
  *   data: new Uint8Array(16),
  * });
  * assert.deepEqual(links.map((m) => m.data[4]), [1, 2]);
+ * ```
+ *
+ * @example A fault: an interrupted dump, then the same Conn works again
+ * ```ts
+ * import { SimKernel } from "@nlkit/netlink/nltest";
+ * import { DumpInterruptedError, Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * kernel.rtnetlink.addLink({ name: "eth0", up: true });
+ * await using conn = kernel.dial(Family.Route);
+ * const dump = {
+ *   header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+ *   data: new Uint8Array(16), // RTM_GETLINK, struct ifinfomsg
+ * };
+ * kernel.inject({ type: "dumpInterrupted", at: 1 }, { times: 1 });
+ * await assert.rejects(conn.execute(dump), DumpInterruptedError);
+ * assert.equal((await conn.execute(dump)).length, 2);
  * ```
  *
  * @module

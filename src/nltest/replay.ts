@@ -25,6 +25,7 @@ import type { ConnOptions } from "../netlink/options.ts";
 import { MemorySocket } from "./_memory_socket.ts";
 import type { Kernel } from "./dial.ts";
 import { readPcap } from "./pcap.ts";
+import { UnexpectedRequestError } from "./unexpected_request.ts";
 
 /** A readable summary of one message of a recorded datagram (ignored by replay). */
 export interface MessageSummary {
@@ -618,7 +619,7 @@ export function replay(
     );
     if (candidates.length === 0) {
       const what = live.map((m) => describeRequest(m, first)).join("; ");
-      throw new Error(
+      throw new UnexpectedRequestError(
         `Cannot replay: no recorded request matches ${
           what || "an empty datagram"
         }`,

@@ -443,11 +443,24 @@ export class RtnlState {
 
   // ---- addresses ----
 
+  /**
+   * Dump order: IPv4 then IPv6, by link index, then each device's list:
+   * IPv4 primaries by scope, host first (`__inet_insert_ifa`); IPv6 global,
+   * then host, then link scope (`ipv6_link_dev_addr`); ties in insertion order.
+   */
   sortedAddresses(): AddressRecord[] {
-    return [
-      ...this.addresses.filter((a) => a.family === AF_INET),
-      ...this.addresses.filter((a) => a.family === AF_INET6),
-    ];
+    const rank = (a: AddressRecord): number =>
+      a.family === AF_INET
+        ? 255 - a.scope
+        : a.scope === RT_SCOPE_HOST
+        ? 1
+        : a.scope === RT_SCOPE_LINK
+        ? 2
+        : 0;
+    return this.addresses.map((a, i) => ({ a, i })).sort((x, y) =>
+      x.a.family - y.a.family || x.a.index - y.a.index ||
+      rank(x.a) - rank(y.a) || x.i - y.i
+    ).map((x) => x.a);
   }
 
   notifyAddress(type: number, a: AddressRecord, o: Origin): void {

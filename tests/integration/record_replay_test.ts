@@ -340,6 +340,72 @@ async function fidelitySession(conn: Conn): Promise<unknown[]> {
   out.push(await outcome(conn.execute(lo192(REQUEST | ACK)), header));
   out.push(await outcome(conn.execute(lo192(REQUEST | ACK)), header));
   out.push(await outcome(routes(), bytes));
+  // IPv6: the local route of ::1, then an address with its local and prefix routes.
+  const routes6 = (family: number) =>
+    conn.execute(
+      msg(
+        26,
+        REQUEST | DUMP,
+        new Uint8Array([family, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+      ),
+    );
+  const six = new Uint8Array([
+    0x20,
+    0x01,
+    0x0d,
+    0xb8,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    1,
+  ]);
+  const addr6 = (type: number, flags: number) =>
+    msg(
+      type,
+      flags,
+      cat(
+        new Uint8Array([10, 64, 0, 0, 1, 0, 0, 0]),
+        new AttributeEncoder().bytes(1, six).encode(),
+      ),
+    );
+  out.push(await outcome(routes6(0), bytes));
+  out.push(await outcome(conn.execute(addr6(20, create)), header));
+  out.push(
+    await outcome(
+      conn.execute(
+        msg(22, REQUEST | DUMP, new Uint8Array([10, 0, 0, 0, 0, 0, 0, 0])),
+      ),
+      // ifa_flags left out: IFA_F_TENTATIVE lasts until DAD work runs (timing).
+      (ms) =>
+        ms.map((
+          m,
+        ) => [
+          m.header.type,
+          m.data[0],
+          m.data[1],
+          m.data[3],
+          Array.from(m.data.subarray(4, 8)),
+        ]),
+    ),
+  );
+  // Only the main table: the local route of a new IPv6 address appears when DAD work runs (timing).
+  out.push(
+    await outcome(
+      routes6(10),
+      (ms) => bytes(ms.filter((m) => m.data[4] === 254)),
+    ),
+  );
+  out.push(await outcome(conn.execute(addr6(21, REQUEST | ACK)), header));
+  out.push(await outcome(conn.execute(addr6(21, REQUEST | ACK)), header));
+  out.push(await outcome(routes6(10), bytes));
   return out;
 }
 
