@@ -5,7 +5,11 @@
  * @module
  */
 
-import { AttributeDecoder, type Conn, HeaderFlags } from "../src/netlink/mod.ts";
+import {
+  AttributeDecoder,
+  type Conn,
+  HeaderFlags,
+} from "../src/netlink/mod.ts";
 
 const RTM_GETLINK = 18;
 const IFLA_IFNAME = 3;
@@ -20,7 +24,13 @@ const IFINFOMSG_LENGTH = 16;
 export async function linkNames(conn: Conn): Promise<string[]> {
   const names: string[] = [];
   const request = {
-    header: { length: 0, type: RTM_GETLINK, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+    header: {
+      length: 0,
+      type: RTM_GETLINK,
+      flags: HeaderFlags.Request | HeaderFlags.Dump,
+      sequence: 0,
+      pid: 0,
+    },
     data: new Uint8Array(IFINFOMSG_LENGTH),
   };
   for await (const m of conn.dump(request)) {

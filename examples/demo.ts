@@ -15,27 +15,45 @@
  */
 
 import process from "node:process";
-import { dumpLinks, explain, formatFamilies, formatLink, openBackend } from "./nlkit.ts";
+import {
+  dumpLinks,
+  explain,
+  formatFamilies,
+  formatLink,
+  openBackend,
+} from "./nlkit.ts";
 import { wifiInfo } from "./wifi_info.ts";
 
 const runtime = "Bun" in globalThis
   ? `Bun ${process.versions.bun}`
-  : `Deno ${(globalThis as { Deno?: { version: { deno: string } } }).Deno?.version.deno}`;
+  : `Deno ${
+    (globalThis as { Deno?: { version: { deno: string } } }).Deno?.version.deno
+  }`;
 
 try {
   const backend = await openBackend(process.argv.includes("--sim"));
-  console.log(`nlkit demo: netlink from TypeScript on ${runtime}, no native build`);
+  console.log(
+    `nlkit demo: netlink from TypeScript on ${runtime}, no native build`,
+  );
   if (backend.simulated) {
-    console.log(`(Real netlink sockets are not available: ${backend.simulated}.`);
-    console.log(" Showing the simulated kernel from @nlkit/netlink/nltest instead.)");
+    console.log(
+      `(Real netlink sockets are not available: ${backend.simulated}.`,
+    );
+    console.log(
+      " Showing the simulated kernel from @nlkit/netlink/nltest instead.)",
+    );
   } else {
-    console.log("(Talking to this machine's kernel over AF_NETLINK through the runtime's FFI.)");
+    console.log(
+      "(Talking to this machine's kernel over AF_NETLINK through the runtime's FFI.)",
+    );
   }
 
   {
     await using genl = await backend.genl();
     const families = await genl.listFamilies();
-    console.log(`\n== Generic netlink families (like \`genl ctrl list\`): ${families.length}`);
+    console.log(
+      `\n== Generic netlink families (like \`genl ctrl list\`): ${families.length}`,
+    );
     process.stdout.write(formatFamilies(families));
   }
 
@@ -51,12 +69,16 @@ try {
     await using _client = client;
     console.log("\n== Wifi (like `iw dev`)");
     if (simulated) {
-      console.log(`No real wifi here (${simulated}); this is the simulated nl80211 device.`);
+      console.log(
+        `No real wifi here (${simulated}); this is the simulated nl80211 device.`,
+      );
     }
     process.stdout.write(await wifiInfo(client));
   }
 
-  console.log("\nMore: deno run --allow-ffi examples/nlkit.ts --help   (or: bun examples/nlkit.ts --help)");
+  console.log(
+    "\nMore: deno run --allow-ffi examples/nlkit.ts --help   (or: bun examples/nlkit.ts --help)",
+  );
 } catch (e) {
   const line = explain(e);
   if (line === undefined) throw e;

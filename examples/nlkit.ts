@@ -21,7 +21,11 @@ import {
   isNotExist,
   type Message,
 } from "../src/netlink/mod.ts";
-import { type Family as GenlFamily, GenlConn, type Policy } from "../src/genetlink/mod.ts";
+import {
+  type Family as GenlFamily,
+  GenlConn,
+  type Policy,
+} from "../src/genetlink/mod.ts";
 import type { Client } from "../src/wifi/mod.ts";
 import { nl80211, SimKernel } from "../src/nltest/mod.ts";
 import {
@@ -60,7 +64,12 @@ export interface Backend {
  */
 export function simulatedBackend(why: string): Backend {
   const kernel = new SimKernel();
-  kernel.rtnetlink.addLink({ name: "eth0", kind: "dummy", up: true, address: "02:00:00:00:00:10" });
+  kernel.rtnetlink.addLink({
+    name: "eth0",
+    kind: "dummy",
+    up: true,
+    address: "02:00:00:00:00:10",
+  });
   const wlan = kernel.rtnetlink.addLink({
     name: "wlan0",
     kind: "dummy",
@@ -78,12 +87,15 @@ export function simulatedBackend(why: string): Backend {
   return {
     simulated: why,
     kernel,
-    route: (groups) => Promise.resolve(kernel.dial(Family.Route, groups ? { groups } : {})),
+    route: (groups) =>
+      Promise.resolve(kernel.dial(Family.Route, groups ? { groups } : {})),
     genl: () => Promise.resolve(GenlConn.from(kernel.dial(Family.Generic))),
     wifi: async () => {
       const { Client } = await import("../src/wifi/mod.ts");
       return {
-        client: await Client.open({ conn: GenlConn.from(kernel.dial(Family.Generic)) }),
+        client: await Client.open({
+          conn: GenlConn.from(kernel.dial(Family.Generic)),
+        }),
         simulated: why,
       };
     },
@@ -135,7 +147,9 @@ export function linkJSON(l: Link): Record<string, unknown> {
 export function formatLink(l: Link): string {
   const type = LINK_TYPES[l.type] ?? String(l.type);
   const state = OPERSTATE[l.operstate] ?? String(l.operstate);
-  let s = `${l.index}: ${l.name}: <${linkFlagNames(l.flags).join(",")}> mtu ${l.mtu} state ${state}`;
+  let s = `${l.index}: ${l.name}: <${
+    linkFlagNames(l.flags).join(",")
+  }> mtu ${l.mtu} state ${state}`;
   if (l.master !== 0) s += ` master ${l.master}`;
   s += `\n    link/${type}`;
   if (l.address !== "") s += ` ${l.address}`;
@@ -187,7 +201,9 @@ export function formatFamilies(families: readonly GenlFamily[]): string {
       String(f.operations.length).padStart(3)
     } ops  ${f.groups.map((g) => g.name).join(",") || "-"}`
   );
-  return `  id  name               ver  operations  multicast groups\n${rows.join("\n")}\n`;
+  return `  id  name               ver  operations  multicast groups\n${
+    rows.join("\n")
+  }\n`;
 }
 
 const HELP = `nlkit: netlink from TypeScript (Deno and Bun, no native build)
@@ -237,7 +253,13 @@ export interface Args {
  * @throws {UsageError} On an unknown option or a bad value.
  */
 export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { command: "", operands: [], json: false, sim: false, help: false };
+  const args: Args = {
+    command: "",
+    operands: [],
+    json: false,
+    sim: false,
+    help: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--json") args.json = true;
@@ -245,7 +267,9 @@ export function parseArgs(argv: readonly string[]): Args {
     else if (a === "--help" || a === "-h") args.help = true;
     else if (a === "--count") {
       const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v <= 0) throw new UsageError("--count takes a positive whole number");
+      if (!Number.isInteger(v) || v <= 0) {
+        throw new UsageError("--count takes a positive whole number");
+      }
       args.count = v;
     } else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
     else if (args.command === "") args.command = a;
@@ -288,13 +312,21 @@ export async function run(
     }
     case "policy": {
       const name = args.operands[0];
-      if (name === undefined) throw new UsageError("policy needs a family name, e.g. `policy nlctrl`");
+      if (name === undefined) {
+        throw new UsageError(
+          "policy needs a family name, e.g. `policy nlctrl`",
+        );
+      }
       await using genl = await backend.genl();
       let family: GenlFamily;
       try {
         family = await genl.getFamily(name);
       } catch (e) {
-        if (isNotExist(e)) throw new UsageError(`no generic netlink family named "${name}" here`);
+        if (isNotExist(e)) {
+          throw new UsageError(
+            `no generic netlink family named "${name}" here`,
+          );
+        }
         throw e;
       }
       const policy = await genl.getPolicy(family);
@@ -313,11 +345,18 @@ export async function run(
         }
         return JSON.stringify(
           { simulated: simulated ?? null, interfaces, stations },
-          (_k, v: unknown) => typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? [...v] : v,
+          (_k, v: unknown) =>
+            typeof v === "bigint"
+              ? v.toString()
+              : v instanceof Uint8Array
+              ? [...v]
+              : v,
           2,
         ) + "\n";
       }
-      const note = simulated ? `# Simulated nl80211 device: ${simulated}.\n` : "";
+      const note = simulated
+        ? `# Simulated nl80211 device: ${simulated}.\n`
+        : "";
       return `${note}$ iw dev\n${await wifiInfo(client)}`;
     }
     case "monitor": {
@@ -345,18 +384,28 @@ export async function run(
     }
     default:
       throw new UsageError(
-        args.command === "" ? "no command given" : `unknown command "${args.command}"; commands: ${COMMANDS.join(", ")}`,
+        args.command === ""
+          ? "no command given"
+          : `unknown command "${args.command}"; commands: ${
+            COMMANDS.join(", ")
+          }`,
       );
   }
 }
 
 function describeLinkChange(m: Message, json: boolean): string {
-  const what = m.header.type === Rtm.NewLink ? "NEWLINK" : m.header.type === Rtm.DelLink ? "DELLINK" : `type ${m.header.type}`;
+  const what = m.header.type === Rtm.NewLink
+    ? "NEWLINK"
+    : m.header.type === Rtm.DelLink
+    ? "DELLINK"
+    : `type ${m.header.type}`;
   if (m.header.type !== Rtm.NewLink && m.header.type !== Rtm.DelLink) {
     return json ? JSON.stringify({ event: what }) : `[${what}]`;
   }
   const l = decodeLink(m.data, 0, m.data.length);
-  return json ? JSON.stringify({ event: what, ...linkJSON(l) }) : `[${what}] ${formatLink(l).trimEnd()}`;
+  return json
+    ? JSON.stringify({ event: what, ...linkJSON(l) })
+    : `[${what}] ${formatLink(l).trimEnd()}`;
 }
 
 /**
@@ -397,7 +446,9 @@ if (import.meta.main) {
     if (backend.simulated && !args.json && args.command !== "wifi") {
       console.log(`# Simulated kernel: ${backend.simulated}.`);
     }
-    process.stdout.write(await run(args, backend, (l) => console.log(l), stop.signal));
+    process.stdout.write(
+      await run(args, backend, (l) => console.log(l), stop.signal),
+    );
     process.exit(0);
   } catch (e) {
     const line = explain(e);

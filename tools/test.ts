@@ -54,7 +54,9 @@ function parseJUnit(xml: string): Counts {
   const parents = new Set<string>();
   for (const n of names) {
     const parts = n.split(" > ");
-    for (let i = 1; i < parts.length; i++) parents.add(parts.slice(0, i).join(" > "));
+    for (let i = 1; i < parts.length; i++) {
+      parents.add(parts.slice(0, i).join(" > "));
+    }
   }
   const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
   for (const [i, c] of cases.entries()) {
@@ -100,19 +102,38 @@ const countsAt = args.indexOf("--counts");
 const countsFile = countsAt >= 0 ? args[countsAt + 1] : undefined;
 await Deno.mkdir(TMP, { recursive: true });
 
-const denoFlags = ["--allow-ffi", "--allow-env", "--allow-read", "--allow-write", "--allow-run", "--allow-sys"];
+const denoFlags = [
+  "--allow-ffi",
+  "--allow-env",
+  "--allow-read",
+  "--allow-write",
+  "--allow-run",
+  "--allow-sys",
+];
 const runners: Runner[] = integration
   ? [
     {
       name: "deno integration",
       // --allow-all: the integration tests read /proc/self/fd and /sys.
-      cmd: [DENO, "test", "--allow-all", `--junit-path=${TMP}/deno-integration.xml`, "tests/integration/"],
+      cmd: [
+        DENO,
+        "test",
+        "--allow-all",
+        `--junit-path=${TMP}/deno-integration.xml`,
+        "tests/integration/",
+      ],
       junit: `${TMP}/deno-integration.xml`,
       env: { NLKIT_INTEGRATION: "1" },
     },
     {
       name: "bun integration",
-      cmd: [BUN, "test", "--reporter=junit", `--reporter-outfile=${TMP}/bun-integration.xml`, "tests/integration/"],
+      cmd: [
+        BUN,
+        "test",
+        "--reporter=junit",
+        `--reporter-outfile=${TMP}/bun-integration.xml`,
+        "tests/integration/",
+      ],
       junit: `${TMP}/bun-integration.xml`,
       env: { NLKIT_INTEGRATION: "1" },
     },
@@ -120,17 +141,41 @@ const runners: Runner[] = integration
   : [
     {
       name: "deno test",
-      cmd: [DENO, "test", ...denoFlags, "--allow-net=127.0.0.1", `--junit-path=${TMP}/deno.xml`, "tests/"],
+      cmd: [
+        DENO,
+        "test",
+        ...denoFlags,
+        "--allow-net=127.0.0.1",
+        `--junit-path=${TMP}/deno.xml`,
+        "tests/",
+      ],
       junit: `${TMP}/deno.xml`,
     },
     {
       name: "deno test --doc",
-      cmd: [DENO, "test", "--doc", "--allow-ffi", "--allow-env", "--allow-read", `--junit-path=${TMP}/deno-doc.xml`, "mod.ts", "src/", "README.md"],
+      cmd: [
+        DENO,
+        "test",
+        "--doc",
+        "--allow-ffi",
+        "--allow-env",
+        "--allow-read",
+        `--junit-path=${TMP}/deno-doc.xml`,
+        "mod.ts",
+        "src/",
+        "README.md",
+      ],
       junit: `${TMP}/deno-doc.xml`,
     },
     {
       name: "bun test",
-      cmd: [BUN, "test", "--reporter=junit", `--reporter-outfile=${TMP}/bun.xml`, "tests/"],
+      cmd: [
+        BUN,
+        "test",
+        "--reporter=junit",
+        `--reporter-outfile=${TMP}/bun.xml`,
+        "tests/",
+      ],
       junit: `${TMP}/bun.xml`,
     },
   ];
@@ -143,7 +188,13 @@ for (const r of runners) {
   total.skipped += c.skipped;
 }
 if (countsFile) {
-  await Deno.writeTextFile(countsFile, `${total.passed} ${total.failed} ${total.skipped}\n`, { append: true });
+  await Deno.writeTextFile(
+    countsFile,
+    `${total.passed} ${total.failed} ${total.skipped}\n`,
+    { append: true },
+  );
 }
-console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+console.log(
+  `\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`,
+);
 Deno.exit(total.failed > 0 ? 1 : 0);

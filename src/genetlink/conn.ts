@@ -35,7 +35,23 @@ import {
   validateRequest,
 } from "./policy.ts";
 
-/** How {@linkcode GenlConn} checks requests against the kernel's policies. */
+/**
+ * How {@linkcode GenlConn} checks requests against the kernel's policies.
+ *
+ * @example Strict checking refuses unknown attributes
+ * ```ts
+ * import { AttributeEncoder, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import { type GenlValidateOptions, PolicyError, PolicyType } from "@nlkit/netlink/genetlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const policy = new Map([[1, { do: new Map([[1, { type: PolicyType.U32 }]]) }]]);
+ * const validate: GenlValidateOptions = { strict: true };
+ * await using conn = genltest.dial(genltest.serveFamily({ id: 0x20, name: "demo", version: 1, headerSize: 0, maxAttribute: 2, operations: [{ id: 1, flags: 0xa }], groups: [], policy }, () => []), { validate });
+ * const request = { header: { command: 1, version: 1 }, data: new AttributeEncoder().uint32(2, 0).encode() };
+ * await assert.rejects(conn.execute(request, 0x20, HeaderFlags.Request), PolicyError);
+ * ```
+ */
 export interface GenlValidateOptions {
   /**
    * Apply the kernel's strict rules (attributes not in the policy, nests
@@ -45,7 +61,23 @@ export interface GenlValidateOptions {
   strict?: boolean;
 }
 
-/** Options of {@linkcode GenlConn}, besides those of the netlink connection. */
+/**
+ * Options of {@linkcode GenlConn}, besides those of the netlink connection.
+ *
+ * @example Check requests before sending them
+ * ```ts
+ * import { AttributeEncoder, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import { type GenlOptions, PolicyError, PolicyType } from "@nlkit/netlink/genetlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const policy = new Map([[1, { do: new Map([[1, { type: PolicyType.U8, maxValue: 3n }]]) }]]);
+ * const options: GenlOptions = { validate: true };
+ * await using conn = genltest.dial(genltest.serveFamily({ id: 0x20, name: "demo", version: 1, headerSize: 0, maxAttribute: 2, operations: [{ id: 1, flags: 0xa }], groups: [], policy }, () => []), options);
+ * const request = { header: { command: 1, version: 1 }, data: new AttributeEncoder().uint8(1, 9).encode() };
+ * await assert.rejects(conn.execute(request, 0x20, HeaderFlags.Request), PolicyError);
+ * ```
+ */
 export interface GenlOptions {
   /**
    * Check every request sent with `send`, `execute` or `dump` against the
@@ -58,10 +90,41 @@ export interface GenlOptions {
   validate?: boolean | GenlValidateOptions;
 }
 
-/** Options for {@linkcode GenlConn.dial}: a netlink connection's plus {@linkcode GenlOptions}. */
+/**
+ * Options for {@linkcode GenlConn.dial}: a netlink connection's plus {@linkcode GenlOptions}.
+ *
+ * @example Connection and checking options together
+ * ```ts
+ * import { ConnOption } from "@nlkit/netlink/netlink";
+ * import type { GenlConnOptions } from "@nlkit/netlink/genetlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const options: GenlConnOptions = { strict: true, validate: { strict: false } };
+ * // On Linux: await GenlConn.dial(options)
+ * await using conn = genltest.dial(() => [], options);
+ * assert.equal(conn.conn.getOption(ConnOption.GetStrictCheck), true);
+ * ```
+ */
 export interface GenlConnOptions extends ConnOptions, GenlOptions {}
 
-/** What {@linkcode GenlConn.receive} returns: generic netlink messages and the netlink messages they came in. */
+/**
+ * What {@linkcode GenlConn.receive} returns: generic netlink messages and the netlink messages they came in.
+ *
+ * @example Decoded messages next to their netlink headers
+ * ```ts
+ * import { HeaderFlags } from "@nlkit/netlink/netlink";
+ * import type { GenlReceived } from "@nlkit/netlink/genetlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * await using conn = genltest.dial(() => [{ header: { command: 2, version: 1 }, data: new Uint8Array([9]) }]);
+ * await conn.send({ header: { command: 1, version: 1 }, data: new Uint8Array(0) }, 0x20, HeaderFlags.Request);
+ * const received: GenlReceived = await conn.receive();
+ * assert.deepEqual(received.messages.map((m) => [m.header.command, m.data[0]]), [[2, 9]]);
+ * assert.equal(received.netlink[0]!.header.type, 0x20);
+ * ```
+ */
 export interface GenlReceived {
   /** The generic netlink messages, decoded. */
   messages: GenlMessage[];
@@ -74,6 +137,19 @@ export interface GenlReceived {
  * its payload after the 4-byte generic header is
  * `bytes.subarray(offset, offset + length)`. Handed to a
  * {@linkcode GenlConn.visit} visitor; reused, valid only during the call.
+ *
+ * @example Read the commands of a dump in place
+ * ```ts
+ * import type { GenlMessageView } from "@nlkit/netlink/genetlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * await using conn = genltest.dial(() => [4, 5].map((command) => ({ header: { command, version: 1 }, data: new Uint8Array([command]) })));
+ * const seen: number[][] = [];
+ * const visitor = (v: GenlMessageView) => seen.push([v.header.command, v.netlinkHeader.type, v.length]);
+ * await conn.visit({ header: { command: 1, version: 1 }, data: new Uint8Array(0) }, 0x20, visitor);
+ * assert.deepEqual(seen, [[4, 0x20, 1], [5, 0x20, 1]]);
+ * ```
  */
 export interface GenlMessageView {
   /** The generic netlink header (reused). */
@@ -88,7 +164,25 @@ export interface GenlMessageView {
   length: number;
 }
 
-/** A multicast message from a generic netlink family. */
+/**
+ * A multicast message from a generic netlink family.
+ *
+ * @example Tell which family sent a notification
+ * ```ts
+ * import { encodeGenlMessage, type GenlNotification } from "@nlkit/netlink/genetlink";
+ * import { genltest, notify } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * await using conn = genltest.dial(() => []);
+ * conn.joinGroup(5);
+ * const events = conn.notifications();
+ * const data = encodeGenlMessage({ header: { command: 9, version: 1 }, data: new Uint8Array(0) });
+ * notify(conn.conn, 5, [{ header: { length: 0, type: 0x20, flags: 0, sequence: 0, pid: 0 }, data }]);
+ * const n: GenlNotification | undefined = (await events.next()).value;
+ * assert.deepEqual([n?.familyId, n?.header.command], [0x20, 9]);
+ * await events.return?.();
+ * ```
+ */
 export interface GenlNotification extends GenlMessage {
   /** The family id (the netlink message type). */
   familyId: number;

@@ -12,7 +12,20 @@ import {
   OperationAttribute,
 } from "./message.ts";
 
-/** One command a family implements (an entry of `CTRL_ATTR_OPS`). */
+/**
+ * One command a family implements (an entry of `CTRL_ATTR_OPS`).
+ *
+ * @example Which commands can dump
+ * ```ts
+ * import { decodeFamily, encodeFamily, type Operation, OperationFlags } from "@nlkit/netlink/genetlink";
+ * import assert from "node:assert/strict";
+ *
+ * const operations: Operation[] = [{ id: 1, flags: OperationFlags.CanDo }, { id: 2, flags: OperationFlags.CanDump }];
+ * const family = decodeFamily(encodeFamily({ id: 0x20, name: "demo", version: 1, headerSize: 0, maxAttribute: 0, operations, groups: [] }));
+ * const dumps = family.operations.filter((op) => op.flags & OperationFlags.CanDump).map((op) => op.id);
+ * assert.deepEqual(dumps, [2]);
+ * ```
+ */
 export interface Operation {
   /** `CTRL_ATTR_OP_ID`: the command number. */
   id: number;
@@ -20,7 +33,22 @@ export interface Operation {
   flags: number;
 }
 
-/** One multicast group of a family (an entry of `CTRL_ATTR_MCAST_GROUPS`). */
+/**
+ * One multicast group of a family (an entry of `CTRL_ATTR_MCAST_GROUPS`).
+ *
+ * @example Join a group found by name
+ * ```ts
+ * import type { MulticastGroup } from "@nlkit/netlink/genetlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const events: MulticastGroup = { id: 5, name: "events" };
+ * await using conn = genltest.dial(genltest.serveFamily({ id: 0x20, name: "demo", version: 1, headerSize: 0, maxAttribute: 2, operations: [{ id: 1, flags: 0xa }], groups: [events] }, () => []));
+ * const group = (await conn.getFamily("demo")).groups.find((g) => g.name === "events");
+ * assert.deepEqual(group, events);
+ * conn.joinGroup(group!.id);
+ * ```
+ */
 export interface MulticastGroup {
   /** `CTRL_ATTR_MCAST_GRP_ID`: the group id, for `GenlConn.joinGroup`. */
   id: number;
@@ -28,7 +56,20 @@ export interface MulticastGroup {
   name: string;
 }
 
-/** A generic netlink family as the controller (`nlctrl`) describes it. */
+/**
+ * A generic netlink family as the controller (`nlctrl`) describes it.
+ *
+ * @example Serve a family and look it up by id
+ * ```ts
+ * import type { Family } from "@nlkit/netlink/genetlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const demo: Family = { id: 0x20, name: "demo", version: 1, headerSize: 0, maxAttribute: 2, operations: [{ id: 1, flags: 0xa }], groups: [] };
+ * await using conn = genltest.dial(genltest.serveFamily(demo, () => []));
+ * assert.deepEqual(await conn.getFamily(0x20), demo);
+ * ```
+ */
 export interface Family {
   /** `CTRL_ATTR_FAMILY_ID`: the netlink message type of the family's messages. */
   id: number;

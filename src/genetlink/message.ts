@@ -6,19 +6,85 @@
  * @module
  */
 
-/** `GENL_HDRLEN`: the size of `struct genlmsghdr` in bytes (already aligned). */
+/**
+ * `GENL_HDRLEN`: the size of `struct genlmsghdr` in bytes (already aligned).
+ *
+ * @example The attributes start after the generic header
+ * ```ts
+ * import { encodeGenlMessage, GENL_HEADER_LENGTH } from "@nlkit/netlink/genetlink";
+ * import assert from "node:assert/strict";
+ *
+ * const b = encodeGenlMessage({ header: { command: 1, version: 1 }, data: new Uint8Array([8, 0, 1, 0, 42, 0, 0, 0]) });
+ * assert.equal(b.length, GENL_HEADER_LENGTH + 8);
+ * assert.equal(b[GENL_HEADER_LENGTH], 8); // nla_len of the first attribute
+ * ```
+ */
 export const GENL_HEADER_LENGTH = 4;
 
-/** `GENL_NAMSIZ`: the size of a family name buffer, NUL included (names have at most 15 characters). */
+/**
+ * `GENL_NAMSIZ`: the size of a family name buffer, NUL included (names have at most 15 characters).
+ *
+ * @example The longest family name
+ * ```ts
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import { ControllerAttribute, GENL_NAME_SIZE } from "@nlkit/netlink/genetlink";
+ * import assert from "node:assert/strict";
+ *
+ * const name = "x".repeat(GENL_NAME_SIZE - 1); // 15 characters and the NUL
+ * const b = new AttributeEncoder().string(ControllerAttribute.FamilyName, name).encode();
+ * assert.equal(b.length, 4 + GENL_NAME_SIZE);
+ * ```
+ */
 export const GENL_NAME_SIZE = 16;
 
-/** `GENL_ID_CTRL` (`NLMSG_MIN_TYPE`): the fixed family id of the generic netlink controller, `nlctrl`. */
+/**
+ * `GENL_ID_CTRL` (`NLMSG_MIN_TYPE`): the fixed family id of the generic netlink controller, `nlctrl`.
+ *
+ * @example The controller's id is fixed
+ * ```ts
+ * import { GENL_ID_CTRL } from "@nlkit/netlink/genetlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * await using conn = genltest.dial(genltest.serveFamily([], () => [])); // serves nlctrl only
+ * assert.equal((await conn.getFamily("nlctrl")).id, GENL_ID_CTRL);
+ * ```
+ */
 export const GENL_ID_CTRL = 0x10;
 
-/** `GENL_MAX_ID`: the highest family id the kernel assigns. */
+/**
+ * `GENL_MAX_ID`: the highest family id the kernel assigns.
+ *
+ * @example Family ids lie between the controller's and GENL_MAX_ID
+ * ```ts
+ * import { GENL_ID_CTRL, GENL_MAX_ID } from "@nlkit/netlink/genetlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * await using conn = genltest.dial(genltest.serveFamily({ id: 0x20, name: "demo", version: 1, headerSize: 0, maxAttribute: 2, operations: [{ id: 1, flags: 0xa }], groups: [] }, () => []));
+ * const ids = (await conn.listFamilies()).map((f) => f.id);
+ * assert.ok(ids.length > 0 && ids.every((id) => id >= GENL_ID_CTRL && id <= GENL_MAX_ID));
+ * ```
+ */
 export const GENL_MAX_ID = 1023;
 
-/** Controller commands (`CTRL_CMD_*` in `linux/genetlink.h`), sent to family {@linkcode GENL_ID_CTRL}. */
+/**
+ * Controller commands (`CTRL_CMD_*` in `linux/genetlink.h`), sent to family {@linkcode GENL_ID_CTRL}.
+ *
+ * @example Ask the controller by hand
+ * ```ts
+ * import { AttributeEncoder, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import { ControllerAttribute, ControllerCommand, decodeFamily, GENL_ID_CTRL } from "@nlkit/netlink/genetlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * await using conn = genltest.dial(genltest.serveFamily([], () => [])); // serves nlctrl only
+ * const data = new AttributeEncoder().string(ControllerAttribute.FamilyName, "nlctrl").encode();
+ * const [reply] = await conn.execute({ header: { command: ControllerCommand.GetFamily, version: 2 }, data }, GENL_ID_CTRL, HeaderFlags.Request);
+ * assert.equal(reply!.header.command, ControllerCommand.NewFamily);
+ * assert.equal(decodeFamily(reply!.data).name, "nlctrl");
+ * ```
+ */
 export const ControllerCommand = {
   /** `CTRL_CMD_UNSPEC`: unused. */
   Unspec: 0,
@@ -44,7 +110,24 @@ export const ControllerCommand = {
   GetPolicy: 10,
 } as const;
 
-/** Controller attributes (`CTRL_ATTR_*` in `linux/genetlink.h`). */
+/**
+ * Controller attributes (`CTRL_ATTR_*` in `linux/genetlink.h`).
+ *
+ * @example Decode a family description
+ * ```ts
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import { ControllerAttribute, decodeFamily } from "@nlkit/netlink/genetlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder()
+ *   .uint16(ControllerAttribute.FamilyId, 0x15)
+ *   .string(ControllerAttribute.FamilyName, "ethtool")
+ *   .uint32(ControllerAttribute.MaxAttribute, 6)
+ *   .encode();
+ * const f = decodeFamily(data);
+ * assert.deepEqual([f.id, f.name, f.maxAttribute], [0x15, "ethtool", 6]);
+ * ```
+ */
 export const ControllerAttribute = {
   /** `CTRL_ATTR_UNSPEC`: unused. */
   Unspec: 0,
@@ -70,7 +153,21 @@ export const ControllerAttribute = {
   Operation: 10,
 } as const;
 
-/** Attributes of one operation inside `CTRL_ATTR_OPS` (`CTRL_ATTR_OP_*` in `linux/genetlink.h`). */
+/**
+ * Attributes of one operation inside `CTRL_ATTR_OPS` (`CTRL_ATTR_OP_*` in `linux/genetlink.h`).
+ *
+ * @example One entry of CTRL_ATTR_OPS
+ * ```ts
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import { ControllerAttribute, decodeFamily, OperationAttribute, OperationFlags } from "@nlkit/netlink/genetlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().nested(ControllerAttribute.Operations, (ops) =>
+ *   ops.nested(1, (op) => op.uint32(OperationAttribute.Id, 3).uint32(OperationAttribute.Flags, OperationFlags.CanDump))
+ * ).encode();
+ * assert.deepEqual(decodeFamily(data).operations, [{ id: 3, flags: OperationFlags.CanDump }]);
+ * ```
+ */
 export const OperationAttribute = {
   /** `CTRL_ATTR_OP_UNSPEC`: unused. */
   Unspec: 0,
@@ -80,7 +177,21 @@ export const OperationAttribute = {
   Flags: 2,
 } as const;
 
-/** Attributes of one multicast group inside `CTRL_ATTR_MCAST_GROUPS` (`CTRL_ATTR_MCAST_GRP_*` in `linux/genetlink.h`). */
+/**
+ * Attributes of one multicast group inside `CTRL_ATTR_MCAST_GROUPS` (`CTRL_ATTR_MCAST_GRP_*` in `linux/genetlink.h`).
+ *
+ * @example One entry of CTRL_ATTR_MCAST_GROUPS
+ * ```ts
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import { ControllerAttribute, decodeFamily, MulticastGroupAttribute } from "@nlkit/netlink/genetlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().nested(ControllerAttribute.MulticastGroups, (groups) =>
+ *   groups.nested(1, (g) => g.string(MulticastGroupAttribute.Name, "config").uint32(MulticastGroupAttribute.Id, 4))
+ * ).encode();
+ * assert.deepEqual(decodeFamily(data).groups, [{ id: 4, name: "config" }]);
+ * ```
+ */
 export const MulticastGroupAttribute = {
   /** `CTRL_ATTR_MCAST_GRP_UNSPEC`: unused. */
   Unspec: 0,
@@ -90,7 +201,25 @@ export const MulticastGroupAttribute = {
   Id: 2,
 } as const;
 
-/** Attributes of one command inside `CTRL_ATTR_OP_POLICY` (`CTRL_ATTR_POLICY_*` in `linux/genetlink.h`). */
+/**
+ * Attributes of one command inside `CTRL_ATTR_OP_POLICY` (`CTRL_ATTR_POLICY_*` in `linux/genetlink.h`).
+ *
+ * @example Find the policy index of a command's do handler
+ * ```ts
+ * import { AttributeDecoder } from "@nlkit/netlink/netlink";
+ * import { ControllerAttribute, encodePolicy, OperationPolicyAttribute, PolicyType } from "@nlkit/netlink/genetlink";
+ * import assert from "node:assert/strict";
+ *
+ * const [first] = encodePolicy(0x20, new Map([[7, { do: new Map([[1, { type: PolicyType.Flag }]]) }]]));
+ * const d = new AttributeDecoder(first!.data);
+ * while (d.next() && d.type !== ControllerAttribute.OperationPolicy);
+ * const command = d.decoder();
+ * assert.ok(command.next() && command.type === 7);
+ * const index = command.decoder();
+ * assert.ok(index.next() && index.type === OperationPolicyAttribute.Do);
+ * assert.equal(index.uint32(), 0); // table 0
+ * ```
+ */
 export const OperationPolicyAttribute = {
   /** `CTRL_ATTR_POLICY_UNSPEC`: unused. */
   Unspec: 0,
@@ -100,7 +229,22 @@ export const OperationPolicyAttribute = {
   Dump: 2,
 } as const;
 
-/** Capabilities of a family operation (`GENL_*` flags in `linux/genetlink.h`), in `CTRL_ATTR_OP_FLAGS`. */
+/**
+ * Capabilities of a family operation (`GENL_*` flags in `linux/genetlink.h`), in `CTRL_ATTR_OP_FLAGS`.
+ *
+ * @example What the controller's own commands can do
+ * ```ts
+ * import { ControllerCommand, OperationFlags } from "@nlkit/netlink/genetlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * await using conn = genltest.dial(genltest.serveFamily([], () => [])); // serves nlctrl only
+ * const { operations } = await conn.getFamily("nlctrl");
+ * const getPolicy = operations.find((op) => op.id === ControllerCommand.GetPolicy)!;
+ * assert.ok(getPolicy.flags & OperationFlags.CanDump);
+ * assert.equal(getPolicy.flags & OperationFlags.CanDo, 0);
+ * ```
+ */
 export const OperationFlags = {
   /** `GENL_ADMIN_PERM`: needs `CAP_NET_ADMIN` in the initial user namespace. */
   AdminPerm: 0x01,
@@ -114,7 +258,18 @@ export const OperationFlags = {
   UnsAdminPerm: 0x10,
 } as const;
 
-/** The generic netlink header (`struct genlmsghdr` in `linux/genetlink.h`), without its reserved bytes. */
+/**
+ * The generic netlink header (`struct genlmsghdr` in `linux/genetlink.h`), without its reserved bytes.
+ *
+ * @example The four header bytes
+ * ```ts
+ * import { ControllerCommand, encodeGenlMessage, type GenlHeader } from "@nlkit/netlink/genetlink";
+ * import assert from "node:assert/strict";
+ *
+ * const header: GenlHeader = { command: ControllerCommand.GetFamily, version: 2 };
+ * assert.deepEqual([...encodeGenlMessage({ header, data: new Uint8Array(0) })], [3, 2, 0, 0]);
+ * ```
+ */
 export interface GenlHeader {
   /** `cmd`: the family-specific command (0-255). */
   command: number;
@@ -122,7 +277,19 @@ export interface GenlHeader {
   version: number;
 }
 
-/** A generic netlink message: the payload of a netlink message whose type is a family id. */
+/**
+ * A generic netlink message: the payload of a netlink message whose type is a family id.
+ *
+ * @example Round-trip a message with attributes
+ * ```ts
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import { decodeGenlMessage, encodeGenlMessage, type GenlMessage } from "@nlkit/netlink/genetlink";
+ * import assert from "node:assert/strict";
+ *
+ * const m: GenlMessage = { header: { command: 1, version: 1 }, data: new AttributeEncoder().uint32(1, 42).encode() };
+ * assert.deepEqual(decodeGenlMessage(encodeGenlMessage(m)), m);
+ * ```
+ */
 export interface GenlMessage {
   /** The `struct genlmsghdr`. */
   header: GenlHeader;

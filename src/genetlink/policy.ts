@@ -26,6 +26,17 @@ import {
 /**
  * Attribute types of a policy (`NL_ATTR_TYPE_*`, `enum netlink_attribute_type`
  * in `linux/netlink.h`), the value of {@linkcode AttributePolicy.type}.
+ *
+ * @example Check a string against its maximum length
+ * ```ts
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import { PolicyError, PolicyType, validateRequest } from "@nlkit/netlink/genetlink";
+ * import assert from "node:assert/strict";
+ *
+ * const table = new Map([[1, { type: PolicyType.NulString, maxLength: 15 }]]);
+ * validateRequest(table, new AttributeEncoder().string(1, "wlan0").encode());
+ * assert.throws(() => validateRequest(table, new AttributeEncoder().string(1, "x".repeat(20)).encode()), PolicyError);
+ * ```
  */
 export const PolicyType = {
   /** `NL_ATTR_TYPE_INVALID`: unused. */
@@ -69,6 +80,20 @@ export const PolicyType = {
 /**
  * Attributes describing one attribute's policy (`NL_POLICY_TYPE_ATTR_*`,
  * `enum netlink_policy_type_attr` in `linux/netlink.h`).
+ *
+ * @example Decode a policy quoted by the kernel
+ * ```ts
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import { decodeAttributePolicy, PolicyType, PolicyTypeAttribute } from "@nlkit/netlink/genetlink";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = new AttributeEncoder()
+ *   .uint64(PolicyTypeAttribute.MinValueUnsigned, 1n)
+ *   .uint64(PolicyTypeAttribute.MaxValueUnsigned, 4094n)
+ *   .uint32(PolicyTypeAttribute.Type, PolicyType.U16)
+ *   .encode();
+ * assert.deepEqual(decodeAttributePolicy(bytes), { type: PolicyType.U16, minValue: 1n, maxValue: 4094n });
+ * ```
  */
 export const PolicyTypeAttribute = {
   /** `NL_POLICY_TYPE_ATTR_UNSPEC`: unused. */
@@ -99,7 +124,21 @@ export const PolicyTypeAttribute = {
   Mask: 12,
 } as const;
 
-/** What the kernel accepts for one attribute type, as `CTRL_CMD_GETPOLICY` reports it. */
+/**
+ * What the kernel accepts for one attribute type, as `CTRL_CMD_GETPOLICY` reports it.
+ *
+ * @example A VLAN id policy
+ * ```ts
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import { type AttributePolicy, formatAttributePolicy, PolicyError, PolicyType, validateRequest } from "@nlkit/netlink/genetlink";
+ * import assert from "node:assert/strict";
+ *
+ * const vlan: AttributePolicy = { type: PolicyType.U16, minValue: 1n, maxValue: 4094n };
+ * assert.equal(formatAttributePolicy(vlan), "type=U16 range:[1,4094]");
+ * const table = new Map([[1, vlan]]);
+ * assert.throws(() => validateRequest(table, new AttributeEncoder().uint16(1, 4095).encode()), PolicyError);
+ * ```
+ */
 export interface AttributePolicy {
   /** A {@linkcode PolicyType}. */
   type: number;
@@ -121,10 +160,39 @@ export interface AttributePolicy {
   maxType?: number;
 }
 
-/** A policy table: attribute type to its policy. Attributes the kernel rejects or ignores are absent. */
+/**
+ * A policy table: attribute type to its policy. Attributes the kernel rejects or ignores are absent.
+ *
+ * @example Check attribute sizes
+ * ```ts
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import { PolicyError, type PolicyTable, PolicyType, validateRequest } from "@nlkit/netlink/genetlink";
+ * import assert from "node:assert/strict";
+ *
+ * const table: PolicyTable = new Map([[1, { type: PolicyType.U32 }], [2, { type: PolicyType.Flag }]]);
+ * validateRequest(table, new AttributeEncoder().uint32(1, 7).flag(2).encode());
+ * assert.throws(() => validateRequest(table, new AttributeEncoder().uint8(1, 7).encode()), PolicyError);
+ * ```
+ */
 export type PolicyTable = Map<number, AttributePolicy>;
 
-/** The policies of one command's handlers (`CTRL_ATTR_POLICY_DO` and `CTRL_ATTR_POLICY_DUMP`, resolved). */
+/**
+ * The policies of one command's handlers (`CTRL_ATTR_POLICY_DO` and `CTRL_ATTR_POLICY_DUMP`, resolved).
+ *
+ * @example Different policies for do and dump
+ * ```ts
+ * import { decodePolicy, encodePolicy, type OperationPolicy, policyFor, PolicyType } from "@nlkit/netlink/genetlink";
+ * import assert from "node:assert/strict";
+ *
+ * const op: OperationPolicy = {
+ *   do: new Map([[1, { type: PolicyType.U32 }]]),
+ *   dump: new Map([[2, { type: PolicyType.Flag }]]),
+ * };
+ * const policy = decodePolicy(encodePolicy(0x20, new Map([[5, op]])));
+ * assert.deepEqual(policyFor(policy, 5, false), op.do);
+ * assert.deepEqual(policyFor(policy, 5, true), op.dump);
+ * ```
+ */
 export interface OperationPolicy {
   /** The policy of the do (single request) handler. */
   do?: PolicyTable;
@@ -132,7 +200,22 @@ export interface OperationPolicy {
   dump?: PolicyTable;
 }
 
-/** A family's attribute policies, decoded from a `CTRL_CMD_GETPOLICY` dump. */
+/**
+ * A family's attribute policies, decoded from a `CTRL_CMD_GETPOLICY` dump.
+ *
+ * @example Fetch a family's policy
+ * ```ts
+ * import { type Policy, policyFor, PolicyType } from "@nlkit/netlink/genetlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const table = new Map([[1, { type: PolicyType.U8 }]]);
+ * await using conn = genltest.dial(genltest.serveFamily({ id: 0x20, name: "demo", version: 1, headerSize: 0, maxAttribute: 2, operations: [{ id: 1, flags: 0xa }], groups: [], policy: new Map([[1, { do: table }]]) }, () => []));
+ * const policy: Policy = await conn.getPolicy("demo");
+ * assert.equal(policy.familyId, 0x20);
+ * assert.deepEqual(policyFor(policy, 1, false), table);
+ * ```
+ */
 export interface Policy {
   /** The family id the kernel reported. */
   familyId: number;
@@ -232,7 +315,20 @@ function decodeRawAttributePolicy(d: AttributeDecoder): RawAttributePolicy {
   return raw;
 }
 
-/** Options for {@linkcode decodePolicy}. */
+/**
+ * Options for {@linkcode decodePolicy}.
+ *
+ * @example Key a dump-only command the kernel reports as 0
+ * ```ts
+ * import { decodePolicy, type DecodePolicyOptions, encodePolicy, PolicyType } from "@nlkit/netlink/genetlink";
+ * import assert from "node:assert/strict";
+ *
+ * const table = new Map([[1, { type: PolicyType.Flag }]]);
+ * const messages = encodePolicy(0x20, new Map([[0, { dump: table }]])); // as the kernel answers for command 3
+ * const options: DecodePolicyOptions = { command: 3 };
+ * assert.deepEqual(decodePolicy(messages, options).operations.get(3)?.dump, table);
+ * ```
+ */
 export interface DecodePolicyOptions {
   /**
    * The command the dump was asked for (`CTRL_ATTR_OP`). Its entry is keyed
@@ -628,7 +724,21 @@ export function formatAttributePolicy(
   return s;
 }
 
-/** Details of a {@linkcode PolicyError}. */
+/**
+ * Details of a {@linkcode PolicyError}.
+ *
+ * @example What Linux would answer
+ * ```ts
+ * import { PolicyError, type PolicyErrorOptions, PolicyType } from "@nlkit/netlink/genetlink";
+ * import assert from "node:assert/strict";
+ *
+ * const options: PolicyErrorOptions = {
+ *   offset: 0, errno: 34, kernelMessage: "integer out of range", policy: { type: PolicyType.U8, maxValue: 3n },
+ * };
+ * const err = new PolicyError([1], "U8", "value 9 is out of range [0,3]", options);
+ * assert.deepEqual([err.errno, err.kernelMessage, err.offset], [34, "integer out of range", 0]);
+ * ```
+ */
 export interface PolicyErrorOptions {
   /** What was being done, for the message (default `"validate attributes"`). */
   op?: string;
@@ -721,7 +831,22 @@ const FIXED_LENGTHS: Readonly<Record<number, number>> = {
   [PolicyType.S64]: 8,
 };
 
-/** Options for {@linkcode validateRequest}. */
+/**
+ * Options for {@linkcode validateRequest}.
+ *
+ * @example Liberal validation ignores unknown attributes
+ * ```ts
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import { PolicyError, PolicyType, validateRequest, type ValidateOptions } from "@nlkit/netlink/genetlink";
+ * import assert from "node:assert/strict";
+ *
+ * const table = new Map([[1, { type: PolicyType.U32 }]]);
+ * const attrs = new AttributeEncoder().uint32(1, 1).uint32(2, 2).encode(); // 2 is not in the table
+ * assert.throws(() => validateRequest(table, attrs), PolicyError);
+ * const options: ValidateOptions = { strict: false };
+ * validateRequest(table, attrs, options);
+ * ```
+ */
 export interface ValidateOptions {
   /**
    * Reject what the kernel rejects in strict validation (the default for

@@ -1034,6 +1034,7 @@ export class Conn implements Disposable, AsyncDisposable {
       grown.set(this.#out.subarray(0, start));
       this.#out = grown;
       this.#outView = new DataView(grown.buffer);
+      this.#outSub = grown.subarray(0, 0);
     }
     const s = this.#scratch;
     s.length = length;
@@ -1048,13 +1049,12 @@ export class Conn implements Disposable, AsyncDisposable {
   }
 
   #transmit(op: string, end: number): void {
-    if (
-      this.#outSub.length !== end || this.#outSub.buffer !== this.#out.buffer
-    ) {
-      this.#outSub = this.#out.subarray(0, end);
-    }
+    // #outSub is a view of the current #out (growing resets it to length 0),
+    // so its length alone tells whether it can be reused.
+    let sub = this.#outSub;
+    if (sub.length !== end) sub = this.#outSub = this.#out.subarray(0, end);
     try {
-      this.#socket.send(this.#outSub);
+      this.#socket.send(sub);
     } catch (e) {
       throw socketError(op, e);
     }

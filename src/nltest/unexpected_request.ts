@@ -22,6 +22,8 @@
  */
 export class UnexpectedRequestError extends Error {
   /**
+   * Creates the error.
+   *
    * @param message What was received and what was wanted.
    * @param options Standard error options (`cause`).
    */

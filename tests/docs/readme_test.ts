@@ -23,11 +23,20 @@ test("linkNames() lists every link", async () => {
 });
 
 test("the README's downstream test is the one run here", () => {
-  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const readme = readFileSync(
+    new URL("../../README.md", import.meta.url),
+    "utf8",
+  );
   const section = readme.slice(readme.indexOf("## Testing your netlink code"));
   const start = section.indexOf("```ts ignore\n") + 13;
   const block = section.slice(start, section.indexOf("\n```", start));
-  assert.ok(block.includes(TEST_BODY), "README block differs from tests/docs/readme_test.ts");
+  assert.ok(
+    block.includes(TEST_BODY),
+    "README block differs from tests/docs/readme_test.ts",
+  );
   const self = readFileSync(new URL(import.meta.url), "utf8");
-  assert.ok(self.split(TEST_BODY).length === 3, "the test above differs from TEST_BODY");
+  assert.ok(
+    self.split(TEST_BODY).length === 3,
+    "the test above differs from TEST_BODY",
+  );
 });

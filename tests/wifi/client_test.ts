@@ -297,7 +297,7 @@ describe("Client on the simulated nl80211", () => {
     await assert.rejects(client.scan({ index: 9 }), { code: "ENODEV" });
   });
 
-  it("answers EINVAL, as the kernel's policy check, for a malformed request", async () => {
+  it("answers EINVAL, as the kernel's policy check, for a malformed request", () => {
     const sim = new nl80211.Simulator(WORLD);
     const bad = new AttributeEncoder().uint16(A.Ifindex, 1).encode();
     assert.throws(
