@@ -263,13 +263,25 @@ const ENUMS: EnumSpec[] = [
   },
 ];
 
-// Runnable examples (on the simulated nl80211) for the enums users meet most.
+// Runnable examples for the enums' objects: on the simulated nl80211, or
+// decoding attributes built with the constants. Enums without an entry get
+// an example comparing members with their kernel values (see `generate`).
+const ASSERT = 'import assert from "node:assert/strict";';
 const SIM_IMPORTS = [
   'import { nl80211 } from "@nlkit/netlink/nltest";',
-  'import assert from "node:assert/strict";',
+  ASSERT,
   "",
 ];
-const EXAMPLES: Record<string, { title: string; code: string[] }> = {
+const ENCODER_IMPORTS = [
+  'import { AttributeEncoder } from "@nlkit/netlink/netlink";',
+  ASSERT,
+  "",
+];
+interface Example {
+  title: string;
+  code: string[];
+}
+const EXAMPLES: Record<string, Example> = {
   Nl80211Command: {
     title: "The command of a notification",
     code: [
@@ -286,9 +298,7 @@ const EXAMPLES: Record<string, { title: string; code: string[] }> = {
     title: "Build an nl80211 request's attributes",
     code: [
       'import { Nl80211Attribute } from "@nlkit/netlink/wifi";',
-      'import { AttributeEncoder } from "@nlkit/netlink/netlink";',
-      'import assert from "node:assert/strict";',
-      "",
+      ...ENCODER_IMPORTS,
       "const attrs = new AttributeEncoder().uint32(Nl80211Attribute.Ifindex, 3).encode();",
       "assert.deepEqual([...attrs], [8, 0, 3, 0, 3, 0, 0, 0]);",
     ],
@@ -313,6 +323,18 @@ const EXAMPLES: Record<string, { title: string; code: string[] }> = {
       "assert.equal((await client.interfaces())[0]?.channelWidth, ChannelWidth.Width20);",
     ],
   },
+  Nl80211BSSAttribute: {
+    title: "Decode a scan result",
+    code: [
+      'import { decodeBSS, Nl80211Attribute, Nl80211BSSAttribute } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      "const data = new AttributeEncoder().nested(Nl80211Attribute.BSS, (e) => {",
+      "  e.uint32(Nl80211BSSAttribute.Frequency, 5180).int32(Nl80211BSSAttribute.SignalMBM, -6000);",
+      "}).encode();",
+      "const bss = decodeBSS(data);",
+      "assert.deepEqual([bss?.frequency, bss?.signal], [5180, -6000]);",
+    ],
+  },
   BSSStatus: {
     title: "The associated BSS",
     code: [
@@ -322,6 +344,254 @@ const EXAMPLES: Record<string, { title: string; code: string[] }> = {
       '  conn: nl80211.dial({ interfaces: [{ name: "wlan0", connectedTo: "ap" }], accessPoints: [{ ssid: "ap" }] }),',
       "});",
       "assert.equal((await client.bss({ index: 1 })).status, BSSStatus.Associated);",
+    ],
+  },
+  Nl80211StationInfo: {
+    title: "Decode a station's signal and traffic",
+    code: [
+      'import { decodeStationInfo, Nl80211Attribute, Nl80211StationInfo } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      "const data = new AttributeEncoder().nested(Nl80211Attribute.STAInfo, (s) => {",
+      "  s.int8(Nl80211StationInfo.Signal, -52).uint32(Nl80211StationInfo.RXBytes, 1000);",
+      "}).encode();",
+      "const sta = decodeStationInfo(data);",
+      "assert.deepEqual([sta?.signal, sta?.receivedBytes], [-52, 1000]);",
+    ],
+  },
+  Nl80211StationFlag: {
+    title: "Bits of struct nl80211_sta_flag_update",
+    code: [
+      'import { decodeStationInfo, Nl80211Attribute, Nl80211StationFlag, Nl80211StationInfo } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      "const update = new Uint8Array(8);",
+      "const view = new DataView(update.buffer);",
+      "view.setUint32(0, 1 << Nl80211StationFlag.Authorized, true); // mask (little-endian host)",
+      "view.setUint32(4, 1 << Nl80211StationFlag.Authorized, true); // set",
+      "const data = new AttributeEncoder().nested(Nl80211Attribute.STAInfo, (s) => s.bytes(Nl80211StationInfo.STAFlags, update)).encode();",
+      "assert.deepEqual(decodeStationInfo(data)?.flags, { authorized: true });",
+    ],
+  },
+  Nl80211StationBSSParam: {
+    title: "Decode the BSS parameters of a station",
+    code: [
+      'import { decodeStationInfo, Nl80211Attribute, Nl80211StationBSSParam, Nl80211StationInfo } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      "const data = new AttributeEncoder().nested(Nl80211Attribute.STAInfo, (s) =>",
+      "  s.nested(Nl80211StationInfo.BSSParam, (p) => p.uint8(Nl80211StationBSSParam.DTIMPeriod, 3).uint16(Nl80211StationBSSParam.BeaconInterval, 100))",
+      ").encode();",
+      "const param = decodeStationInfo(data)?.bssParam;",
+      "assert.deepEqual([param?.dtimPeriod, param?.beaconInterval], [3, 100]);",
+    ],
+  },
+  Nl80211RateInfo: {
+    title: "Decode a VHT transmit rate",
+    code: [
+      'import { decodeStationInfo, Nl80211Attribute, Nl80211RateInfo, Nl80211StationInfo } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      "const data = new AttributeEncoder().nested(Nl80211Attribute.STAInfo, (s) =>",
+      "  s.nested(Nl80211StationInfo.TXBitrate, (r) =>",
+      "    r.uint32(Nl80211RateInfo.Bitrate32, 4333).uint8(Nl80211RateInfo.VHTMCS, 9).flag(Nl80211RateInfo.Rate80MHzWidth))",
+      ").encode();",
+      "const rate = decodeStationInfo(data)?.transmitRate;",
+      "assert.deepEqual([rate?.bitrate, rate?.widthMHz, rate?.vhtMCS], [433_300_000, 80, 9]);",
+    ],
+  },
+  Nl80211HEGuardInterval: {
+    title: "The guard interval of an HE rate",
+    code: [
+      'import { decodeStationInfo, Nl80211Attribute, Nl80211HEGuardInterval, Nl80211RateInfo, Nl80211StationInfo } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      "const data = new AttributeEncoder().nested(Nl80211Attribute.STAInfo, (s) =>",
+      "  s.nested(Nl80211StationInfo.RXBitrate, (r) =>",
+      "    r.uint32(Nl80211RateInfo.Bitrate32, 5764).uint8(Nl80211RateInfo.HEMCS, 11).uint8(Nl80211RateInfo.HEGI, Nl80211HEGuardInterval.GI1_6))",
+      ").encode();",
+      "assert.equal(decodeStationInfo(data)?.receiveRate?.heGI, Nl80211HEGuardInterval.GI1_6);",
+    ],
+  },
+  Nl80211EHTGuardInterval: {
+    title: "The guard interval of an EHT rate",
+    code: [
+      'import { decodeStationInfo, Nl80211Attribute, Nl80211EHTGuardInterval, Nl80211RateInfo, Nl80211StationInfo } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      "const data = new AttributeEncoder().nested(Nl80211Attribute.STAInfo, (s) =>",
+      "  s.nested(Nl80211StationInfo.TXBitrate, (r) =>",
+      "    r.uint32(Nl80211RateInfo.Bitrate32, 6882).uint8(Nl80211RateInfo.EHTMCS, 13).uint8(Nl80211RateInfo.EHTGI, Nl80211EHTGuardInterval.GI3_2))",
+      ").encode();",
+      "assert.equal(decodeStationInfo(data)?.transmitRate?.ehtGI, Nl80211EHTGuardInterval.GI3_2);",
+    ],
+  },
+  Nl80211SurveyInfo: {
+    title: "Decode the survey of a channel",
+    code: [
+      'import { decodeSurveyInfo, Nl80211Attribute, Nl80211SurveyInfo } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      "const data = new AttributeEncoder().nested(Nl80211Attribute.SurveyInfo, (e) => {",
+      "  e.uint32(Nl80211SurveyInfo.Frequency, 2412).int8(Nl80211SurveyInfo.Noise, -95).flag(Nl80211SurveyInfo.InUse);",
+      "}).encode();",
+      "const survey = decodeSurveyInfo(data);",
+      "assert.deepEqual([survey?.frequency, survey?.noise, survey?.inUse], [2412, -95, true]);",
+    ],
+  },
+  Nl80211Band: {
+    title: "The bands of a simulated PHY",
+    code: [
+      'import { Client, Nl80211Band } from "@nlkit/netlink/wifi";',
+      ...SIM_IMPORTS,
+      "await using client = await Client.open({ conn: nl80211.dial({}) });",
+      "const [phy] = await client.phys();",
+      "assert.deepEqual(phy!.bands.map((b) => b.band), [Nl80211Band.Band2GHz, Nl80211Band.Band5GHz]);",
+    ],
+  },
+  Nl80211BandAttribute: {
+    title: "Decode the rates of a band",
+    code: [
+      'import { decodePHYs, Nl80211Attribute, Nl80211Band, Nl80211BandAttribute, Nl80211BitrateAttribute } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      "const data = new AttributeEncoder().uint32(Nl80211Attribute.Wiphy, 0).nested(Nl80211Attribute.WiphyBands, (bands) =>",
+      "  bands.nested(Nl80211Band.Band5GHz, (band) =>",
+      "    band.nested(Nl80211BandAttribute.Rates, (rates) => rates.nested(0, (r) => r.uint32(Nl80211BitrateAttribute.Rate, 60))))",
+      ").encode();",
+      "const [phy] = decodePHYs([data]);",
+      "assert.deepEqual(phy!.bands[0]!.bitrates.map((r) => r.mbps), [6]);",
+    ],
+  },
+  Nl80211BandInterfaceTypeAttribute: {
+    title: "The interface types of a band's capabilities",
+    code: [
+      'import { decodePHYs, InterfaceType, Nl80211Attribute, Nl80211Band, Nl80211BandAttribute, Nl80211BandInterfaceTypeAttribute } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      "const data = new AttributeEncoder().uint32(Nl80211Attribute.Wiphy, 0).nested(Nl80211Attribute.WiphyBands, (bands) =>",
+      "  bands.nested(Nl80211Band.Band5GHz, (band) =>",
+      "    band.nested(Nl80211BandAttribute.IftypeData, (list) =>",
+      "      list.nested(1, (d) => d.nested(Nl80211BandInterfaceTypeAttribute.Iftypes, (t) => t.flag(InterfaceType.Station)))))",
+      ").encode();",
+      "const [entry] = decodePHYs([data])[0]!.bands[0]!.interfaceTypeData;",
+      "assert.deepEqual(entry?.interfaceTypes, [InterfaceType.Station]);",
+    ],
+  },
+  Nl80211FrequencyAttribute: {
+    title: "Decode a radar channel",
+    code: [
+      'import { decodePHYs, Nl80211Attribute, Nl80211Band, Nl80211BandAttribute, Nl80211FrequencyAttribute } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      "const data = new AttributeEncoder().uint32(Nl80211Attribute.Wiphy, 0).nested(Nl80211Attribute.WiphyBands, (bands) =>",
+      "  bands.nested(Nl80211Band.Band5GHz, (band) =>",
+      "    band.nested(Nl80211BandAttribute.Freqs, (freqs) =>",
+      "      freqs.nested(0, (f) => f.uint32(Nl80211FrequencyAttribute.Freq, 5260).flag(Nl80211FrequencyAttribute.Radar))))",
+      ").encode();",
+      "const [channel] = decodePHYs([data])[0]!.bands[0]!.frequencies;",
+      "assert.deepEqual([channel?.frequency, channel?.radarDetection], [5260, true]);",
+    ],
+  },
+  Nl80211DFSState: {
+    title: "The DFS state of a channel",
+    code: [
+      'import { decodePHYs, Nl80211Attribute, Nl80211Band, Nl80211BandAttribute, Nl80211DFSState, Nl80211FrequencyAttribute } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      "const data = new AttributeEncoder().uint32(Nl80211Attribute.Wiphy, 0).nested(Nl80211Attribute.WiphyBands, (bands) =>",
+      "  bands.nested(Nl80211Band.Band5GHz, (band) =>",
+      "    band.nested(Nl80211BandAttribute.Freqs, (freqs) =>",
+      "      freqs.nested(0, (f) => f.uint32(Nl80211FrequencyAttribute.Freq, 5260).uint32(Nl80211FrequencyAttribute.DFSState, Nl80211DFSState.Available))))",
+      ").encode();",
+      "const [channel] = decodePHYs([data])[0]!.bands[0]!.frequencies;",
+      "assert.equal(channel?.dfsState, Nl80211DFSState.Available);",
+    ],
+  },
+  Nl80211BitrateAttribute: {
+    title: "A 2.4 GHz rate with short preamble",
+    code: [
+      'import { decodePHYs, Nl80211Attribute, Nl80211Band, Nl80211BandAttribute, Nl80211BitrateAttribute } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      "const data = new AttributeEncoder().uint32(Nl80211Attribute.Wiphy, 0).nested(Nl80211Attribute.WiphyBands, (bands) =>",
+      "  bands.nested(Nl80211Band.Band2GHz, (band) =>",
+      "    band.nested(Nl80211BandAttribute.Rates, (rates) =>",
+      "      rates.nested(0, (r) => r.uint32(Nl80211BitrateAttribute.Rate, 55).flag(Nl80211BitrateAttribute.Band2GHzShortpreamble))))",
+      ").encode();",
+      "const [phy] = decodePHYs([data]);",
+      "assert.deepEqual(phy!.bands[0]!.bitrates, [{ mbps: 5.5, shortPreamble: true }]);",
+    ],
+  },
+  Nl80211InterfaceCombinationAttribute: {
+    title: "Decode an interface combination",
+    code: [
+      'import { decodePHYs, Nl80211Attribute, Nl80211InterfaceCombinationAttribute } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      "const data = new AttributeEncoder().uint32(Nl80211Attribute.Wiphy, 0).nested(Nl80211Attribute.InterfaceCombinations, (combinations) =>",
+      "  combinations.nested(1, (c) => c.uint32(Nl80211InterfaceCombinationAttribute.Maxnum, 2).uint32(Nl80211InterfaceCombinationAttribute.NumChannels, 1))",
+      ").encode();",
+      "const [combination] = decodePHYs([data])[0]!.interfaceCombinations;",
+      "assert.deepEqual([combination?.total, combination?.numChannels], [2, 1]);",
+    ],
+  },
+  Nl80211InterfaceLimitAttribute: {
+    title: "At most one access point",
+    code: [
+      'import { decodePHYs, InterfaceType, Nl80211Attribute, Nl80211InterfaceCombinationAttribute, Nl80211InterfaceLimitAttribute } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      "const data = new AttributeEncoder().uint32(Nl80211Attribute.Wiphy, 0).nested(Nl80211Attribute.InterfaceCombinations, (combinations) =>",
+      "  combinations.nested(1, (c) =>",
+      "    c.nested(Nl80211InterfaceCombinationAttribute.Limits, (limits) =>",
+      "      limits.nested(1, (l) => l.uint32(Nl80211InterfaceLimitAttribute.Max, 1).nested(Nl80211InterfaceLimitAttribute.Types, (t) => t.flag(InterfaceType.AP)))))",
+      ").encode();",
+      "const [combination] = decodePHYs([data])[0]!.interfaceCombinations;",
+      "assert.deepEqual(combination?.limits, [{ max: 1, interfaceTypes: [InterfaceType.AP] }]);",
+    ],
+  },
+  Nl80211RegulatoryInitiator: {
+    title: "Who changed the regulatory domain",
+    code: [
+      'import { Client, Nl80211RegulatoryInitiator } from "@nlkit/netlink/wifi";',
+      ...SIM_IMPORTS,
+      "await using client = await Client.open({ conn: nl80211.dial({}) });",
+      "const events = client.events();",
+      'await client.setRegulatoryRegion("NZ");',
+      "const { value } = await events.next();",
+      'assert.equal(value?.type === "regulatoryChange" && value.initiator, Nl80211RegulatoryInitiator.User);',
+      "await events.return?.();",
+    ],
+  },
+  Nl80211RegulatoryType: {
+    title: "Decode a regulatory change notification",
+    code: [
+      'import { decodeEvent, Nl80211Attribute, Nl80211Command, Nl80211RegulatoryType } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      "const data = new AttributeEncoder().uint8(Nl80211Attribute.RegType, Nl80211RegulatoryType.World).encode();",
+      "const event = decodeEvent(Nl80211Command.RegChange, data);",
+      'assert.equal(event.type === "regulatoryChange" && event.regulatoryType, Nl80211RegulatoryType.World);',
+    ],
+  },
+  Nl80211RegulatoryRuleAttribute: {
+    title: "Decode a regulatory rule",
+    code: [
+      'import { decodeRegulatoryDomain, Nl80211Attribute, Nl80211RegulatoryRuleAttribute } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      'const data = new AttributeEncoder().string(Nl80211Attribute.RegAlpha2, "DE").nested(Nl80211Attribute.RegRules, (rules) =>',
+      "  rules.nested(1, (r) => r.uint32(Nl80211RegulatoryRuleAttribute.FreqRangeStart, 5170000).uint32(Nl80211RegulatoryRuleAttribute.PowerRuleMaxEirp, 2300))",
+      ").encode();",
+      "const [rule] = decodeRegulatoryDomain(data).rules;",
+      "assert.deepEqual([rule?.startKHz, rule?.maxEIRPDbm], [5170000, 23]);",
+    ],
+  },
+  Nl80211RegulatoryRuleFlags: {
+    title: "Rules that forbid initiating radiation",
+    code: [
+      'import { Client, Nl80211RegulatoryRuleFlags } from "@nlkit/netlink/wifi";',
+      ...SIM_IMPORTS,
+      "await using client = await Client.open({ conn: nl80211.dial({}) });",
+      "const { rules } = await client.regulatoryDomain();",
+      "assert.equal(rules[0]!.flags & Nl80211RegulatoryRuleFlags.NoIR, 0);",
+      "assert.ok(rules.some((r) => r.flags & Nl80211RegulatoryRuleFlags.NoIR));",
+    ],
+  },
+  Nl80211DFSRegion: {
+    title: "The DFS region of a simulated domain",
+    code: [
+      'import { Client, Nl80211DFSRegion } from "@nlkit/netlink/wifi";',
+      ...SIM_IMPORTS,
+      "await using client = await Client.open({",
+      '  conn: nl80211.dial({ regulatory: { region: "DE", dfsRegion: Nl80211DFSRegion.Etsi } }),',
+      "});",
+      "assert.equal((await client.regulatoryDomain()).dfsRegion, Nl80211DFSRegion.Etsi);",
     ],
   },
   RegulatoryHint: {
@@ -334,7 +604,152 @@ const EXAMPLES: Record<string, { title: string; code: string[] }> = {
       'assert.equal((await client.regulatoryDomain()).region, "CA");',
     ],
   },
+  Nl80211AuthType: {
+    title: "The authentication type Client.connect asks for",
+    code: [
+      'import { Client, Nl80211Attribute, Nl80211AuthType, Nl80211Command } from "@nlkit/netlink/wifi";',
+      'import { AttributeDecoder } from "@nlkit/netlink/netlink";',
+      ...SIM_IMPORTS,
+      'const sim = new nl80211.Simulator({ interfaces: [{ name: "wlan0" }], accessPoints: [{ ssid: "cafe" }] });',
+      "await using client = await Client.open({ conn: sim.dial() });",
+      'await client.connect({ index: 1 }, "cafe");',
+      "const d = new AttributeDecoder(sim.requests.find((r) => r.command === Nl80211Command.Connect)!.data);",
+      "while (d.next() && d.type !== Nl80211Attribute.AuthType);",
+      "assert.equal(d.uint32(), Nl80211AuthType.OpenSystem);",
+    ],
+  },
+  Nl80211WPAVersion: {
+    title: "The WPA version Client.connectWPAPSK asks for",
+    code: [
+      'import { Client, Nl80211Attribute, Nl80211Command, Nl80211WPAVersion } from "@nlkit/netlink/wifi";',
+      'import { AttributeDecoder } from "@nlkit/netlink/netlink";',
+      ...SIM_IMPORTS,
+      "const sim = new nl80211.Simulator({",
+      '  interfaces: [{ name: "wlan0" }], accessPoints: [{ ssid: "home", security: "wpa2", passphrase: "correct horse" }],',
+      "});",
+      "await using client = await Client.open({ conn: sim.dial() });",
+      'await client.connectWPAPSK({ index: 1 }, "home", "correct horse");',
+      "const d = new AttributeDecoder(sim.requests.find((r) => r.command === Nl80211Command.Connect)!.data);",
+      "while (d.next() && d.type !== Nl80211Attribute.WPAVersions);",
+      "assert.equal(d.uint32(), Nl80211WPAVersion.WPA2);",
+    ],
+  },
+  Nl80211FeatureFlags: {
+    title: "Test a PHY's feature flags",
+    code: [
+      'import { decodePHYs, Nl80211Attribute, Nl80211FeatureFlags } from "@nlkit/netlink/wifi";',
+      ...ENCODER_IMPORTS,
+      "const data = new AttributeEncoder().uint32(Nl80211Attribute.Wiphy, 0)",
+      "  .uint32(Nl80211Attribute.FeatureFlags, Nl80211FeatureFlags.SAE | Nl80211FeatureFlags.ScanFlush).encode();",
+      "const [phy] = decodePHYs([data]);",
+      "assert.ok(phy!.featureFlags & Nl80211FeatureFlags.SAE);",
+      "assert.equal(phy!.featureFlags & Nl80211FeatureFlags.APScan, 0);",
+    ],
+  },
+  Nl80211ExtFeature: {
+    title: "Ask a PHY for an extended feature",
+    code: [
+      'import { Client, hasExtFeature, Nl80211ExtFeature } from "@nlkit/netlink/wifi";',
+      ...SIM_IMPORTS,
+      "await using client = await Client.open({ conn: nl80211.dial({ phys: [{ extFeatures: [Nl80211ExtFeature.SAEOffload] }] }) });",
+      "const [phy] = await client.phys();",
+      "assert.ok(hasExtFeature(phy!, Nl80211ExtFeature.SAEOffload));",
+      "assert.equal(hasExtFeature(phy!, Nl80211ExtFeature.FourWayHandshakeSTAPSK), false);",
+    ],
+  },
 };
+
+// Examples of the two constants written before the enums.
+const GENL_NAME_EXAMPLE: Example = {
+  title: "Look the family up",
+  code: [
+    'import { NL80211_GENL_NAME } from "@nlkit/netlink/wifi";',
+    ...SIM_IMPORTS,
+    "// On Linux: await GenlConn.dial()",
+    "await using conn = nl80211.dial({});",
+    "const family = await conn.getFamily(NL80211_GENL_NAME);",
+    'assert.equal(family.name, "nl80211");',
+  ],
+};
+const MULTICAST_GROUP_EXAMPLE: Example = {
+  title: "Join the scan group",
+  code: [
+    'import { NL80211_GENL_NAME, Nl80211MulticastGroup } from "@nlkit/netlink/wifi";',
+    ...SIM_IMPORTS,
+    "await using conn = nl80211.dial({});",
+    "const { groups } = await conn.getFamily(NL80211_GENL_NAME);",
+    "const scan = groups.find((g) => g.name === Nl80211MulticastGroup.Scan);",
+    "assert.ok(scan);",
+    "conn.joinGroup(scan.id);",
+  ],
+};
+
+/** The lines of a doc comment: a summary, then one titled, runnable example. */
+function docWithExample(summary: string, example: Example): string[] {
+  return [
+    "/**",
+    ` * ${summary}`,
+    " *",
+    ` * @example ${example.title}`,
+    " * ```ts",
+    ...example.code.map((l) => (l ? ` * ${l}` : " *")),
+    " * ```",
+    " */",
+  ];
+}
+
+/** One exported member of a generated enum object. */
+interface Entry {
+  name: string;
+  cName: string;
+  value: number;
+  doc: string;
+}
+
+/** The default example of an enum object: two members and their kernel values. */
+function valuesExample(
+  ts: string,
+  entries: readonly Entry[],
+  format: (v: number) => string,
+): Example {
+  const first = entries[0]!;
+  const last = entries[entries.length - 1]!;
+  const picked = first === last ? [first] : [first, last];
+  return {
+    title: "The kernel's values",
+    code: [
+      `import { ${ts} } from "@nlkit/netlink/wifi";`,
+      ASSERT,
+      "",
+      `// ${picked.map((e) => e.cName).join(" and ")} in linux/nl80211.h`,
+      ...picked.map((e) =>
+        `assert.equal(${ts}.${e.name}, ${format(e.value)});`
+      ),
+    ],
+  };
+}
+
+/** The example of an enum's type: narrow a number read from an attribute to it. */
+function typeExample(
+  ts: string,
+  entries: readonly Entry[],
+  format: (v: number) => string,
+): Example {
+  const known = entries[1] ?? entries[0]!;
+  const unknown = Math.max(...entries.map((e) => e.value)) + 1;
+  return {
+    title: "Narrow a number read from an attribute",
+    code: [
+      `import { ${ts} } from "@nlkit/netlink/wifi";`,
+      ASSERT,
+      "",
+      `const values: readonly number[] = Object.values(${ts});`,
+      `const is${ts} = (n: number): n is ${ts} => values.includes(n);`,
+      `assert.ok(is${ts}(${format(known.value)})); // ${ts}.${known.name}`,
+      `assert.equal(is${ts}(${format(unknown)}), false);`,
+    ],
+  };
+}
 
 // Words whose capitalisation is not simply "Capitalised".
 const WORDS: Record<string, string> = {
@@ -495,8 +910,10 @@ export interface Member {
 
 /** Evaluates a C enum initializer: numbers, names, `<<`, `|`, `+`, `-`, parentheses. */
 function evaluate(expr: string, names: Map<string, number>): number {
-  const tokens = expr.match(/0x[0-9a-fA-F]+|\d+|[A-Za-z_]\w*|<<|[|+\-()]/g) ??
-    [];
+  // Integer suffixes (`1U << 31`) are part of the number token.
+  const tokens =
+    expr.match(/(?:0x[0-9a-fA-F]+|\d+)[uUlL]*|[A-Za-z_]\w*|<<|[|+\-()]/g) ??
+      [];
   let i = 0;
   const primary = (): number => {
     const t = tokens[i++];
@@ -508,7 +925,9 @@ function evaluate(expr: string, names: Map<string, number>): number {
       i++;
       return v;
     }
-    if (/^(0x[0-9a-fA-F]+|\d+)$/.test(t)) return Number(t);
+    if (/^(0x[0-9a-fA-F]+|\d+)[uUlL]*$/.test(t)) {
+      return Number(t.replace(/[uUlL]+$/, ""));
+    }
     const v = names.get(t);
     if (v === undefined) {
       throw new SyntaxError(`Cannot evaluate "${expr}": unknown name ${t}`);
@@ -680,10 +1099,16 @@ export function generate(header: string): string {
     );
   }
   out.push(
-    "/** `NL80211_GENL_NAME`: the generic netlink family name. */",
+    ...docWithExample(
+      "`NL80211_GENL_NAME`: the generic netlink family name.",
+      GENL_NAME_EXAMPLE,
+    ),
     `export const NL80211_GENL_NAME = ${quote(genl[1]!)};`,
     "",
-    "/** nl80211 multicast group names (`NL80211_MULTICAST_GROUP_*`). */",
+    ...docWithExample(
+      "nl80211 multicast group names (`NL80211_MULTICAST_GROUP_*`).",
+      MULTICAST_GROUP_EXAMPLE,
+    ),
     "export const Nl80211MulticastGroup = {",
   );
   for (
@@ -706,22 +1131,11 @@ export function generate(header: string): string {
       );
     }
     const ts = spec.tsName;
-    const example = EXAMPLES[ts];
-    if (example) {
-      out.push(
-        "/**",
-        ` * ${spec.summary} (\`enum ${spec.cName}\` in \`linux/nl80211.h\`).`,
-        " *",
-        ` * @example ${example.title}`,
-        " * ```ts",
-        ...example.code.map((l) => (l ? ` * ${l}` : " *")),
-        " * ```",
-        " */",
-      );
-    } else {out.push(
-        `/** ${spec.summary} (\`enum ${spec.cName}\` in \`linux/nl80211.h\`). */`,
-      );}
-    out.push(`export const ${ts} = {`);
+    const hex = ts.endsWith("Flags") || ts === "Nl80211WPAVersion";
+    const format = (v: number): string =>
+      hex ? "0x" + v.toString(16) : String(v);
+    // The exported members: [friendly name, value, doc line].
+    const entries: Entry[] = [];
     const seen = new Set<string>();
     for (const m of members) {
       if (
@@ -744,19 +1158,40 @@ export function generate(header: string): string {
       if (m.aliasOf !== undefined) {
         doc = `alias of \`${m.aliasOf}\`` + (doc ? `; ${doc}` : "");
       }
+      entries.push({ name, cName: m.cName, value: m.value, doc });
+    }
+    if (entries.length === 0) {
+      throw new SyntaxError(
+        `Cannot generate nl80211 constants: enum ${spec.cName} has no members`,
+      );
+    }
+    const summary =
+      `${spec.summary} (\`enum ${spec.cName}\` in \`linux/nl80211.h\`).`;
+    out.push(
+      ...docWithExample(
+        summary,
+        EXAMPLES[ts] ?? valuesExample(ts, entries, format),
+      ),
+      `export const ${ts} = {`,
+    );
+    for (const e of entries) {
       out.push(
-        `  /** \`${m.cName}\`${doc ? `: ${doc}` : ""}. */`.replace(
+        `  /** \`${e.cName}\`${e.doc ? `: ${e.doc}` : ""}. */`.replace(
           /\.\. \*\/$/,
           ". */",
         ),
-      );
-      const hex = ts.endsWith("Flags") || ts === "Nl80211WPAVersion";
-      out.push(
-        `  ${name}: ${hex ? "0x" + m.value.toString(16) : String(m.value)},`,
+        `  ${e.name}: ${format(e.value)},`,
       );
     }
     out.push("} as const;", "");
-    out.push(`/** A value of {@linkcode ${ts}}. */`, typeAlias(ts), "");
+    out.push(
+      ...docWithExample(
+        `A value of {@linkcode ${ts}}.`,
+        typeExample(ts, entries, format),
+      ),
+      typeAlias(ts),
+      "",
+    );
   }
   return out.join("\n");
 }

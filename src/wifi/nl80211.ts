@@ -19,10 +19,39 @@
  * @module
  */
 
-/** `NL80211_GENL_NAME`: the generic netlink family name. */
+/**
+ * `NL80211_GENL_NAME`: the generic netlink family name.
+ *
+ * @example Look the family up
+ * ```ts
+ * import { NL80211_GENL_NAME } from "@nlkit/netlink/wifi";
+ * import { nl80211 } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * // On Linux: await GenlConn.dial()
+ * await using conn = nl80211.dial({});
+ * const family = await conn.getFamily(NL80211_GENL_NAME);
+ * assert.equal(family.name, "nl80211");
+ * ```
+ */
 export const NL80211_GENL_NAME = "nl80211";
 
-/** nl80211 multicast group names (`NL80211_MULTICAST_GROUP_*`). */
+/**
+ * nl80211 multicast group names (`NL80211_MULTICAST_GROUP_*`).
+ *
+ * @example Join the scan group
+ * ```ts
+ * import { NL80211_GENL_NAME, Nl80211MulticastGroup } from "@nlkit/netlink/wifi";
+ * import { nl80211 } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * await using conn = nl80211.dial({});
+ * const { groups } = await conn.getFamily(NL80211_GENL_NAME);
+ * const scan = groups.find((g) => g.name === Nl80211MulticastGroup.Scan);
+ * assert.ok(scan);
+ * conn.joinGroup(scan.id);
+ * ```
+ */
 export const Nl80211MulticastGroup = {
   /** `NL80211_MULTICAST_GROUP_CONFIG`. */
   Config: "config",
@@ -377,7 +406,20 @@ export const Nl80211Command = {
   SetHWTimestamp: 153,
 } as const;
 
-/** A value of {@linkcode Nl80211Command}. */
+/**
+ * A value of {@linkcode Nl80211Command}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211Command } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211Command);
+ * const isNl80211Command = (n: number): n is Nl80211Command => values.includes(n);
+ * assert.ok(isNl80211Command(1)); // Nl80211Command.GetWiphy
+ * assert.equal(isNl80211Command(154), false);
+ * ```
+ */
 export type Nl80211Command = typeof Nl80211Command[keyof typeof Nl80211Command];
 
 /**
@@ -1048,7 +1090,20 @@ export const Nl80211Attribute = {
   EmaRnrElems: 325,
 } as const;
 
-/** A value of {@linkcode Nl80211Attribute}. */
+/**
+ * A value of {@linkcode Nl80211Attribute}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211Attribute } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211Attribute);
+ * const isNl80211Attribute = (n: number): n is Nl80211Attribute => values.includes(n);
+ * assert.ok(isNl80211Attribute(1)); // Nl80211Attribute.Wiphy
+ * assert.equal(isNl80211Attribute(326), false);
+ * ```
+ */
 export type Nl80211Attribute =
   typeof Nl80211Attribute[keyof typeof Nl80211Attribute];
 
@@ -1094,7 +1149,20 @@ export const InterfaceType = {
   NAN: 12,
 } as const;
 
-/** A value of {@linkcode InterfaceType}. */
+/**
+ * A value of {@linkcode InterfaceType}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { InterfaceType } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(InterfaceType);
+ * const isInterfaceType = (n: number): n is InterfaceType => values.includes(n);
+ * assert.ok(isInterfaceType(1)); // InterfaceType.AdHoc
+ * assert.equal(isInterfaceType(13), false);
+ * ```
+ */
 export type InterfaceType = typeof InterfaceType[keyof typeof InterfaceType];
 
 /**
@@ -1143,10 +1211,35 @@ export const ChannelWidth = {
   Width320: 13,
 } as const;
 
-/** A value of {@linkcode ChannelWidth}. */
+/**
+ * A value of {@linkcode ChannelWidth}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { ChannelWidth } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(ChannelWidth);
+ * const isChannelWidth = (n: number): n is ChannelWidth => values.includes(n);
+ * assert.ok(isChannelWidth(1)); // ChannelWidth.Width20
+ * assert.equal(isChannelWidth(14), false);
+ * ```
+ */
 export type ChannelWidth = typeof ChannelWidth[keyof typeof ChannelWidth];
 
-/** Legacy channel types (HT20/HT40) (`enum nl80211_channel_type` in `linux/nl80211.h`). */
+/**
+ * Legacy channel types (HT20/HT40) (`enum nl80211_channel_type` in `linux/nl80211.h`).
+ *
+ * @example The kernel's values
+ * ```ts
+ * import { Nl80211ChannelType } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * // NL80211_CHAN_NO_HT and NL80211_CHAN_HT40PLUS in linux/nl80211.h
+ * assert.equal(Nl80211ChannelType.NoHT, 0);
+ * assert.equal(Nl80211ChannelType.HT40Plus, 3);
+ * ```
+ */
 export const Nl80211ChannelType = {
   /** `NL80211_CHAN_NO_HT`: 20 MHz, non-HT channel. */
   NoHT: 0,
@@ -1158,11 +1251,39 @@ export const Nl80211ChannelType = {
   HT40Plus: 3,
 } as const;
 
-/** A value of {@linkcode Nl80211ChannelType}. */
+/**
+ * A value of {@linkcode Nl80211ChannelType}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211ChannelType } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211ChannelType);
+ * const isNl80211ChannelType = (n: number): n is Nl80211ChannelType => values.includes(n);
+ * assert.ok(isNl80211ChannelType(1)); // Nl80211ChannelType.HT20
+ * assert.equal(isNl80211ChannelType(4), false);
+ * ```
+ */
 export type Nl80211ChannelType =
   typeof Nl80211ChannelType[keyof typeof Nl80211ChannelType];
 
-/** Attributes nested in `NL80211_ATTR_BSS` (scan results) (`enum nl80211_bss` in `linux/nl80211.h`). */
+/**
+ * Attributes nested in `NL80211_ATTR_BSS` (scan results) (`enum nl80211_bss` in `linux/nl80211.h`).
+ *
+ * @example Decode a scan result
+ * ```ts
+ * import { decodeBSS, Nl80211Attribute, Nl80211BSSAttribute } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().nested(Nl80211Attribute.BSS, (e) => {
+ *   e.uint32(Nl80211BSSAttribute.Frequency, 5180).int32(Nl80211BSSAttribute.SignalMBM, -6000);
+ * }).encode();
+ * const bss = decodeBSS(data);
+ * assert.deepEqual([bss?.frequency, bss?.signal], [5180, -6000]);
+ * ```
+ */
 export const Nl80211BSSAttribute = {
   /** `NL80211_BSS_BSSID`: BSSID of the BSS (6 octets). */
   BSSID: 1,
@@ -1210,7 +1331,20 @@ export const Nl80211BSSAttribute = {
   MLDAddr: 22,
 } as const;
 
-/** A value of {@linkcode Nl80211BSSAttribute}. */
+/**
+ * A value of {@linkcode Nl80211BSSAttribute}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211BSSAttribute } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211BSSAttribute);
+ * const isNl80211BSSAttribute = (n: number): n is Nl80211BSSAttribute => values.includes(n);
+ * assert.ok(isNl80211BSSAttribute(2)); // Nl80211BSSAttribute.Frequency
+ * assert.equal(isNl80211BSSAttribute(23), false);
+ * ```
+ */
 export type Nl80211BSSAttribute =
   typeof Nl80211BSSAttribute[keyof typeof Nl80211BSSAttribute];
 
@@ -1238,10 +1372,38 @@ export const BSSStatus = {
   IBSSJoined: 2,
 } as const;
 
-/** A value of {@linkcode BSSStatus}. */
+/**
+ * A value of {@linkcode BSSStatus}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { BSSStatus } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(BSSStatus);
+ * const isBSSStatus = (n: number): n is BSSStatus => values.includes(n);
+ * assert.ok(isBSSStatus(1)); // BSSStatus.Associated
+ * assert.equal(isBSSStatus(3), false);
+ * ```
+ */
 export type BSSStatus = typeof BSSStatus[keyof typeof BSSStatus];
 
-/** Attributes nested in `NL80211_ATTR_STA_INFO` (`enum nl80211_sta_info` in `linux/nl80211.h`). */
+/**
+ * Attributes nested in `NL80211_ATTR_STA_INFO` (`enum nl80211_sta_info` in `linux/nl80211.h`).
+ *
+ * @example Decode a station's signal and traffic
+ * ```ts
+ * import { decodeStationInfo, Nl80211Attribute, Nl80211StationInfo } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().nested(Nl80211Attribute.STAInfo, (s) => {
+ *   s.int8(Nl80211StationInfo.Signal, -52).uint32(Nl80211StationInfo.RXBytes, 1000);
+ * }).encode();
+ * const sta = decodeStationInfo(data);
+ * assert.deepEqual([sta?.signal, sta?.receivedBytes], [-52, 1000]);
+ * ```
+ */
 export const Nl80211StationInfo = {
   /** `NL80211_STA_INFO_INACTIVE_TIME`: time since last activity (u32, msecs). */
   InactiveTime: 1,
@@ -1331,11 +1493,40 @@ export const Nl80211StationInfo = {
   ConnectedToAs: 43,
 } as const;
 
-/** A value of {@linkcode Nl80211StationInfo}. */
+/**
+ * A value of {@linkcode Nl80211StationInfo}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211StationInfo } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211StationInfo);
+ * const isNl80211StationInfo = (n: number): n is Nl80211StationInfo => values.includes(n);
+ * assert.ok(isNl80211StationInfo(2)); // Nl80211StationInfo.RXBytes
+ * assert.equal(isNl80211StationInfo(44), false);
+ * ```
+ */
 export type Nl80211StationInfo =
   typeof Nl80211StationInfo[keyof typeof Nl80211StationInfo];
 
-/** Station flags (bit numbers in `struct nl80211_sta_flag_update`) (`enum nl80211_sta_flags` in `linux/nl80211.h`). */
+/**
+ * Station flags (bit numbers in `struct nl80211_sta_flag_update`) (`enum nl80211_sta_flags` in `linux/nl80211.h`).
+ *
+ * @example Bits of struct nl80211_sta_flag_update
+ * ```ts
+ * import { decodeStationInfo, Nl80211Attribute, Nl80211StationFlag, Nl80211StationInfo } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const update = new Uint8Array(8);
+ * const view = new DataView(update.buffer);
+ * view.setUint32(0, 1 << Nl80211StationFlag.Authorized, true); // mask (little-endian host)
+ * view.setUint32(4, 1 << Nl80211StationFlag.Authorized, true); // set
+ * const data = new AttributeEncoder().nested(Nl80211Attribute.STAInfo, (s) => s.bytes(Nl80211StationInfo.STAFlags, update)).encode();
+ * assert.deepEqual(decodeStationInfo(data)?.flags, { authorized: true });
+ * ```
+ */
 export const Nl80211StationFlag = {
   /** `NL80211_STA_FLAG_AUTHORIZED`: station is authorized (802.1X). */
   Authorized: 1,
@@ -1353,11 +1544,39 @@ export const Nl80211StationFlag = {
   Associated: 7,
 } as const;
 
-/** A value of {@linkcode Nl80211StationFlag}. */
+/**
+ * A value of {@linkcode Nl80211StationFlag}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211StationFlag } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211StationFlag);
+ * const isNl80211StationFlag = (n: number): n is Nl80211StationFlag => values.includes(n);
+ * assert.ok(isNl80211StationFlag(2)); // Nl80211StationFlag.ShortPreamble
+ * assert.equal(isNl80211StationFlag(8), false);
+ * ```
+ */
 export type Nl80211StationFlag =
   typeof Nl80211StationFlag[keyof typeof Nl80211StationFlag];
 
-/** Attributes nested in `NL80211_STA_INFO_BSS_PARAM` (`enum nl80211_sta_bss_param` in `linux/nl80211.h`). */
+/**
+ * Attributes nested in `NL80211_STA_INFO_BSS_PARAM` (`enum nl80211_sta_bss_param` in `linux/nl80211.h`).
+ *
+ * @example Decode the BSS parameters of a station
+ * ```ts
+ * import { decodeStationInfo, Nl80211Attribute, Nl80211StationBSSParam, Nl80211StationInfo } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().nested(Nl80211Attribute.STAInfo, (s) =>
+ *   s.nested(Nl80211StationInfo.BSSParam, (p) => p.uint8(Nl80211StationBSSParam.DTIMPeriod, 3).uint16(Nl80211StationBSSParam.BeaconInterval, 100))
+ * ).encode();
+ * const param = decodeStationInfo(data)?.bssParam;
+ * assert.deepEqual([param?.dtimPeriod, param?.beaconInterval], [3, 100]);
+ * ```
+ */
 export const Nl80211StationBSSParam = {
   /** `NL80211_STA_BSS_PARAM_CTS_PROT`: whether CTS protection is enabled (flag). */
   CTSProt: 1,
@@ -1371,11 +1590,40 @@ export const Nl80211StationBSSParam = {
   BeaconInterval: 5,
 } as const;
 
-/** A value of {@linkcode Nl80211StationBSSParam}. */
+/**
+ * A value of {@linkcode Nl80211StationBSSParam}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211StationBSSParam } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211StationBSSParam);
+ * const isNl80211StationBSSParam = (n: number): n is Nl80211StationBSSParam => values.includes(n);
+ * assert.ok(isNl80211StationBSSParam(2)); // Nl80211StationBSSParam.ShortPreamble
+ * assert.equal(isNl80211StationBSSParam(6), false);
+ * ```
+ */
 export type Nl80211StationBSSParam =
   typeof Nl80211StationBSSParam[keyof typeof Nl80211StationBSSParam];
 
-/** Attributes nested in station rate info (`NL80211_STA_INFO_TX_BITRATE`, `RX_BITRATE`) (`enum nl80211_rate_info` in `linux/nl80211.h`). */
+/**
+ * Attributes nested in station rate info (`NL80211_STA_INFO_TX_BITRATE`, `RX_BITRATE`) (`enum nl80211_rate_info` in `linux/nl80211.h`).
+ *
+ * @example Decode a VHT transmit rate
+ * ```ts
+ * import { decodeStationInfo, Nl80211Attribute, Nl80211RateInfo, Nl80211StationInfo } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().nested(Nl80211Attribute.STAInfo, (s) =>
+ *   s.nested(Nl80211StationInfo.TXBitrate, (r) =>
+ *     r.uint32(Nl80211RateInfo.Bitrate32, 4333).uint8(Nl80211RateInfo.VHTMCS, 9).flag(Nl80211RateInfo.Rate80MHzWidth))
+ * ).encode();
+ * const rate = decodeStationInfo(data)?.transmitRate;
+ * assert.deepEqual([rate?.bitrate, rate?.widthMHz, rate?.vhtMCS], [433_300_000, 80, 9]);
+ * ```
+ */
 export const Nl80211RateInfo = {
   /** `NL80211_RATE_INFO_BITRATE`: total bitrate (u16, 100kbit/s). */
   Bitrate: 1,
@@ -1423,11 +1671,39 @@ export const Nl80211RateInfo = {
   EHTRUAlloc: 22,
 } as const;
 
-/** A value of {@linkcode Nl80211RateInfo}. */
+/**
+ * A value of {@linkcode Nl80211RateInfo}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211RateInfo } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211RateInfo);
+ * const isNl80211RateInfo = (n: number): n is Nl80211RateInfo => values.includes(n);
+ * assert.ok(isNl80211RateInfo(2)); // Nl80211RateInfo.MCS
+ * assert.equal(isNl80211RateInfo(23), false);
+ * ```
+ */
 export type Nl80211RateInfo =
   typeof Nl80211RateInfo[keyof typeof Nl80211RateInfo];
 
-/** HE guard intervals (`NL80211_RATE_INFO_HE_GI`) (`enum nl80211_he_gi` in `linux/nl80211.h`). */
+/**
+ * HE guard intervals (`NL80211_RATE_INFO_HE_GI`) (`enum nl80211_he_gi` in `linux/nl80211.h`).
+ *
+ * @example The guard interval of an HE rate
+ * ```ts
+ * import { decodeStationInfo, Nl80211Attribute, Nl80211HEGuardInterval, Nl80211RateInfo, Nl80211StationInfo } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().nested(Nl80211Attribute.STAInfo, (s) =>
+ *   s.nested(Nl80211StationInfo.RXBitrate, (r) =>
+ *     r.uint32(Nl80211RateInfo.Bitrate32, 5764).uint8(Nl80211RateInfo.HEMCS, 11).uint8(Nl80211RateInfo.HEGI, Nl80211HEGuardInterval.GI1_6))
+ * ).encode();
+ * assert.equal(decodeStationInfo(data)?.receiveRate?.heGI, Nl80211HEGuardInterval.GI1_6);
+ * ```
+ */
 export const Nl80211HEGuardInterval = {
   /** `NL80211_RATE_INFO_HE_GI_0_8`: 0.8 usec. */
   GI0_8: 0,
@@ -1437,11 +1713,39 @@ export const Nl80211HEGuardInterval = {
   GI3_2: 2,
 } as const;
 
-/** A value of {@linkcode Nl80211HEGuardInterval}. */
+/**
+ * A value of {@linkcode Nl80211HEGuardInterval}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211HEGuardInterval } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211HEGuardInterval);
+ * const isNl80211HEGuardInterval = (n: number): n is Nl80211HEGuardInterval => values.includes(n);
+ * assert.ok(isNl80211HEGuardInterval(1)); // Nl80211HEGuardInterval.GI1_6
+ * assert.equal(isNl80211HEGuardInterval(3), false);
+ * ```
+ */
 export type Nl80211HEGuardInterval =
   typeof Nl80211HEGuardInterval[keyof typeof Nl80211HEGuardInterval];
 
-/** EHT guard intervals (`NL80211_RATE_INFO_EHT_GI`) (`enum nl80211_eht_gi` in `linux/nl80211.h`). */
+/**
+ * EHT guard intervals (`NL80211_RATE_INFO_EHT_GI`) (`enum nl80211_eht_gi` in `linux/nl80211.h`).
+ *
+ * @example The guard interval of an EHT rate
+ * ```ts
+ * import { decodeStationInfo, Nl80211Attribute, Nl80211EHTGuardInterval, Nl80211RateInfo, Nl80211StationInfo } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().nested(Nl80211Attribute.STAInfo, (s) =>
+ *   s.nested(Nl80211StationInfo.TXBitrate, (r) =>
+ *     r.uint32(Nl80211RateInfo.Bitrate32, 6882).uint8(Nl80211RateInfo.EHTMCS, 13).uint8(Nl80211RateInfo.EHTGI, Nl80211EHTGuardInterval.GI3_2))
+ * ).encode();
+ * assert.equal(decodeStationInfo(data)?.transmitRate?.ehtGI, Nl80211EHTGuardInterval.GI3_2);
+ * ```
+ */
 export const Nl80211EHTGuardInterval = {
   /** `NL80211_RATE_INFO_EHT_GI_0_8`: 0.8 usec. */
   GI0_8: 0,
@@ -1451,11 +1755,39 @@ export const Nl80211EHTGuardInterval = {
   GI3_2: 2,
 } as const;
 
-/** A value of {@linkcode Nl80211EHTGuardInterval}. */
+/**
+ * A value of {@linkcode Nl80211EHTGuardInterval}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211EHTGuardInterval } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211EHTGuardInterval);
+ * const isNl80211EHTGuardInterval = (n: number): n is Nl80211EHTGuardInterval => values.includes(n);
+ * assert.ok(isNl80211EHTGuardInterval(1)); // Nl80211EHTGuardInterval.GI1_6
+ * assert.equal(isNl80211EHTGuardInterval(3), false);
+ * ```
+ */
 export type Nl80211EHTGuardInterval =
   typeof Nl80211EHTGuardInterval[keyof typeof Nl80211EHTGuardInterval];
 
-/** Attributes nested in `NL80211_ATTR_SURVEY_INFO` (`enum nl80211_survey_info` in `linux/nl80211.h`). */
+/**
+ * Attributes nested in `NL80211_ATTR_SURVEY_INFO` (`enum nl80211_survey_info` in `linux/nl80211.h`).
+ *
+ * @example Decode the survey of a channel
+ * ```ts
+ * import { decodeSurveyInfo, Nl80211Attribute, Nl80211SurveyInfo } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().nested(Nl80211Attribute.SurveyInfo, (e) => {
+ *   e.uint32(Nl80211SurveyInfo.Frequency, 2412).int8(Nl80211SurveyInfo.Noise, -95).flag(Nl80211SurveyInfo.InUse);
+ * }).encode();
+ * const survey = decodeSurveyInfo(data);
+ * assert.deepEqual([survey?.frequency, survey?.noise, survey?.inUse], [2412, -95, true]);
+ * ```
+ */
 export const Nl80211SurveyInfo = {
   /** `NL80211_SURVEY_INFO_FREQUENCY`: center frequency of channel. */
   Frequency: 1,
@@ -1483,11 +1815,37 @@ export const Nl80211SurveyInfo = {
   FrequencyOffset: 12,
 } as const;
 
-/** A value of {@linkcode Nl80211SurveyInfo}. */
+/**
+ * A value of {@linkcode Nl80211SurveyInfo}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211SurveyInfo } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211SurveyInfo);
+ * const isNl80211SurveyInfo = (n: number): n is Nl80211SurveyInfo => values.includes(n);
+ * assert.ok(isNl80211SurveyInfo(2)); // Nl80211SurveyInfo.Noise
+ * assert.equal(isNl80211SurveyInfo(13), false);
+ * ```
+ */
 export type Nl80211SurveyInfo =
   typeof Nl80211SurveyInfo[keyof typeof Nl80211SurveyInfo];
 
-/** Frequency bands (the attribute types inside `NL80211_ATTR_WIPHY_BANDS`) (`enum nl80211_band` in `linux/nl80211.h`). */
+/**
+ * Frequency bands (the attribute types inside `NL80211_ATTR_WIPHY_BANDS`) (`enum nl80211_band` in `linux/nl80211.h`).
+ *
+ * @example The bands of a simulated PHY
+ * ```ts
+ * import { Client, Nl80211Band } from "@nlkit/netlink/wifi";
+ * import { nl80211 } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * await using client = await Client.open({ conn: nl80211.dial({}) });
+ * const [phy] = await client.phys();
+ * assert.deepEqual(phy!.bands.map((b) => b.band), [Nl80211Band.Band2GHz, Nl80211Band.Band5GHz]);
+ * ```
+ */
 export const Nl80211Band = {
   /** `NL80211_BAND_2GHZ`: 2.4 GHz ISM band. */
   Band2GHz: 0,
@@ -1503,10 +1861,39 @@ export const Nl80211Band = {
   LC: 5,
 } as const;
 
-/** A value of {@linkcode Nl80211Band}. */
+/**
+ * A value of {@linkcode Nl80211Band}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211Band } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211Band);
+ * const isNl80211Band = (n: number): n is Nl80211Band => values.includes(n);
+ * assert.ok(isNl80211Band(1)); // Nl80211Band.Band5GHz
+ * assert.equal(isNl80211Band(6), false);
+ * ```
+ */
 export type Nl80211Band = typeof Nl80211Band[keyof typeof Nl80211Band];
 
-/** Attributes of one band inside `NL80211_ATTR_WIPHY_BANDS` (`enum nl80211_band_attr` in `linux/nl80211.h`). */
+/**
+ * Attributes of one band inside `NL80211_ATTR_WIPHY_BANDS` (`enum nl80211_band_attr` in `linux/nl80211.h`).
+ *
+ * @example Decode the rates of a band
+ * ```ts
+ * import { decodePHYs, Nl80211Attribute, Nl80211Band, Nl80211BandAttribute, Nl80211BitrateAttribute } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().uint32(Nl80211Attribute.Wiphy, 0).nested(Nl80211Attribute.WiphyBands, (bands) =>
+ *   bands.nested(Nl80211Band.Band5GHz, (band) =>
+ *     band.nested(Nl80211BandAttribute.Rates, (rates) => rates.nested(0, (r) => r.uint32(Nl80211BitrateAttribute.Rate, 60))))
+ * ).encode();
+ * const [phy] = decodePHYs([data]);
+ * assert.deepEqual(phy!.bands[0]!.bitrates.map((r) => r.mbps), [6]);
+ * ```
+ */
 export const Nl80211BandAttribute = {
   /** `NL80211_BAND_ATTR_FREQS`: supported frequencies in this band, an array of nested frequency attributes. */
   Freqs: 1,
@@ -1532,11 +1919,41 @@ export const Nl80211BandAttribute = {
   EDMGBWConfig: 11,
 } as const;
 
-/** A value of {@linkcode Nl80211BandAttribute}. */
+/**
+ * A value of {@linkcode Nl80211BandAttribute}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211BandAttribute } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211BandAttribute);
+ * const isNl80211BandAttribute = (n: number): n is Nl80211BandAttribute => values.includes(n);
+ * assert.ok(isNl80211BandAttribute(2)); // Nl80211BandAttribute.Rates
+ * assert.equal(isNl80211BandAttribute(12), false);
+ * ```
+ */
 export type Nl80211BandAttribute =
   typeof Nl80211BandAttribute[keyof typeof Nl80211BandAttribute];
 
-/** Per-interface-type band data (`NL80211_BAND_ATTR_IFTYPE_DATA`): HE/EHT capabilities (`enum nl80211_band_iftype_attr` in `linux/nl80211.h`). */
+/**
+ * Per-interface-type band data (`NL80211_BAND_ATTR_IFTYPE_DATA`): HE/EHT capabilities (`enum nl80211_band_iftype_attr` in `linux/nl80211.h`).
+ *
+ * @example The interface types of a band's capabilities
+ * ```ts
+ * import { decodePHYs, InterfaceType, Nl80211Attribute, Nl80211Band, Nl80211BandAttribute, Nl80211BandInterfaceTypeAttribute } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().uint32(Nl80211Attribute.Wiphy, 0).nested(Nl80211Attribute.WiphyBands, (bands) =>
+ *   bands.nested(Nl80211Band.Band5GHz, (band) =>
+ *     band.nested(Nl80211BandAttribute.IftypeData, (list) =>
+ *       list.nested(1, (d) => d.nested(Nl80211BandInterfaceTypeAttribute.Iftypes, (t) => t.flag(InterfaceType.Station)))))
+ * ).encode();
+ * const [entry] = decodePHYs([data])[0]!.bands[0]!.interfaceTypeData;
+ * assert.deepEqual(entry?.interfaceTypes, [InterfaceType.Station]);
+ * ```
+ */
 export const Nl80211BandInterfaceTypeAttribute = {
   /** `NL80211_BAND_IFTYPE_ATTR_IFTYPES`: nested attribute containing a flag attribute for each interface type that supports the band data. */
   Iftypes: 1,
@@ -1562,13 +1979,43 @@ export const Nl80211BandInterfaceTypeAttribute = {
   EHTCapPpe: 11,
 } as const;
 
-/** A value of {@linkcode Nl80211BandInterfaceTypeAttribute}. */
+/**
+ * A value of {@linkcode Nl80211BandInterfaceTypeAttribute}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211BandInterfaceTypeAttribute } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211BandInterfaceTypeAttribute);
+ * const isNl80211BandInterfaceTypeAttribute = (n: number): n is Nl80211BandInterfaceTypeAttribute => values.includes(n);
+ * assert.ok(isNl80211BandInterfaceTypeAttribute(2)); // Nl80211BandInterfaceTypeAttribute.HECapMAC
+ * assert.equal(isNl80211BandInterfaceTypeAttribute(12), false);
+ * ```
+ */
 export type Nl80211BandInterfaceTypeAttribute =
   typeof Nl80211BandInterfaceTypeAttribute[
     keyof typeof Nl80211BandInterfaceTypeAttribute
   ];
 
-/** Attributes of one channel inside `NL80211_BAND_ATTR_FREQS` (`enum nl80211_frequency_attr` in `linux/nl80211.h`). */
+/**
+ * Attributes of one channel inside `NL80211_BAND_ATTR_FREQS` (`enum nl80211_frequency_attr` in `linux/nl80211.h`).
+ *
+ * @example Decode a radar channel
+ * ```ts
+ * import { decodePHYs, Nl80211Attribute, Nl80211Band, Nl80211BandAttribute, Nl80211FrequencyAttribute } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().uint32(Nl80211Attribute.Wiphy, 0).nested(Nl80211Attribute.WiphyBands, (bands) =>
+ *   bands.nested(Nl80211Band.Band5GHz, (band) =>
+ *     band.nested(Nl80211BandAttribute.Freqs, (freqs) =>
+ *       freqs.nested(0, (f) => f.uint32(Nl80211FrequencyAttribute.Freq, 5260).flag(Nl80211FrequencyAttribute.Radar))))
+ * ).encode();
+ * const [channel] = decodePHYs([data])[0]!.bands[0]!.frequencies;
+ * assert.deepEqual([channel?.frequency, channel?.radarDetection], [5260, true]);
+ * ```
+ */
 export const Nl80211FrequencyAttribute = {
   /** `NL80211_FREQUENCY_ATTR_FREQ`: Frequency in MHz. */
   Freq: 1,
@@ -1624,11 +2071,41 @@ export const Nl80211FrequencyAttribute = {
   NoEHT: 27,
 } as const;
 
-/** A value of {@linkcode Nl80211FrequencyAttribute}. */
+/**
+ * A value of {@linkcode Nl80211FrequencyAttribute}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211FrequencyAttribute } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211FrequencyAttribute);
+ * const isNl80211FrequencyAttribute = (n: number): n is Nl80211FrequencyAttribute => values.includes(n);
+ * assert.ok(isNl80211FrequencyAttribute(2)); // Nl80211FrequencyAttribute.Disabled
+ * assert.equal(isNl80211FrequencyAttribute(28), false);
+ * ```
+ */
 export type Nl80211FrequencyAttribute =
   typeof Nl80211FrequencyAttribute[keyof typeof Nl80211FrequencyAttribute];
 
-/** DFS states of a channel (`NL80211_FREQUENCY_ATTR_DFS_STATE`) (`enum nl80211_dfs_state` in `linux/nl80211.h`). */
+/**
+ * DFS states of a channel (`NL80211_FREQUENCY_ATTR_DFS_STATE`) (`enum nl80211_dfs_state` in `linux/nl80211.h`).
+ *
+ * @example The DFS state of a channel
+ * ```ts
+ * import { decodePHYs, Nl80211Attribute, Nl80211Band, Nl80211BandAttribute, Nl80211DFSState, Nl80211FrequencyAttribute } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().uint32(Nl80211Attribute.Wiphy, 0).nested(Nl80211Attribute.WiphyBands, (bands) =>
+ *   bands.nested(Nl80211Band.Band5GHz, (band) =>
+ *     band.nested(Nl80211BandAttribute.Freqs, (freqs) =>
+ *       freqs.nested(0, (f) => f.uint32(Nl80211FrequencyAttribute.Freq, 5260).uint32(Nl80211FrequencyAttribute.DFSState, Nl80211DFSState.Available))))
+ * ).encode();
+ * const [channel] = decodePHYs([data])[0]!.bands[0]!.frequencies;
+ * assert.equal(channel?.dfsState, Nl80211DFSState.Available);
+ * ```
+ */
 export const Nl80211DFSState = {
   /** `NL80211_DFS_USABLE`: The channel can be used, but channel availability check (CAC) must be performed before using it for AP or IBSS. */
   Usable: 0,
@@ -1638,11 +2115,41 @@ export const Nl80211DFSState = {
   Available: 2,
 } as const;
 
-/** A value of {@linkcode Nl80211DFSState}. */
+/**
+ * A value of {@linkcode Nl80211DFSState}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211DFSState } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211DFSState);
+ * const isNl80211DFSState = (n: number): n is Nl80211DFSState => values.includes(n);
+ * assert.ok(isNl80211DFSState(1)); // Nl80211DFSState.Unavailable
+ * assert.equal(isNl80211DFSState(3), false);
+ * ```
+ */
 export type Nl80211DFSState =
   typeof Nl80211DFSState[keyof typeof Nl80211DFSState];
 
-/** Attributes of one bitrate inside `NL80211_BAND_ATTR_RATES` (`enum nl80211_bitrate_attr` in `linux/nl80211.h`). */
+/**
+ * Attributes of one bitrate inside `NL80211_BAND_ATTR_RATES` (`enum nl80211_bitrate_attr` in `linux/nl80211.h`).
+ *
+ * @example A 2.4 GHz rate with short preamble
+ * ```ts
+ * import { decodePHYs, Nl80211Attribute, Nl80211Band, Nl80211BandAttribute, Nl80211BitrateAttribute } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().uint32(Nl80211Attribute.Wiphy, 0).nested(Nl80211Attribute.WiphyBands, (bands) =>
+ *   bands.nested(Nl80211Band.Band2GHz, (band) =>
+ *     band.nested(Nl80211BandAttribute.Rates, (rates) =>
+ *       rates.nested(0, (r) => r.uint32(Nl80211BitrateAttribute.Rate, 55).flag(Nl80211BitrateAttribute.Band2GHzShortpreamble))))
+ * ).encode();
+ * const [phy] = decodePHYs([data]);
+ * assert.deepEqual(phy!.bands[0]!.bitrates, [{ mbps: 5.5, shortPreamble: true }]);
+ * ```
+ */
 export const Nl80211BitrateAttribute = {
   /** `NL80211_BITRATE_ATTR_RATE`: Bitrate in units of 100 kbps. */
   Rate: 1,
@@ -1650,11 +2157,39 @@ export const Nl80211BitrateAttribute = {
   Band2GHzShortpreamble: 2,
 } as const;
 
-/** A value of {@linkcode Nl80211BitrateAttribute}. */
+/**
+ * A value of {@linkcode Nl80211BitrateAttribute}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211BitrateAttribute } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211BitrateAttribute);
+ * const isNl80211BitrateAttribute = (n: number): n is Nl80211BitrateAttribute => values.includes(n);
+ * assert.ok(isNl80211BitrateAttribute(2)); // Nl80211BitrateAttribute.Band2GHzShortpreamble
+ * assert.equal(isNl80211BitrateAttribute(3), false);
+ * ```
+ */
 export type Nl80211BitrateAttribute =
   typeof Nl80211BitrateAttribute[keyof typeof Nl80211BitrateAttribute];
 
-/** Attributes of one interface combination (`NL80211_ATTR_INTERFACE_COMBINATIONS`) (`enum nl80211_if_combination_attrs` in `linux/nl80211.h`). */
+/**
+ * Attributes of one interface combination (`NL80211_ATTR_INTERFACE_COMBINATIONS`) (`enum nl80211_if_combination_attrs` in `linux/nl80211.h`).
+ *
+ * @example Decode an interface combination
+ * ```ts
+ * import { decodePHYs, Nl80211Attribute, Nl80211InterfaceCombinationAttribute } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().uint32(Nl80211Attribute.Wiphy, 0).nested(Nl80211Attribute.InterfaceCombinations, (combinations) =>
+ *   combinations.nested(1, (c) => c.uint32(Nl80211InterfaceCombinationAttribute.Maxnum, 2).uint32(Nl80211InterfaceCombinationAttribute.NumChannels, 1))
+ * ).encode();
+ * const [combination] = decodePHYs([data])[0]!.interfaceCombinations;
+ * assert.deepEqual([combination?.total, combination?.numChannels], [2, 1]);
+ * ```
+ */
 export const Nl80211InterfaceCombinationAttribute = {
   /** `NL80211_IFACE_COMB_UNSPEC`: (reserved). */
   Unspec: 0,
@@ -1674,13 +2209,43 @@ export const Nl80211InterfaceCombinationAttribute = {
   BIMinGCD: 7,
 } as const;
 
-/** A value of {@linkcode Nl80211InterfaceCombinationAttribute}. */
+/**
+ * A value of {@linkcode Nl80211InterfaceCombinationAttribute}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211InterfaceCombinationAttribute } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211InterfaceCombinationAttribute);
+ * const isNl80211InterfaceCombinationAttribute = (n: number): n is Nl80211InterfaceCombinationAttribute => values.includes(n);
+ * assert.ok(isNl80211InterfaceCombinationAttribute(1)); // Nl80211InterfaceCombinationAttribute.Limits
+ * assert.equal(isNl80211InterfaceCombinationAttribute(8), false);
+ * ```
+ */
 export type Nl80211InterfaceCombinationAttribute =
   typeof Nl80211InterfaceCombinationAttribute[
     keyof typeof Nl80211InterfaceCombinationAttribute
   ];
 
-/** Attributes of one limit inside `NL80211_IFACE_COMB_LIMITS` (`enum nl80211_iface_limit_attrs` in `linux/nl80211.h`). */
+/**
+ * Attributes of one limit inside `NL80211_IFACE_COMB_LIMITS` (`enum nl80211_iface_limit_attrs` in `linux/nl80211.h`).
+ *
+ * @example At most one access point
+ * ```ts
+ * import { decodePHYs, InterfaceType, Nl80211Attribute, Nl80211InterfaceCombinationAttribute, Nl80211InterfaceLimitAttribute } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().uint32(Nl80211Attribute.Wiphy, 0).nested(Nl80211Attribute.InterfaceCombinations, (combinations) =>
+ *   combinations.nested(1, (c) =>
+ *     c.nested(Nl80211InterfaceCombinationAttribute.Limits, (limits) =>
+ *       limits.nested(1, (l) => l.uint32(Nl80211InterfaceLimitAttribute.Max, 1).nested(Nl80211InterfaceLimitAttribute.Types, (t) => t.flag(InterfaceType.AP)))))
+ * ).encode();
+ * const [combination] = decodePHYs([data])[0]!.interfaceCombinations;
+ * assert.deepEqual(combination?.limits, [{ max: 1, interfaceTypes: [InterfaceType.AP] }]);
+ * ```
+ */
 export const Nl80211InterfaceLimitAttribute = {
   /** `NL80211_IFACE_LIMIT_UNSPEC`: (reserved). */
   Unspec: 0,
@@ -1690,13 +2255,42 @@ export const Nl80211InterfaceLimitAttribute = {
   Types: 2,
 } as const;
 
-/** A value of {@linkcode Nl80211InterfaceLimitAttribute}. */
+/**
+ * A value of {@linkcode Nl80211InterfaceLimitAttribute}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211InterfaceLimitAttribute } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211InterfaceLimitAttribute);
+ * const isNl80211InterfaceLimitAttribute = (n: number): n is Nl80211InterfaceLimitAttribute => values.includes(n);
+ * assert.ok(isNl80211InterfaceLimitAttribute(1)); // Nl80211InterfaceLimitAttribute.Max
+ * assert.equal(isNl80211InterfaceLimitAttribute(3), false);
+ * ```
+ */
 export type Nl80211InterfaceLimitAttribute =
   typeof Nl80211InterfaceLimitAttribute[
     keyof typeof Nl80211InterfaceLimitAttribute
   ];
 
-/** Who asked for a regulatory change (`NL80211_ATTR_REG_INITIATOR`) (`enum nl80211_reg_initiator` in `linux/nl80211.h`). */
+/**
+ * Who asked for a regulatory change (`NL80211_ATTR_REG_INITIATOR`) (`enum nl80211_reg_initiator` in `linux/nl80211.h`).
+ *
+ * @example Who changed the regulatory domain
+ * ```ts
+ * import { Client, Nl80211RegulatoryInitiator } from "@nlkit/netlink/wifi";
+ * import { nl80211 } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * await using client = await Client.open({ conn: nl80211.dial({}) });
+ * const events = client.events();
+ * await client.setRegulatoryRegion("NZ");
+ * const { value } = await events.next();
+ * assert.equal(value?.type === "regulatoryChange" && value.initiator, Nl80211RegulatoryInitiator.User);
+ * await events.return?.();
+ * ```
+ */
 export const Nl80211RegulatoryInitiator = {
   /** `NL80211_REGDOM_SET_BY_CORE`: Core queried CRDA for a dynamic world regulatory domain. */
   Core: 0,
@@ -1708,11 +2302,37 @@ export const Nl80211RegulatoryInitiator = {
   CountryIE: 3,
 } as const;
 
-/** A value of {@linkcode Nl80211RegulatoryInitiator}. */
+/**
+ * A value of {@linkcode Nl80211RegulatoryInitiator}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211RegulatoryInitiator } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211RegulatoryInitiator);
+ * const isNl80211RegulatoryInitiator = (n: number): n is Nl80211RegulatoryInitiator => values.includes(n);
+ * assert.ok(isNl80211RegulatoryInitiator(1)); // Nl80211RegulatoryInitiator.User
+ * assert.equal(isNl80211RegulatoryInitiator(4), false);
+ * ```
+ */
 export type Nl80211RegulatoryInitiator =
   typeof Nl80211RegulatoryInitiator[keyof typeof Nl80211RegulatoryInitiator];
 
-/** Regulatory domain types (`NL80211_ATTR_REG_TYPE`) (`enum nl80211_reg_type` in `linux/nl80211.h`). */
+/**
+ * Regulatory domain types (`NL80211_ATTR_REG_TYPE`) (`enum nl80211_reg_type` in `linux/nl80211.h`).
+ *
+ * @example Decode a regulatory change notification
+ * ```ts
+ * import { decodeEvent, Nl80211Attribute, Nl80211Command, Nl80211RegulatoryType } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().uint8(Nl80211Attribute.RegType, Nl80211RegulatoryType.World).encode();
+ * const event = decodeEvent(Nl80211Command.RegChange, data);
+ * assert.equal(event.type === "regulatoryChange" && event.regulatoryType, Nl80211RegulatoryType.World);
+ * ```
+ */
 export const Nl80211RegulatoryType = {
   /** `NL80211_REGDOM_TYPE_COUNTRY`: the regulatory domain set is one that pertains to a specific country. */
   Country: 0,
@@ -1724,11 +2344,39 @@ export const Nl80211RegulatoryType = {
   Intersection: 3,
 } as const;
 
-/** A value of {@linkcode Nl80211RegulatoryType}. */
+/**
+ * A value of {@linkcode Nl80211RegulatoryType}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211RegulatoryType } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211RegulatoryType);
+ * const isNl80211RegulatoryType = (n: number): n is Nl80211RegulatoryType => values.includes(n);
+ * assert.ok(isNl80211RegulatoryType(1)); // Nl80211RegulatoryType.World
+ * assert.equal(isNl80211RegulatoryType(4), false);
+ * ```
+ */
 export type Nl80211RegulatoryType =
   typeof Nl80211RegulatoryType[keyof typeof Nl80211RegulatoryType];
 
-/** Attributes of one rule inside `NL80211_ATTR_REG_RULES` (`enum nl80211_reg_rule_attr` in `linux/nl80211.h`). */
+/**
+ * Attributes of one rule inside `NL80211_ATTR_REG_RULES` (`enum nl80211_reg_rule_attr` in `linux/nl80211.h`).
+ *
+ * @example Decode a regulatory rule
+ * ```ts
+ * import { decodeRegulatoryDomain, Nl80211Attribute, Nl80211RegulatoryRuleAttribute } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().string(Nl80211Attribute.RegAlpha2, "DE").nested(Nl80211Attribute.RegRules, (rules) =>
+ *   rules.nested(1, (r) => r.uint32(Nl80211RegulatoryRuleAttribute.FreqRangeStart, 5170000).uint32(Nl80211RegulatoryRuleAttribute.PowerRuleMaxEirp, 2300))
+ * ).encode();
+ * const [rule] = decodeRegulatoryDomain(data).rules;
+ * assert.deepEqual([rule?.startKHz, rule?.maxEIRPDbm], [5170000, 23]);
+ * ```
+ */
 export const Nl80211RegulatoryRuleAttribute = {
   /** `NL80211_ATTR_REG_RULE_FLAGS`: a set of flags which specify additional considerations for a given frequency range. */
   RegRuleFlags: 1,
@@ -1746,13 +2394,40 @@ export const Nl80211RegulatoryRuleAttribute = {
   DFSCACTime: 7,
 } as const;
 
-/** A value of {@linkcode Nl80211RegulatoryRuleAttribute}. */
+/**
+ * A value of {@linkcode Nl80211RegulatoryRuleAttribute}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211RegulatoryRuleAttribute } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211RegulatoryRuleAttribute);
+ * const isNl80211RegulatoryRuleAttribute = (n: number): n is Nl80211RegulatoryRuleAttribute => values.includes(n);
+ * assert.ok(isNl80211RegulatoryRuleAttribute(2)); // Nl80211RegulatoryRuleAttribute.FreqRangeStart
+ * assert.equal(isNl80211RegulatoryRuleAttribute(8), false);
+ * ```
+ */
 export type Nl80211RegulatoryRuleAttribute =
   typeof Nl80211RegulatoryRuleAttribute[
     keyof typeof Nl80211RegulatoryRuleAttribute
   ];
 
-/** Regulatory rule flags (`NL80211_ATTR_REG_RULE_FLAGS`, bit masks) (`enum nl80211_reg_rule_flags` in `linux/nl80211.h`). */
+/**
+ * Regulatory rule flags (`NL80211_ATTR_REG_RULE_FLAGS`, bit masks) (`enum nl80211_reg_rule_flags` in `linux/nl80211.h`).
+ *
+ * @example Rules that forbid initiating radiation
+ * ```ts
+ * import { Client, Nl80211RegulatoryRuleFlags } from "@nlkit/netlink/wifi";
+ * import { nl80211 } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * await using client = await Client.open({ conn: nl80211.dial({}) });
+ * const { rules } = await client.regulatoryDomain();
+ * assert.equal(rules[0]!.flags & Nl80211RegulatoryRuleFlags.NoIR, 0);
+ * assert.ok(rules.some((r) => r.flags & Nl80211RegulatoryRuleFlags.NoIR));
+ * ```
+ */
 export const Nl80211RegulatoryRuleFlags = {
   /** `NL80211_RRF_NO_OFDM`: OFDM modulation not allowed. */
   NoOFDM: 0x1,
@@ -1788,11 +2463,38 @@ export const Nl80211RegulatoryRuleFlags = {
   No320MHz: 0x40000,
 } as const;
 
-/** A value of {@linkcode Nl80211RegulatoryRuleFlags}. */
+/**
+ * A value of {@linkcode Nl80211RegulatoryRuleFlags}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211RegulatoryRuleFlags } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211RegulatoryRuleFlags);
+ * const isNl80211RegulatoryRuleFlags = (n: number): n is Nl80211RegulatoryRuleFlags => values.includes(n);
+ * assert.ok(isNl80211RegulatoryRuleFlags(0x2)); // Nl80211RegulatoryRuleFlags.NoCCK
+ * assert.equal(isNl80211RegulatoryRuleFlags(0x40001), false);
+ * ```
+ */
 export type Nl80211RegulatoryRuleFlags =
   typeof Nl80211RegulatoryRuleFlags[keyof typeof Nl80211RegulatoryRuleFlags];
 
-/** DFS regions (`NL80211_ATTR_DFS_REGION`) (`enum nl80211_dfs_regions` in `linux/nl80211.h`). */
+/**
+ * DFS regions (`NL80211_ATTR_DFS_REGION`) (`enum nl80211_dfs_regions` in `linux/nl80211.h`).
+ *
+ * @example The DFS region of a simulated domain
+ * ```ts
+ * import { Client, Nl80211DFSRegion } from "@nlkit/netlink/wifi";
+ * import { nl80211 } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * await using client = await Client.open({
+ *   conn: nl80211.dial({ regulatory: { region: "DE", dfsRegion: Nl80211DFSRegion.Etsi } }),
+ * });
+ * assert.equal((await client.regulatoryDomain()).dfsRegion, Nl80211DFSRegion.Etsi);
+ * ```
+ */
 export const Nl80211DFSRegion = {
   /** `NL80211_DFS_UNSET`: Country has no DFS master region specified. */
   Unset: 0,
@@ -1804,7 +2506,20 @@ export const Nl80211DFSRegion = {
   Jp: 3,
 } as const;
 
-/** A value of {@linkcode Nl80211DFSRegion}. */
+/**
+ * A value of {@linkcode Nl80211DFSRegion}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211DFSRegion } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211DFSRegion);
+ * const isNl80211DFSRegion = (n: number): n is Nl80211DFSRegion => values.includes(n);
+ * assert.ok(isNl80211DFSRegion(1)); // Nl80211DFSRegion.Fcc
+ * assert.equal(isNl80211DFSRegion(4), false);
+ * ```
+ */
 export type Nl80211DFSRegion =
   typeof Nl80211DFSRegion[keyof typeof Nl80211DFSRegion];
 
@@ -1831,10 +2546,40 @@ export const RegulatoryHint = {
   Indoor: 2,
 } as const;
 
-/** A value of {@linkcode RegulatoryHint}. */
+/**
+ * A value of {@linkcode RegulatoryHint}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { RegulatoryHint } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(RegulatoryHint);
+ * const isRegulatoryHint = (n: number): n is RegulatoryHint => values.includes(n);
+ * assert.ok(isRegulatoryHint(1)); // RegulatoryHint.CellBase
+ * assert.equal(isRegulatoryHint(3), false);
+ * ```
+ */
 export type RegulatoryHint = typeof RegulatoryHint[keyof typeof RegulatoryHint];
 
-/** Authentication types (`NL80211_ATTR_AUTH_TYPE`) (`enum nl80211_auth_type` in `linux/nl80211.h`). */
+/**
+ * Authentication types (`NL80211_ATTR_AUTH_TYPE`) (`enum nl80211_auth_type` in `linux/nl80211.h`).
+ *
+ * @example The authentication type Client.connect asks for
+ * ```ts
+ * import { Client, Nl80211Attribute, Nl80211AuthType, Nl80211Command } from "@nlkit/netlink/wifi";
+ * import { AttributeDecoder } from "@nlkit/netlink/netlink";
+ * import { nl80211 } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const sim = new nl80211.Simulator({ interfaces: [{ name: "wlan0" }], accessPoints: [{ ssid: "cafe" }] });
+ * await using client = await Client.open({ conn: sim.dial() });
+ * await client.connect({ index: 1 }, "cafe");
+ * const d = new AttributeDecoder(sim.requests.find((r) => r.command === Nl80211Command.Connect)!.data);
+ * while (d.next() && d.type !== Nl80211Attribute.AuthType);
+ * assert.equal(d.uint32(), Nl80211AuthType.OpenSystem);
+ * ```
+ */
 export const Nl80211AuthType = {
   /** `NL80211_AUTHTYPE_OPEN_SYSTEM`: Open System authentication. */
   OpenSystem: 0,
@@ -1856,11 +2601,43 @@ export const Nl80211AuthType = {
   Automatic: 8,
 } as const;
 
-/** A value of {@linkcode Nl80211AuthType}. */
+/**
+ * A value of {@linkcode Nl80211AuthType}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211AuthType } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211AuthType);
+ * const isNl80211AuthType = (n: number): n is Nl80211AuthType => values.includes(n);
+ * assert.ok(isNl80211AuthType(1)); // Nl80211AuthType.SharedKey
+ * assert.equal(isNl80211AuthType(9), false);
+ * ```
+ */
 export type Nl80211AuthType =
   typeof Nl80211AuthType[keyof typeof Nl80211AuthType];
 
-/** WPA versions (`NL80211_ATTR_WPA_VERSIONS`, bit masks) (`enum nl80211_wpa_versions` in `linux/nl80211.h`). */
+/**
+ * WPA versions (`NL80211_ATTR_WPA_VERSIONS`, bit masks) (`enum nl80211_wpa_versions` in `linux/nl80211.h`).
+ *
+ * @example The WPA version Client.connectWPAPSK asks for
+ * ```ts
+ * import { Client, Nl80211Attribute, Nl80211Command, Nl80211WPAVersion } from "@nlkit/netlink/wifi";
+ * import { AttributeDecoder } from "@nlkit/netlink/netlink";
+ * import { nl80211 } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const sim = new nl80211.Simulator({
+ *   interfaces: [{ name: "wlan0" }], accessPoints: [{ ssid: "home", security: "wpa2", passphrase: "correct horse" }],
+ * });
+ * await using client = await Client.open({ conn: sim.dial() });
+ * await client.connectWPAPSK({ index: 1 }, "home", "correct horse");
+ * const d = new AttributeDecoder(sim.requests.find((r) => r.command === Nl80211Command.Connect)!.data);
+ * while (d.next() && d.type !== Nl80211Attribute.WPAVersions);
+ * assert.equal(d.uint32(), Nl80211WPAVersion.WPA2);
+ * ```
+ */
 export const Nl80211WPAVersion = {
   /** `NL80211_WPA_VERSION_1`. */
   WPA1: 0x1,
@@ -1870,11 +2647,36 @@ export const Nl80211WPAVersion = {
   WPA3: 0x4,
 } as const;
 
-/** A value of {@linkcode Nl80211WPAVersion}. */
+/**
+ * A value of {@linkcode Nl80211WPAVersion}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211WPAVersion } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211WPAVersion);
+ * const isNl80211WPAVersion = (n: number): n is Nl80211WPAVersion => values.includes(n);
+ * assert.ok(isNl80211WPAVersion(0x2)); // Nl80211WPAVersion.WPA2
+ * assert.equal(isNl80211WPAVersion(0x5), false);
+ * ```
+ */
 export type Nl80211WPAVersion =
   typeof Nl80211WPAVersion[keyof typeof Nl80211WPAVersion];
 
-/** Management frame protection settings (`NL80211_ATTR_USE_MFP`) (`enum nl80211_mfp` in `linux/nl80211.h`). */
+/**
+ * Management frame protection settings (`NL80211_ATTR_USE_MFP`) (`enum nl80211_mfp` in `linux/nl80211.h`).
+ *
+ * @example The kernel's values
+ * ```ts
+ * import { Nl80211MFP } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * // NL80211_MFP_NO and NL80211_MFP_OPTIONAL in linux/nl80211.h
+ * assert.equal(Nl80211MFP.No, 0);
+ * assert.equal(Nl80211MFP.Optional, 2);
+ * ```
+ */
 export const Nl80211MFP = {
   /** `NL80211_MFP_NO`: Management frame protection not used. */
   No: 0,
@@ -1884,10 +2686,35 @@ export const Nl80211MFP = {
   Optional: 2,
 } as const;
 
-/** A value of {@linkcode Nl80211MFP}. */
+/**
+ * A value of {@linkcode Nl80211MFP}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211MFP } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211MFP);
+ * const isNl80211MFP = (n: number): n is Nl80211MFP => values.includes(n);
+ * assert.ok(isNl80211MFP(1)); // Nl80211MFP.Required
+ * assert.equal(isNl80211MFP(3), false);
+ * ```
+ */
 export type Nl80211MFP = typeof Nl80211MFP[keyof typeof Nl80211MFP];
 
-/** Scan request flags (`NL80211_ATTR_SCAN_FLAGS`, bit masks) (`enum nl80211_scan_flags` in `linux/nl80211.h`). */
+/**
+ * Scan request flags (`NL80211_ATTR_SCAN_FLAGS`, bit masks) (`enum nl80211_scan_flags` in `linux/nl80211.h`).
+ *
+ * @example The kernel's values
+ * ```ts
+ * import { Nl80211ScanFlags } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * // NL80211_SCAN_FLAG_LOW_PRIORITY and NL80211_SCAN_FLAG_COLOCATED_6GHZ in linux/nl80211.h
+ * assert.equal(Nl80211ScanFlags.LowPriority, 0x1);
+ * assert.equal(Nl80211ScanFlags.Colocated6GHz, 0x4000);
+ * ```
+ */
 export const Nl80211ScanFlags = {
   /** `NL80211_SCAN_FLAG_LOW_PRIORITY`: scan request has low priority. */
   LowPriority: 0x1,
@@ -1921,11 +2748,39 @@ export const Nl80211ScanFlags = {
   Colocated6GHz: 0x4000,
 } as const;
 
-/** A value of {@linkcode Nl80211ScanFlags}. */
+/**
+ * A value of {@linkcode Nl80211ScanFlags}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211ScanFlags } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211ScanFlags);
+ * const isNl80211ScanFlags = (n: number): n is Nl80211ScanFlags => values.includes(n);
+ * assert.ok(isNl80211ScanFlags(0x2)); // Nl80211ScanFlags.Flush
+ * assert.equal(isNl80211ScanFlags(0x4001), false);
+ * ```
+ */
 export type Nl80211ScanFlags =
   typeof Nl80211ScanFlags[keyof typeof Nl80211ScanFlags];
 
-/** Device feature flags (`NL80211_ATTR_FEATURE_FLAGS`, bit masks) (`enum nl80211_feature_flags` in `linux/nl80211.h`). */
+/**
+ * Device feature flags (`NL80211_ATTR_FEATURE_FLAGS`, bit masks) (`enum nl80211_feature_flags` in `linux/nl80211.h`).
+ *
+ * @example Test a PHY's feature flags
+ * ```ts
+ * import { decodePHYs, Nl80211Attribute, Nl80211FeatureFlags } from "@nlkit/netlink/wifi";
+ * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const data = new AttributeEncoder().uint32(Nl80211Attribute.Wiphy, 0)
+ *   .uint32(Nl80211Attribute.FeatureFlags, Nl80211FeatureFlags.SAE | Nl80211FeatureFlags.ScanFlush).encode();
+ * const [phy] = decodePHYs([data]);
+ * assert.ok(phy!.featureFlags & Nl80211FeatureFlags.SAE);
+ * assert.equal(phy!.featureFlags & Nl80211FeatureFlags.APScan, 0);
+ * ```
+ */
 export const Nl80211FeatureFlags = {
   /** `NL80211_FEATURE_SK_TX_STATUS`: This driver supports reflecting back TX status to the socket error queue when requested with the socket option. */
   SkTXStatus: 0x1,
@@ -1988,14 +2843,41 @@ export const Nl80211FeatureFlags = {
   /** `NL80211_FEATURE_SCHED_SCAN_RANDOM_MAC_ADDR`: This device/driver supports using a random MAC address for every scan iteration during scheduled scan (while not associated), the... */
   SchedScanRandomMACAddr: 0x40000000,
   /** `NL80211_FEATURE_ND_RANDOM_MAC_ADDR`: This device/driver supports using a random MAC address for every scan iteration during "net detect", i.e. */
-  NdRandomMACAddr: 0x1,
+  NdRandomMACAddr: 0x80000000,
 } as const;
 
-/** A value of {@linkcode Nl80211FeatureFlags}. */
+/**
+ * A value of {@linkcode Nl80211FeatureFlags}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211FeatureFlags } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211FeatureFlags);
+ * const isNl80211FeatureFlags = (n: number): n is Nl80211FeatureFlags => values.includes(n);
+ * assert.ok(isNl80211FeatureFlags(0x2)); // Nl80211FeatureFlags.HTIBSS
+ * assert.equal(isNl80211FeatureFlags(0x80000001), false);
+ * ```
+ */
 export type Nl80211FeatureFlags =
   typeof Nl80211FeatureFlags[keyof typeof Nl80211FeatureFlags];
 
-/** Extended feature bit numbers (`NL80211_ATTR_EXT_FEATURES` is a bitmap indexed by these) (`enum nl80211_ext_feature_index` in `linux/nl80211.h`). */
+/**
+ * Extended feature bit numbers (`NL80211_ATTR_EXT_FEATURES` is a bitmap indexed by these) (`enum nl80211_ext_feature_index` in `linux/nl80211.h`).
+ *
+ * @example Ask a PHY for an extended feature
+ * ```ts
+ * import { Client, hasExtFeature, Nl80211ExtFeature } from "@nlkit/netlink/wifi";
+ * import { nl80211 } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * await using client = await Client.open({ conn: nl80211.dial({ phys: [{ extFeatures: [Nl80211ExtFeature.SAEOffload] }] }) });
+ * const [phy] = await client.phys();
+ * assert.ok(hasExtFeature(phy!, Nl80211ExtFeature.SAEOffload));
+ * assert.equal(hasExtFeature(phy!, Nl80211ExtFeature.FourWayHandshakeSTAPSK), false);
+ * ```
+ */
 export const Nl80211ExtFeature = {
   /** `NL80211_EXT_FEATURE_VHT_IBSS`: This driver supports IBSS with VHT datarates. */
   VHTIBSS: 0,
@@ -2127,6 +3009,19 @@ export const Nl80211ExtFeature = {
   Punct: 62,
 } as const;
 
-/** A value of {@linkcode Nl80211ExtFeature}. */
+/**
+ * A value of {@linkcode Nl80211ExtFeature}.
+ *
+ * @example Narrow a number read from an attribute
+ * ```ts
+ * import { Nl80211ExtFeature } from "@nlkit/netlink/wifi";
+ * import assert from "node:assert/strict";
+ *
+ * const values: readonly number[] = Object.values(Nl80211ExtFeature);
+ * const isNl80211ExtFeature = (n: number): n is Nl80211ExtFeature => values.includes(n);
+ * assert.ok(isNl80211ExtFeature(1)); // Nl80211ExtFeature.RRM
+ * assert.equal(isNl80211ExtFeature(63), false);
+ * ```
+ */
 export type Nl80211ExtFeature =
   typeof Nl80211ExtFeature[keyof typeof Nl80211ExtFeature];

@@ -26,7 +26,7 @@ describe("gen_nl80211", () => {
     assert.equal(generate(readFileSync(DEFAULT_HEADER, "utf8")), want);
   });
 
-  it("evaluates implicit, explicit, aliased, shifted and sentinel members", () => {
+  it("evaluates implicit, explicit, aliased, shifted, suffixed and sentinel members", () => {
     const header = `
 enum nl80211_commands {
   NL80211_CMD_UNSPEC,
@@ -36,7 +36,7 @@ enum nl80211_commands {
   __NL80211_CMD_AFTER_LAST,
   NL80211_CMD_MAX = __NL80211_CMD_AFTER_LAST - 1
 };
-enum nl80211_scan_flags { NL80211_SCAN_FLAG_X = 1<<3, NL80211_SCAN_FLAG_Y = 0x10 | (1 << 5) };`;
+enum nl80211_scan_flags { NL80211_SCAN_FLAG_X = 1<<3, NL80211_SCAN_FLAG_Y = 0x10 | (1 << 5), NL80211_SCAN_FLAG_Z = 1U << 31 };`;
     const enums = parseEnums(header);
     assert.deepEqual(enums.get("nl80211_commands"), [
       { cName: "NL80211_CMD_UNSPEC", value: 0 },
@@ -49,6 +49,7 @@ enum nl80211_scan_flags { NL80211_SCAN_FLAG_X = 1<<3, NL80211_SCAN_FLAG_Y = 0x10
     assert.deepEqual(enums.get("nl80211_scan_flags")?.map((m) => m.value), [
       8,
       0x30,
+      0x80000000,
     ]);
   });
 
