@@ -8,7 +8,23 @@ import { formatFlags, type Message } from "../netlink/message.ts";
 import type { Kernel } from "./dial.ts";
 import { UnexpectedRequestError } from "./unexpected_request.ts";
 
-/** What {@linkcode checkRequest} expects of one request; an absent field is not checked. */
+/**
+ * What {@linkcode checkRequest} expects of one request; an absent field is not checked.
+ *
+ * @example Check only the flags, whatever the type
+ * ```ts
+ * import { checkRequest, dial, type RequestCheck } from "@nlkit/netlink/nltest";
+ * import { HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const flags = HeaderFlags.Request | HeaderFlags.Acknowledge;
+ * const check: RequestCheck = { flags }; // no type: any type passes
+ * using conn = dial(checkRequest([check], () => []));
+ * const request = (flags: number) => ({ header: { length: 0, type: 0x20, flags, sequence: 0, pid: 0 }, data: new Uint8Array(0) });
+ * assert.deepEqual(await conn.execute(request(flags)), []);
+ * await assert.rejects(conn.execute(request(HeaderFlags.Request)), /header flags/);
+ * ```
+ */
 export interface RequestCheck {
   /** The expected `nlmsg_type`. */
   type?: number;

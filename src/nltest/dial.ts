@@ -28,10 +28,41 @@ import { ack } from "./error.ts";
  * A simulated kernel: receives the requests of one sent datagram (usually
  * one) and returns the replies. Replies may leave `sequence` and `pid` at 0
  * and `length` anything: `dial` fills them in.
+ *
+ * @example An echo kernel: each request is answered with its own payload
+ * ```ts
+ * import { dial, type Kernel } from "@nlkit/netlink/nltest";
+ * import { HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const echo: Kernel = (requests) =>
+ *   requests.map((r) => ({ header: { length: 0, type: r.header.type, flags: 0, sequence: 0, pid: 0 }, data: r.data }));
+ * using conn = dial(echo);
+ * const [reply] = await conn.execute({
+ *   header: { length: 0, type: 0x20, flags: HeaderFlags.Request, sequence: 0, pid: 0 },
+ *   data: new Uint8Array([1, 2, 3, 4]),
+ * });
+ * assert.deepEqual([...reply!.data], [1, 2, 3, 4]);
+ * assert.equal(reply!.header.pid, conn.pid); // stamped by dial
+ * ```
  */
 export type Kernel = (requests: Message[]) => Message[] | Promise<Message[]>;
 
-/** The default port id of a connection opened by {@linkcode dial}. */
+/**
+ * The default port id of a connection opened by {@linkcode dial}.
+ *
+ * @example The default port id, and choosing another
+ * ```ts
+ * import { dial, PID } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(PID, 1);
+ * using conn = dial(() => []);
+ * assert.equal(conn.pid, PID);
+ * using other = dial(() => [], { pid: 42 });
+ * assert.equal(other.pid, 42);
+ * ```
+ */
 export const PID = 1;
 
 /**

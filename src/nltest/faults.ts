@@ -23,7 +23,31 @@ import type { ExtendedAck } from "../netlink/errors.ts";
 import { HEADER_LENGTH, HeaderFlags, HeaderType } from "../netlink/header.ts";
 import type { Message } from "../netlink/message.ts";
 
-/** Mark a dump `NLM_F_DUMP_INTR` from its `at`-th part (1-based, default 1) through `NLMSG_DONE` (at least the DONE). */
+/**
+ * Mark a dump `NLM_F_DUMP_INTR` from its `at`-th part (1-based, default 1) through `NLMSG_DONE` (at least the DONE).
+ *
+ * @example Interrupt a dump from its second part: the first part is kept
+ * ```ts
+ * import { type DumpInterruptedFault, SimKernel } from "@nlkit/netlink/nltest";
+ * import { DumpInterruptedError, Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel({ dumpDatagramSize: 1 }); // one link per datagram
+ * kernel.rtnetlink.addLink({ name: "eth0" });
+ * await using conn = kernel.dial(Family.Route);
+ * const fault: DumpInterruptedFault = { type: "dumpInterrupted", at: 2 };
+ * kernel.inject(fault);
+ * const getLinks = {
+ *   header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+ *   data: new Uint8Array(16), // RTM_GETLINK, struct ifinfomsg
+ * };
+ * await assert.rejects(conn.execute(getLinks), (e: unknown) => {
+ *   assert.ok(e instanceof DumpInterruptedError);
+ *   assert.equal(e.partial.length, 2); // lo and eth0, with the second part flagged
+ *   return true;
+ * });
+ * ```
+ */
 export interface DumpInterruptedFault {
   /** The kind of fault. */
   type: "dumpInterrupted";
@@ -31,7 +55,26 @@ export interface DumpInterruptedFault {
   at?: number;
 }
 
-/** Lose notifications to a socket and report ENOBUFS on its next receive. */
+/**
+ * Lose notifications to a socket and report ENOBUFS on its next receive.
+ *
+ * @example A lost notification surfaces as OverrunError, then delivery resumes
+ * ```ts
+ * import { type OverrunFault, SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family, OverrunError } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * await using monitor = kernel.dial(Family.Route, { groups: 1 }); // RTMGRP_LINK
+ * const fault: OverrunFault = { type: "overrun", drop: 1 };
+ * kernel.inject(fault);
+ * kernel.rtnetlink.addLink({ name: "lost0" });
+ * await assert.rejects(monitor.receive(), OverrunError);
+ * kernel.rtnetlink.addLink({ name: "seen0" });
+ * const [m] = await monitor.receive();
+ * assert.equal(m?.header.type, 16); // RTM_NEWLINK
+ * ```
+ */
 export interface OverrunFault {
   /** The kind of fault. */
   type: "overrun";
@@ -39,7 +82,27 @@ export interface OverrunFault {
   drop?: number;
 }
 
-/** Cut the first reply datagram short. */
+/**
+ * Cut the first reply datagram short.
+ *
+ * @example A cut reply fails the call with EBADMSG; the Conn stays usable
+ * ```ts
+ * import { SimKernel, type TruncateFault } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * await using conn = kernel.dial(Family.Route);
+ * const fault: TruncateFault = { type: "truncate", length: 10 };
+ * kernel.inject(fault);
+ * const getLinks = {
+ *   header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+ *   data: new Uint8Array(16), // RTM_GETLINK, struct ifinfomsg
+ * };
+ * await assert.rejects(conn.execute(getLinks), { code: "EBADMSG" });
+ * assert.equal((await conn.execute(getLinks)).length, 1); // lo
+ * ```
+ */
 export interface TruncateFault {
   /** The kind of fault. */
   type: "truncate";
@@ -47,13 +110,57 @@ export interface TruncateFault {
   length?: number;
 }
 
-/** Put a 17-byte `NLMSG_NOOP` in front of the first reply datagram, so its messages sit at unaligned offsets. */
+/**
+ * Put a 17-byte `NLMSG_NOOP` in front of the first reply datagram, so its messages sit at unaligned offsets.
+ *
+ * @example Messages at unaligned offsets fail the call with EBADMSG
+ * ```ts
+ * import { type MisalignFault, SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * await using conn = kernel.dial(Family.Route);
+ * const fault: MisalignFault = { type: "misalign" };
+ * kernel.inject(fault);
+ * const getLinks = {
+ *   header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+ *   data: new Uint8Array(16), // RTM_GETLINK, struct ifinfomsg
+ * };
+ * await assert.rejects(conn.execute(getLinks), { code: "EBADMSG" });
+ * assert.equal((await conn.execute(getLinks)).length, 1);
+ * ```
+ */
 export interface MisalignFault {
   /** The kind of fault. */
   type: "misalign";
 }
 
-/** Answer with another sequence number. */
+/**
+ * Answer with another sequence number.
+ *
+ * @example A reply with another sequence number is ignored: the call keeps waiting
+ * ```ts
+ * import { SimKernel, type WrongSequenceFault } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * await using conn = kernel.dial(Family.Route);
+ * const fault: WrongSequenceFault = { type: "wrongSequence", delta: 7 };
+ * kernel.inject(fault);
+ * const getLinks = {
+ *   header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+ *   data: new Uint8Array(16), // RTM_GETLINK, struct ifinfomsg
+ * };
+ * const abort = new AbortController();
+ * const pending = conn.execute(getLinks, { signal: abort.signal });
+ * await kernel.settled(); // the stray reply has been delivered
+ * abort.abort();
+ * await assert.rejects(pending);
+ * assert.equal((await conn.execute(getLinks)).length, 1);
+ * ```
+ */
 export interface WrongSequenceFault {
   /** The kind of fault. */
   type: "wrongSequence";
@@ -61,7 +168,26 @@ export interface WrongSequenceFault {
   delta?: number;
 }
 
-/** Answer with another destination port id. */
+/**
+ * Answer with another destination port id.
+ *
+ * @example A reply addressed to another port fails validation
+ * ```ts
+ * import { SimKernel, type WrongPidFault } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags, isNetlinkError } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * await using conn = kernel.dial(Family.Route);
+ * const fault: WrongPidFault = { type: "wrongPid", pid: 31337 };
+ * kernel.inject(fault);
+ * const getLinks = {
+ *   header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+ *   data: new Uint8Array(16), // RTM_GETLINK, struct ifinfomsg
+ * };
+ * await assert.rejects(conn.execute(getLinks), (e: unknown) => isNetlinkError(e) && e.op === "validate");
+ * ```
+ */
 export interface WrongPidFault {
   /** The kind of fault. */
   type: "wrongPid";
@@ -69,7 +195,27 @@ export interface WrongPidFault {
   pid?: number;
 }
 
-/** Deliver a spoofed copy of the replies from a user-space port first. */
+/**
+ * Deliver a spoofed copy of the replies from a user-space port first.
+ *
+ * @example A spoofed copy from a user-space port is dropped
+ * ```ts
+ * import { type ForeignSenderFault, SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * await using conn = kernel.dial(Family.Route);
+ * const fault: ForeignSenderFault = { type: "foreignSender", pid: 4242 };
+ * const handle = kernel.inject(fault);
+ * const getLinks = {
+ *   header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+ *   data: new Uint8Array(16), // RTM_GETLINK, struct ifinfomsg
+ * };
+ * assert.equal((await conn.execute(getLinks)).length, 1); // only the kernel's copy
+ * assert.equal(handle.hits, 1);
+ * ```
+ */
 export interface ForeignSenderFault {
   /** The kind of fault. */
   type: "foreignSender";
@@ -77,7 +223,31 @@ export interface ForeignSenderFault {
   pid?: number;
 }
 
-/** Fail the request with an errno and extended ACK (the handler does not run). */
+/**
+ * Fail the request with an errno and extended ACK (the handler does not run).
+ *
+ * @example Fail a request with EPERM and an extended ACK message
+ * ```ts
+ * import { type ErrorFault, SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags, NetlinkError } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * await using conn = kernel.dial(Family.Route);
+ * const fault: ErrorFault = { type: "error", errno: 1, extAck: { message: "not today" } };
+ * kernel.inject(fault);
+ * const getLinks = {
+ *   header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+ *   data: new Uint8Array(16), // RTM_GETLINK, struct ifinfomsg
+ * };
+ * await assert.rejects(conn.execute(getLinks), (e: unknown) => {
+ *   assert.ok(e instanceof NetlinkError);
+ *   assert.equal(e.code, "EPERM");
+ *   assert.equal(e.extAck?.message, "not today");
+ *   return true;
+ * });
+ * ```
+ */
 export interface ErrorFault {
   /** The kind of fault. */
   type: "error";
@@ -87,7 +257,32 @@ export interface ErrorFault {
   extAck?: ExtendedAck;
 }
 
-/** Hold the replies back. */
+/**
+ * Hold the replies back.
+ *
+ * @example Hold a reply until the test releases it
+ * ```ts
+ * import { type DelayFault, SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * await using conn = kernel.dial(Family.Route);
+ * const gate = Promise.withResolvers<void>();
+ * const fault: DelayFault = { type: "delay", until: gate.promise };
+ * kernel.inject(fault);
+ * const getLinks = {
+ *   header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+ *   data: new Uint8Array(16), // RTM_GETLINK, struct ifinfomsg
+ * };
+ * let answered = false;
+ * const pending = conn.execute(getLinks).then((r) => (answered = true, r));
+ * await new Promise((resolve) => setTimeout(resolve, 0));
+ * assert.equal(answered, false);
+ * gate.resolve();
+ * assert.equal((await pending).length, 1);
+ * ```
+ */
 export interface DelayFault {
   /** The kind of fault. */
   type: "delay";
@@ -97,7 +292,28 @@ export interface DelayFault {
   until?: PromiseLike<unknown>;
 }
 
-/** A fault the simulated kernel can inject. */
+/**
+ * A fault the simulated kernel can inject.
+ *
+ * @example Any fault kind, chosen at run time
+ * ```ts
+ * import { type Fault, SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const faults: Fault[] = [{ type: "error", errno: 16 }, { type: "truncate" }];
+ * const getLinks = {
+ *   header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+ *   data: new Uint8Array(16), // RTM_GETLINK, struct ifinfomsg
+ * };
+ * for (const fault of faults) {
+ *   const kernel = new SimKernel();
+ *   await using conn = kernel.dial(Family.Route);
+ *   kernel.inject(fault);
+ *   await assert.rejects(conn.execute(getLinks), { code: fault.type === "error" ? "EBUSY" : "EBADMSG" });
+ * }
+ * ```
+ */
 export type Fault =
   | DumpInterruptedFault
   | OverrunFault
@@ -109,7 +325,27 @@ export type Fault =
   | ErrorFault
   | DelayFault;
 
-/** Which requests (or, for `overrun`, which notifications) a fault applies to. */
+/**
+ * Which requests (or, for `overrun`, which notifications) a fault applies to.
+ *
+ * @example Fail RTM_GETLINK dumps only
+ * ```ts
+ * import { type FaultMatch, SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * await using conn = kernel.dial(Family.Route);
+ * const match: FaultMatch = { type: 18, flags: HeaderFlags.Dump };
+ * kernel.inject({ type: "error", errno: 16 }, { match });
+ * const dump = (type: number) => ({
+ *   header: { length: 0, type, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+ *   data: new Uint8Array(16),
+ * });
+ * assert.equal((await conn.execute(dump(22))).length, 2); // RTM_GETADDR: lo's two addresses
+ * await assert.rejects(conn.execute(dump(18)), { code: "EBUSY" }); // RTM_GETLINK
+ * ```
+ */
 export interface FaultMatch {
   /** The netlink message type (`nlmsg_type`). */
   type?: number;
@@ -119,7 +355,30 @@ export interface FaultMatch {
   command?: number;
 }
 
-/** Where and how often a fault applies. */
+/**
+ * Where and how often a fault applies.
+ *
+ * @example Fail one Conn's requests twice; another Conn is untouched
+ * ```ts
+ * import { type FaultOptions, SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * await using a = kernel.dial(Family.Route);
+ * await using b = kernel.dial(Family.Route);
+ * const options: FaultOptions = { conn: b, times: 2 };
+ * kernel.inject({ type: "error", errno: 16 }, options);
+ * const getLinks = {
+ *   header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+ *   data: new Uint8Array(16), // RTM_GETLINK, struct ifinfomsg
+ * };
+ * assert.equal((await a.execute(getLinks)).length, 1);
+ * await assert.rejects(b.execute(getLinks), { code: "EBUSY" });
+ * await assert.rejects(b.execute(getLinks), { code: "EBUSY" });
+ * assert.equal((await b.execute(getLinks)).length, 1);
+ * ```
+ */
 export interface FaultOptions {
   /** Only matching requests; a predicate gets the request message. Default: every request. */
   match?: FaultMatch | ((message: Message) => boolean);
@@ -129,13 +388,54 @@ export interface FaultOptions {
   conn?: Conn | number;
 }
 
-/** A fault declared on a kernel: `{ fault, ...options }`. */
+/**
+ * A fault declared on a kernel: `{ fault, ...options }`.
+ *
+ * @example Faults active from the start, declared with the kernel
+ * ```ts
+ * import { type FaultRule, SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const rule: FaultRule = { fault: { type: "error", errno: 1 }, match: { type: 18 } };
+ * const kernel = new SimKernel({ faults: [rule] });
+ * await using conn = kernel.dial(Family.Route);
+ * const getLinks = {
+ *   header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+ *   data: new Uint8Array(16), // RTM_GETLINK, struct ifinfomsg
+ * };
+ * await assert.rejects(conn.execute(getLinks), { code: "EPERM" });
+ * assert.equal((await conn.execute(getLinks)).length, 1); // fired once (default times: 1)
+ * ```
+ */
 export interface FaultRule extends FaultOptions {
   /** The fault. */
   fault: Fault;
 }
 
-/** A handle on an injected fault. */
+/**
+ * A handle on an injected fault.
+ *
+ * @example Count the hits of a fault, then remove it
+ * ```ts
+ * import { type FaultHandle, SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * await using conn = kernel.dial(Family.Route);
+ * const handle: FaultHandle = kernel.inject({ type: "error", errno: 16 }, { times: Infinity });
+ * const getLinks = {
+ *   header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
+ *   data: new Uint8Array(16), // RTM_GETLINK, struct ifinfomsg
+ * };
+ * await assert.rejects(conn.execute(getLinks), { code: "EBUSY" });
+ * assert.equal(handle.hits, 1);
+ * assert.equal(handle.remaining, Infinity);
+ * handle.remove();
+ * assert.equal((await conn.execute(getLinks)).length, 1);
+ * ```
+ */
 export interface FaultHandle {
   /** How many times it fired. */
   readonly hits: number;

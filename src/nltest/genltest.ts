@@ -82,19 +82,70 @@ const EOPNOTSUPP = 95;
  * messages (such as `nltest.error(...)`) are passed through, with sequence
  * and port id filled in when 0. Throw an error with a numeric `errno` (and
  * optional `extAck`), such as `KernelError`, to answer with `NLMSG_ERROR`.
+ *
+ * @example Answer command 1, refuse the others with EOPNOTSUPP
+ * ```ts
+ * import { HeaderFlags } from "@nlkit/netlink/netlink";
+ * import { genltest, KernelError } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel: genltest.GenlKernel = (request) => {
+ *   if (request.header.command !== 1) throw new KernelError(95);
+ *   return [{ header: { command: 1, version: 1 }, data: request.data }];
+ * };
+ * await using conn = genltest.dial(kernel);
+ * const ask = (command: number) => conn.execute({ header: { command, version: 1 }, data: new Uint8Array([9]) }, 0x20, HeaderFlags.Request);
+ * const [reply] = await ask(1);
+ * assert.deepEqual([...reply!.data], [9]);
+ * await assert.rejects(ask(2), { code: "EOPNOTSUPP" });
+ * ```
  */
 export type GenlKernel = (
   request: GenlMessage,
   message: Message,
 ) => (GenlMessage | Message)[] | Promise<(GenlMessage | Message)[]>;
 
-/** A family served by {@linkcode serveFamily}: its description and, optionally, its attribute policy. */
+/**
+ * A family served by {@linkcode serveFamily}: its description and, optionally, its attribute policy.
+ *
+ * @example A family with a policy: requests are validated against it
+ * ```ts
+ * import { AttributeEncoder, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import { PolicyError, PolicyType } from "@nlkit/netlink/genetlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const demo: genltest.ServedFamily = {
+ *   id: 0x20, name: "demo", version: 1, headerSize: 0, maxAttribute: 1,
+ *   operations: [{ id: 1, flags: 0xa }], groups: [],
+ *   policy: new Map([[1, { do: new Map([[1, { type: PolicyType.U32 }]]) }]]), // attribute 1: u32
+ * };
+ * await using conn = genltest.dial(genltest.serveFamily(demo, () => []), { validate: true });
+ * const send = (e: AttributeEncoder) => conn.execute({ header: { command: 1, version: 1 }, data: e.encode() }, demo.id, HeaderFlags.Request | HeaderFlags.Acknowledge);
+ * assert.deepEqual(await send(new AttributeEncoder().uint32(1, 7)), []);
+ * await assert.rejects(send(new AttributeEncoder().uint8(1, 7)), PolicyError);
+ * ```
+ */
 export interface ServedFamily extends Family {
   /** Command number to the tables of its handlers, answered to `CTRL_CMD_GETPOLICY`. */
   policy?: ReadonlyMap<number, OperationPolicy>;
 }
 
-/** Options for {@linkcode dial}: request checking and connection options applied to the simulated socket. */
+/**
+ * Options for {@linkcode dial}: request checking and connection options applied to the simulated socket.
+ *
+ * @example Choose the port id and turn off extended ACKs
+ * ```ts
+ * import { ConnOption } from "@nlkit/netlink/netlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const options: genltest.DialOptions = { pid: 77, extendedAck: false };
+ * await using conn = genltest.dial(() => [], options);
+ * assert.equal(conn.conn.pid, 77);
+ * assert.equal(conn.conn.getOption(ConnOption.ExtendedAcknowledge), false);
+ * ```
+ */
 export interface DialOptions extends GenlOptions, ConnOptions {}
 
 function isNetlinkMessage(m: GenlMessage | Message): m is Message {
@@ -259,7 +310,20 @@ export function notify(
   );
 }
 
-/** The controller's own description, as Linux 6.x reports it. */
+/**
+ * The controller's own description, as Linux 6.x reports it.
+ *
+ * @example nlctrl describes itself
+ * ```ts
+ * import { GENL_ID_CTRL } from "@nlkit/netlink/genetlink";
+ * import { genltest } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(genltest.NLCTRL_FAMILY.id, GENL_ID_CTRL); // 0x10, linux/genetlink.h
+ * await using conn = genltest.dial(genltest.serveFamily([], () => []));
+ * assert.deepEqual(await conn.getFamily("nlctrl"), genltest.NLCTRL_FAMILY);
+ * ```
+ */
 export const NLCTRL_FAMILY: Family = {
   id: GENL_ID_CTRL,
   name: "nlctrl",

@@ -57,7 +57,25 @@ const EOPNOTSUPP = 95;
 const EADDRINUSE = 98;
 const ENOBUFS = 105;
 
-/** Options for {@linkcode SimKernel}. */
+/**
+ * Options for {@linkcode SimKernel}.
+ *
+ * @example Port ids from 5000, and no rtnetlink
+ * ```ts
+ * import { SimKernel, type SimKernelOptions } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const options: SimKernelOptions = { firstPid: 5000, rtnetlink: false };
+ * const kernel = new SimKernel(options);
+ * await using conn = kernel.dial(Family.Route);
+ * assert.equal(conn.pid, 5000);
+ * await assert.rejects(
+ *   conn.execute({ header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 }, data: new Uint8Array(16) }),
+ *   { code: "EOPNOTSUPP" },
+ * );
+ * ```
+ */
 export interface SimKernelOptions {
   /** Serve rtnetlink on `Family.Route` (default true). */
   rtnetlink?: boolean;
@@ -73,7 +91,24 @@ export interface SimKernelOptions {
   trace?: boolean;
 }
 
-/** One datagram that went through the simulated kernel (see `SimKernelOptions.trace`). */
+/**
+ * One datagram that went through the simulated kernel (see `SimKernelOptions.trace`).
+ *
+ * @example Trace a dump: one request, then the replies
+ * ```ts
+ * import { SimKernel, type TraceEntry } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel({ trace: true });
+ * await using conn = kernel.dial(Family.Route);
+ * await conn.execute({ header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 }, data: new Uint8Array(16) });
+ * const trace: TraceEntry[] = kernel.trace;
+ * assert.deepEqual(trace.map((t) => t.direction), ["request", "reply", "reply"]); // lo, then NLMSG_DONE
+ * assert.ok(trace.every((t) => t.pid === conn.pid && t.family === Family.Route && t.sender === 0));
+ * assert.equal(trace[2]?.data.length, 20);
+ * ```
+ */
 export interface TraceEntry {
   /** `request`: sent by a Conn; `reply`: unicast to a Conn; `notification`: multicast to a Conn. */
   direction: "request" | "reply" | "notification";

@@ -49,6 +49,24 @@ const CTRL_NOTIFY_GROUP = 0x10;
  * What a generic netlink handler returns: genl messages (wrapped in netlink
  * messages of the family's type), netlink messages (passed through), or a
  * dump of them.
+ *
+ * @example Answer a dump request with several objects
+ * ```ts
+ * import { GenlConn } from "@nlkit/netlink/genetlink";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import { type GenlReply, SimKernel } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * const { id } = kernel.registerFamily({
+ *   name: "items",
+ *   operations: [{ id: 1 }],
+ *   handler: (): GenlReply => ({ dump: [1, 2, 3].map((i) => ({ header: { command: 1, version: 1 }, data: new Uint8Array([i]) })) }),
+ * });
+ * await using genl = GenlConn.from(kernel.dial(Family.Generic));
+ * const items = await genl.execute({ header: { command: 1, version: 1 }, data: new Uint8Array() }, id, HeaderFlags.Request | HeaderFlags.Dump);
+ * assert.deepEqual(items.map((m) => m.data[0]), [1, 2, 3]);
+ * ```
  */
 export type GenlReply = (GenlMessage | Message)[] | {
   dump: (GenlMessage | Message)[];
@@ -59,6 +77,34 @@ export type GenlReply = (GenlMessage | Message)[] | {
  * What a generic netlink handler sees besides the decoded request. It is
  * also the request's netlink `Message` (`header`, `data`), so a genltest
  * `GenlKernel` (`(request, message) => replies`) works as a handler as is.
+ *
+ * @example Announce a change on the family's multicast group
+ * ```ts
+ * import { GenlConn } from "@nlkit/netlink/genetlink";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import { SimKernel } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * const family = kernel.registerFamily({
+ *   name: "demo",
+ *   operations: [{ id: 1 }],
+ *   groups: ["events"],
+ *   handler: (request, context) => {
+ *     assert.equal(context.message.header.type, context.genlFamily.id);
+ *     context.notifyGenl("events", [{ header: { command: 9, version: 1 }, data: request.data }]);
+ *     return [];
+ *   },
+ * });
+ * await using listener = GenlConn.from(kernel.dial(Family.Generic));
+ * listener.joinGroup(family.groups[0]!.id);
+ * await using genl = GenlConn.from(kernel.dial(Family.Generic));
+ * await genl.execute({ header: { command: 1, version: 1 }, data: new Uint8Array() }, family.id, HeaderFlags.Request | HeaderFlags.Acknowledge);
+ * for await (const n of listener.notifications()) {
+ *   assert.equal(n.header.command, 9);
+ *   break;
+ * }
+ * ```
  */
 export interface GenlRequestContext extends RequestContext, Message {
   /** The request as received (netlink header and payload). */
@@ -73,13 +119,54 @@ export interface GenlRequestContext extends RequestContext, Message {
  * Serves the commands of a registered family. Throw `KernelError` (or any
  * error with a numeric `errno`) for an errno. An array answered to a dump
  * request becomes a multipart reply.
+ *
+ * @example A handler that reports the requester's port id
+ * ```ts
+ * import { GenlConn } from "@nlkit/netlink/genetlink";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import { type GenlHandler, SimKernel } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const handler: GenlHandler = (request, context) => {
+ *   const data = new Uint8Array(4);
+ *   new DataView(data.buffer).setUint32(0, context.pid, true);
+ *   return [{ header: { command: request.header.command, version: 1 }, data }];
+ * };
+ * const kernel = new SimKernel();
+ * const { id } = kernel.registerFamily({ name: "whoami", operations: [{ id: 1 }], handler });
+ * await using genl = GenlConn.from(kernel.dial(Family.Generic));
+ * const [reply] = await genl.execute({ header: { command: 1, version: 1 }, data: new Uint8Array() }, id, HeaderFlags.Request);
+ * assert.equal(new DataView(reply!.data.buffer, reply!.data.byteOffset).getUint32(0, true), genl.conn.pid);
+ * ```
  */
 export type GenlHandler = (
   request: GenlMessage,
   context: GenlRequestContext,
 ) => GenlReply | Promise<GenlReply>;
 
-/** A family to register with {@linkcode SimKernel.registerFamily}. */
+/**
+ * A family to register with {@linkcode SimKernel.registerFamily}.
+ *
+ * @example Register a family that answers one command
+ * ```ts
+ * import { GenlConn } from "@nlkit/netlink/genetlink";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import { type SimFamily, SimKernel } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const spec: SimFamily = {
+ *   name: "demo",
+ *   operations: [{ id: 1 }],
+ *   handler: (request) => [{ header: { command: 2, version: 1 }, data: request.data }],
+ * };
+ * const kernel = new SimKernel();
+ * const { id } = kernel.registerFamily(spec);
+ * await using genl = GenlConn.from(kernel.dial(Family.Generic));
+ * assert.equal((await genl.getFamily("demo")).id, id);
+ * const [reply] = await genl.execute({ header: { command: 1, version: 1 }, data: new Uint8Array([5]) }, id, HeaderFlags.Request);
+ * assert.equal(reply?.header.command, 2);
+ * ```
+ */
 export interface SimFamily {
   /** The family name (at most 15 bytes). */
   name: string;

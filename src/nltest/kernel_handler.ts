@@ -52,7 +52,25 @@ export class KernelError extends Error {
   }
 }
 
-/** A multipart answer: the kernel sets `NLM_F_MULTI`, stamps the headers and ends it with `NLMSG_DONE`. */
+/**
+ * A multipart answer: the kernel sets `NLM_F_MULTI`, stamps the headers and ends it with `NLMSG_DONE`.
+ *
+ * @example A filtered dump: every part carries NLM_F_DUMP_FILTERED
+ * ```ts
+ * import { type DumpReply, SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * kernel.handle(Family.SockDiag, (): DumpReply => ({
+ *   dump: [{ header: { length: 0, type: 20, flags: 0, sequence: 0, pid: 0 }, data: new Uint8Array(4) }],
+ *   filtered: true,
+ * }));
+ * await using conn = kernel.dial(Family.SockDiag);
+ * const [m] = await conn.execute({ header: { length: 0, type: 20, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 }, data: new Uint8Array(4) });
+ * assert.equal(m!.header.flags & HeaderFlags.DumpFiltered, HeaderFlags.DumpFiltered);
+ * ```
+ */
 export interface DumpReply {
   /** The dumped objects, one message each (the header's type is used; the rest is filled in). */
   dump: Message[];
@@ -66,10 +84,50 @@ export interface DumpReply {
  * What a handler returns: reply messages (headers stamped by the kernel), or
  * a {@linkcode DumpReply}. An ACK is added when the request asked for one.
  * Throw {@linkcode KernelError} to answer with an errno.
+ *
+ * @example Messages for a plain request, a dump for a dump request
+ * ```ts
+ * import { dumpReply, type HandlerResult, SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags, type Message } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const object = (i: number): Message => ({ header: { length: 0, type: 20, flags: 0, sequence: 0, pid: 0 }, data: new Uint8Array([i, 0, 0, 0]) });
+ * const kernel = new SimKernel();
+ * kernel.handle(Family.SockDiag, (request): HandlerResult =>
+ *   (request.header.flags & HeaderFlags.Dump) === HeaderFlags.Dump ? dumpReply([object(1), object(2)]) : [object(1)]
+ * );
+ * await using conn = kernel.dial(Family.SockDiag);
+ * const ask = (flags: number) => conn.execute({ header: { length: 0, type: 20, flags, sequence: 0, pid: 0 }, data: new Uint8Array(4) });
+ * assert.equal((await ask(HeaderFlags.Request)).length, 1);
+ * assert.equal((await ask(HeaderFlags.Request | HeaderFlags.Dump)).length, 2);
+ * ```
  */
 export type HandlerResult = Message[] | DumpReply;
 
-/** What a handler sees besides the request. */
+/**
+ * What a handler sees besides the request.
+ *
+ * @example Notify a group from inside a handler
+ * ```ts
+ * import { type RequestContext, SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags, type Message } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * const seen: number[] = [];
+ * kernel.handle(Family.SockDiag, (request: Message, context: RequestContext) => {
+ *   seen.push(context.pid);
+ *   context.notify(1, [{ header: { length: 0, type: 21, flags: 0, sequence: 0, pid: 0 }, data: request.data }]);
+ *   return [];
+ * });
+ * await using listener = kernel.dial(Family.SockDiag, { groups: 1 });
+ * await using conn = kernel.dial(Family.SockDiag);
+ * await conn.execute({ header: { length: 0, type: 20, flags: HeaderFlags.Request | HeaderFlags.Acknowledge, sequence: 0, pid: 0 }, data: new Uint8Array(4) });
+ * assert.deepEqual(seen, [conn.pid]);
+ * const [n] = await listener.receive();
+ * assert.equal(n?.header.type, 21);
+ * ```
+ */
 export interface RequestContext {
   /** The requester's port id. */
   readonly pid: number;
@@ -88,6 +146,24 @@ export interface RequestContext {
 /**
  * A protocol served by the simulated kernel: called once per request
  * message (`NLM_F_REQUEST` set, type at least `NLMSG_MIN_TYPE`).
+ *
+ * @example Serve a protocol that refuses every request
+ * ```ts
+ * import { KernelError, type ProtocolHandler, SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags, NetlinkError } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const refuse: ProtocolHandler = () => {
+ *   throw new KernelError(1, { message: "read-only" });
+ * };
+ * const kernel = new SimKernel();
+ * kernel.handle(Family.Netfilter, refuse);
+ * await using conn = kernel.dial(Family.Netfilter);
+ * await assert.rejects(
+ *   conn.execute({ header: { length: 0, type: 0x100, flags: HeaderFlags.Request | HeaderFlags.Acknowledge, sequence: 0, pid: 0 }, data: new Uint8Array(4) }),
+ *   (e: unknown) => e instanceof NetlinkError && e.code === "EPERM" && e.extAck?.message === "read-only",
+ * );
+ * ```
  */
 export type ProtocolHandler = (
   request: Message,

@@ -126,7 +126,23 @@ const FIRST_GROUP = 5;
 /** How many requests {@linkcode Simulator.requests} keeps (the oldest are dropped), so a long-running demo stays bounded. */
 const MAX_REQUESTS = 10_000;
 
-/** One request the simulator received, for assertions. */
+/**
+ * One request the simulator received, for assertions.
+ *
+ * @example See which nl80211 commands a client sent
+ * ```ts
+ * import { Client, Nl80211Command } from "@nlkit/netlink/wifi";
+ * import { nl80211 } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const sim = new nl80211.Simulator({ interfaces: [{ name: "wlan0" }] });
+ * await using client = await Client.open({ conn: sim.dial() });
+ * assert.equal((await client.interfaces()).length, 1);
+ * const request: nl80211.SimRequest | undefined = sim.requests.at(-1);
+ * assert.equal(request?.command, Nl80211Command.GetInterface);
+ * assert.equal(request?.dump, true);
+ * ```
+ */
 export interface SimRequest {
   /** The nl80211 command. */
   command: number;

@@ -21,7 +21,33 @@ export const LINKTYPE_NETLINK = 253;
 /** The 16-byte pseudo-header before each captured netlink datagram. */
 const COOKED_HEADER_LENGTH = 16;
 
-/** One captured netlink datagram. */
+/**
+ * One captured netlink datagram.
+ *
+ * @example The fields of a packet read from a capture
+ * ```ts
+ * import { type PcapPacket, readPcap } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderType } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * // A pcap file holding one NLMSG_DONE of NETLINK_ROUTE, built in memory.
+ * const file = new Uint8Array(24 + 16 + 16 + 20);
+ * const v = new DataView(file.buffer);
+ * v.setUint32(0, 0xa1b2c3d4, true); // pcap magic: little-endian, microseconds
+ * v.setUint32(20, 253, true); // LINKTYPE_NETLINK
+ * v.setUint32(24, 1700000000, true); // seconds
+ * v.setUint32(28, 500, true); // microseconds
+ * v.setUint32(32, 36, true); // captured length
+ * v.setUint32(36, 36, true); // original length
+ * v.setUint16(40, 4); // PACKET_OUTGOING
+ * v.setUint16(54, Family.Route); // the netlink protocol
+ * v.setUint32(56, 20, true); // nlmsg_len
+ * v.setUint16(60, HeaderType.Done, true); // nlmsg_type
+ * const packets: PcapPacket[] = readPcap(file);
+ * assert.deepEqual(packets.map((p) => [p.family, p.packetType, p.originalLength, p.timestamp]), [[Family.Route, 4, 20, 1700000000000.5]]);
+ * assert.equal(new DataView(packets[0]!.data.buffer).getUint16(4, true), HeaderType.Done);
+ * ```
+ */
 export interface PcapPacket {
   /** Capture time in milliseconds since the epoch (microsecond or nanosecond precision kept as a fraction). */
   timestamp: number;

@@ -27,7 +27,23 @@ import type { Kernel } from "./dial.ts";
 import { readPcap } from "./pcap.ts";
 import { UnexpectedRequestError } from "./unexpected_request.ts";
 
-/** A readable summary of one message of a recorded datagram (ignored by replay). */
+/**
+ * A readable summary of one message of a recorded datagram (ignored by replay).
+ *
+ * @example Summarize an ACK
+ * ```ts
+ * import { type MessageSummary, summarizeDatagram } from "@nlkit/netlink/nltest";
+ * import { encodeMessage, Family, HeaderType } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * // NLMSG_ERROR with error 0 and the echoed request header: an ACK.
+ * const ack = encodeMessage({ header: { length: 0, type: HeaderType.Error, flags: 0x100, sequence: 5, pid: 1000 }, data: new Uint8Array(20) });
+ * const [s]: MessageSummary[] = summarizeDatagram(ack, Family.Route);
+ * assert.equal(s?.name, "NLMSG_ERROR");
+ * assert.equal(s?.errno, 0); // 0: an ACK, not an error
+ * assert.deepEqual([s?.length, s?.seq, s?.pid], [36, 5, 1000]);
+ * ```
+ */
 export interface MessageSummary {
   /** `nlmsg_len`. */
   length: number;
@@ -47,7 +63,29 @@ export interface MessageSummary {
   errno?: number;
 }
 
-/** One line of a recording: a datagram sent or received by the recorded socket, or a receive error. */
+/**
+ * One line of a recording: a datagram sent or received by the recorded socket, or a receive error.
+ *
+ * @example Replay datagrams written by hand
+ * ```ts
+ * import { type RecordedDatagram, replay } from "@nlkit/netlink/nltest";
+ * import { HeaderFlags, HeaderType } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const noop = "10000000010005000100000064000000"; // NLMSG_NOOP, request|ack, seq 1, port 100
+ * const lines: RecordedDatagram[] = [
+ *   { dir: "send", family: 0, pid: 100, hex: noop },
+ *   { dir: "recv", family: 0, pid: 100, sender: 0, groups: 0, hex: "24000000020000010100000064000000" + "00000000" + noop },
+ * ];
+ * await using conn = replay(lines).dial();
+ * assert.equal(conn.pid, 100);
+ * const replies = await conn.execute({
+ *   header: { length: 0, type: HeaderType.Noop, flags: HeaderFlags.Request | HeaderFlags.Acknowledge, sequence: 0, pid: 0 },
+ *   data: new Uint8Array(0),
+ * });
+ * assert.deepEqual(replies, []); // the recorded ACK was consumed
+ * ```
+ */
 export interface RecordedDatagram {
   /** `send`: to the kernel; `recv`: from it; `error`: a failed receive (such as ENOBUFS). */
   dir: "send" | "recv" | "error";
@@ -67,7 +105,24 @@ export interface RecordedDatagram {
   messages?: MessageSummary[];
 }
 
-/** Options for {@linkcode record}. */
+/**
+ * Options for {@linkcode record}.
+ *
+ * @example Stream the recording line by line
+ * ```ts
+ * import { record, type RecordOptions, SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * const lines: string[] = [];
+ * const options: RecordOptions = { family: Family.Route, onLine: (line) => lines.push(line) };
+ * await using conn = new SimKernel().dial(Family.Route);
+ * record(conn, options);
+ * await conn.execute({ header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 }, data: new Uint8Array(16) });
+ * assert.deepEqual(lines.map((l) => JSON.parse(l).dir), ["send", "recv", "recv"]);
+ * assert.equal(JSON.parse(lines[0]!).messages[0].name, "RTM_GETLINK");
+ * ```
+ */
 export interface RecordOptions {
   /** The Conn's netlink protocol (names generic netlink commands, and lets replay pick the lines). */
   family?: number;
@@ -75,7 +130,26 @@ export interface RecordOptions {
   onLine?: (line: string) => void;
 }
 
-/** A recording in progress; see {@linkcode record}. */
+/**
+ * A recording in progress; see {@linkcode record}.
+ *
+ * @example Record one request, then stop
+ * ```ts
+ * import { record, type Recorder, SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * await using conn = new SimKernel().dial(Family.Route);
+ * const recorder: Recorder = record(conn, { family: Family.Route });
+ * const noop = { header: { length: 0, type: 1, flags: HeaderFlags.Request | HeaderFlags.Acknowledge, sequence: 0, pid: 0 }, data: new Uint8Array(0) };
+ * await conn.execute(noop);
+ * recorder.stop();
+ * await conn.execute(noop); // not recorded
+ * assert.deepEqual(recorder.datagrams.map((d) => d.dir), ["send", "recv"]);
+ * assert.equal(recorder.lines.length, 2);
+ * assert.equal(recorder.toString().split("\n").length, 3); // two lines, newline-terminated
+ * ```
+ */
 export interface Recorder {
   /** The datagrams so far. */
   readonly datagrams: RecordedDatagram[];
@@ -219,10 +293,11 @@ export function summarizeDatagram(
       (h.type === HeaderType.Error || h.type === HeaderType.Done) &&
       m.data.length >= 4
     ) {
+      // `|| 0`: an ACK's error field 0 would otherwise read as -0.
       s.errno = -new DataView(m.data.buffer, m.data.byteOffset, 4).getInt32(
         0,
         LE,
-      );
+      ) || 0;
     }
     return s;
   });
@@ -440,7 +515,29 @@ interface Exchange {
   uses: number;
 }
 
-/** Answers recorded requests; see {@linkcode replay}. */
+/**
+ * Answers recorded requests; see {@linkcode replay}.
+ *
+ * @example Use a recording as an nltest kernel function
+ * ```ts
+ * import { dial, replay, type Replayer } from "@nlkit/netlink/nltest";
+ * import { HeaderFlags } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * // A NOOP with ACK (seq 1, port 100) and the kernel's ACK.
+ * const recording = [
+ *   '{"dir":"send","family":0,"pid":100,"hex":"10000000010005000100000064000000"}',
+ *   '{"dir":"recv","family":0,"pid":100,"hex":"240000000200000101000000640000000000000010000000010005000100000064000000"}',
+ * ].join("\n");
+ * const replayer: Replayer = replay(recording);
+ * assert.equal(replayer.family, 0);
+ * assert.equal(replayer.unused, 1);
+ * using conn = dial(replayer.kernel, { pid: 100 });
+ * const noop = { header: { length: 0, type: 1, flags: HeaderFlags.Request | HeaderFlags.Acknowledge, sequence: 0, pid: 0 }, data: new Uint8Array(0) };
+ * assert.deepEqual(await conn.execute(noop), []);
+ * assert.equal(replayer.unused, 0);
+ * ```
+ */
 export interface Replayer {
   /** The protocol of the recording (of its first line), when known. */
   readonly family: number | undefined;

@@ -55,7 +55,21 @@ import {
   parsePrefix,
 } from "./rtnl_ip.ts";
 
-/** A link type the simulated kernel can create with `RTM_NEWLINK` (`IFLA_INFO_KIND`). */
+/**
+ * A link type the simulated kernel can create with `RTM_NEWLINK` (`IFLA_INFO_KIND`).
+ *
+ * @example Teach the simulated kernel a new link kind
+ * ```ts
+ * import { type LinkKind, SimKernel } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const jumbo: LinkKind = { type: 1, flags: 0x1002, mtu: 9000, minMTU: 68, maxMTU: 9216, addressLength: 6 }; // ARPHRD_ETHER, IFF_BROADCAST|IFF_MULTICAST
+ * const kernel = new SimKernel({ linkKinds: { jumbo } });
+ * const link = kernel.rtnetlink.addLink({ name: "j0", kind: "jumbo" });
+ * assert.equal(link.mtu, 9000);
+ * assert.throws(() => kernel.rtnetlink.addLink({ name: "d0", kind: "dummy" }), /unknown kind/);
+ * ```
+ */
 export interface LinkKind {
   /** `ARPHRD_*` link type, such as 1 (Ethernet). */
   type: number;
@@ -113,7 +127,26 @@ export const DEFAULT_LINK_KINDS: Readonly<Record<string, LinkKind>> = {
   },
 };
 
-/** A link as the simulated kernel holds it (a snapshot). */
+/**
+ * A link as the simulated kernel holds it (a snapshot).
+ *
+ * @example The loopback device every kernel starts with
+ * ```ts
+ * import { SimKernel, type SimLink } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const [lo]: SimLink[] = new SimKernel().rtnetlink.links();
+ * assert.deepEqual(lo, {
+ *   index: 1,
+ *   name: "lo",
+ *   kind: "",
+ *   flags: 0x10049, // IFF_UP | IFF_LOOPBACK | IFF_RUNNING | IFF_LOWER_UP
+ *   mtu: 65536,
+ *   address: "00:00:00:00:00:00",
+ *   master: 0,
+ * });
+ * ```
+ */
 export interface SimLink {
   /** `ifi_index`. */
   index: number;
@@ -131,7 +164,27 @@ export interface SimLink {
   master: number;
 }
 
-/** An address as the simulated kernel holds it (a snapshot). */
+/**
+ * An address as the simulated kernel holds it (a snapshot).
+ *
+ * @example The addresses after `ip address add`
+ * ```ts
+ * import { type SimAddress, SimKernel } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * kernel.rtnetlink.addLink({ name: "eth0" });
+ * kernel.rtnetlink.addAddress("eth0", "192.0.2.1/24");
+ * const addresses: SimAddress[] = kernel.rtnetlink.addresses();
+ * assert.deepEqual(addresses.find((a) => a.label === "eth0"), {
+ *   family: 2, // AF_INET
+ *   index: 2,
+ *   address: "192.0.2.1",
+ *   prefixLength: 24,
+ *   label: "eth0",
+ * });
+ * ```
+ */
 export interface SimAddress {
   /** `AF_INET` (2) or `AF_INET6` (10). */
   family: number;
@@ -145,7 +198,29 @@ export interface SimAddress {
   label: string;
 }
 
-/** A route as the simulated kernel holds it (a snapshot). */
+/**
+ * A route as the simulated kernel holds it (a snapshot).
+ *
+ * @example The route `ip route add` made, as the kernel holds it
+ * ```ts
+ * import { SimKernel, type SimRoute } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * kernel.rtnetlink.addLink({ name: "eth0", up: true });
+ * kernel.rtnetlink.addRoute({ destination: "0.0.0.0/0", gateway: "192.0.2.1", link: "eth0" });
+ * const route: SimRoute | undefined = kernel.rtnetlink.routes().find((r) => r.destination === "0.0.0.0/0");
+ * assert.deepEqual(route, {
+ *   family: 2, // AF_INET
+ *   table: 254, // RT_TABLE_MAIN
+ *   destination: "0.0.0.0/0",
+ *   oif: 2,
+ *   priority: 0,
+ *   protocol: 3, // RTPROT_BOOT
+ *   gateway: "192.0.2.1",
+ * });
+ * ```
+ */
 export interface SimRoute {
   /** `AF_INET` (2) or `AF_INET6` (10). */
   family: number;
@@ -163,7 +238,20 @@ export interface SimRoute {
   protocol: number;
 }
 
-/** A link to create with {@linkcode SimRtnetlink.addLink}. */
+/**
+ * A link to create with {@linkcode SimRtnetlink.addLink}.
+ *
+ * @example Create a link that is up, with a chosen MTU and address
+ * ```ts
+ * import { type LinkSpec, SimKernel } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const spec: LinkSpec = { name: "eth0", mtu: 9000, up: true, address: "02:00:00:00:00:aa", index: 10 };
+ * const link = new SimKernel().rtnetlink.addLink(spec);
+ * assert.deepEqual([link.index, link.kind, link.mtu, link.address], [10, "dummy", 9000, "02:00:00:00:00:aa"]);
+ * assert.equal(link.flags & 0x1, 0x1); // IFF_UP
+ * ```
+ */
 export interface LinkSpec {
   /** The name (at most 15 bytes). */
   name: string;
@@ -179,7 +267,23 @@ export interface LinkSpec {
   index?: number;
 }
 
-/** A route to create with {@linkcode SimRtnetlink.addRoute}. */
+/**
+ * A route to create with {@linkcode SimRtnetlink.addRoute}.
+ *
+ * @example Add a route through a gateway
+ * ```ts
+ * import { type RouteSpec, SimKernel } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const kernel = new SimKernel();
+ * kernel.rtnetlink.addLink({ name: "eth0", up: true });
+ * const spec: RouteSpec = { destination: "10.0.0.0/8", gateway: "192.0.2.254", link: "eth0", priority: 100 };
+ * kernel.rtnetlink.addRoute(spec);
+ * const route = kernel.rtnetlink.routes().find((r) => r.destination === "10.0.0.0/8");
+ * assert.equal(route?.gateway, "192.0.2.254");
+ * assert.equal(route?.priority, 100);
+ * ```
+ */
 export interface RouteSpec {
   /** Destination prefix, such as `10.0.0.0/8` or `::/0`. */
   destination: string;
@@ -193,7 +297,24 @@ export interface RouteSpec {
   priority?: number;
 }
 
-/** How rtnetlink state changes are announced (supplied by the kernel). */
+/**
+ * How rtnetlink state changes are announced (supplied by the kernel).
+ *
+ * @example Watch the notifications of a standalone SimRtnetlink
+ * ```ts
+ * import { type RouteNotifier, SimRtnetlink } from "@nlkit/netlink/nltest";
+ * import assert from "node:assert/strict";
+ *
+ * const groups: number[] = [];
+ * const notifier: RouteNotifier = (group, messages) => {
+ *   groups.push(group);
+ *   assert.equal(messages[0]?.header.type, 16); // RTM_NEWLINK
+ * };
+ * const rtnl = new SimRtnetlink(notifier);
+ * rtnl.addLink({ name: "d0" });
+ * assert.deepEqual(groups, [1]); // RTNLGRP_LINK
+ * ```
+ */
 export type RouteNotifier = (
   group: number,
   messages: Message[],
