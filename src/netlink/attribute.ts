@@ -14,7 +14,7 @@ import {
   ATTRIBUTE_TYPE_MASK,
   AttributeFlags,
 } from "./header.ts";
-import { HOST_LITTLE_ENDIAN } from "./_endian.ts";
+import { get16, get32, HOST_LITTLE_ENDIAN, put16, put32 } from "./_endian.ts";
 
 /**
  * One netlink attribute: its type (flag bits included) and its payload (without padding).
@@ -122,44 +122,6 @@ const UTF8_ENCODER = new TextEncoder();
 
 function pad4(n: number): number {
   return (n + 3) & ~3;
-}
-
-/** Writes a u16 in the given order (true: little-endian). */
-function put16(b: Uint8Array, o: number, v: number, le: boolean): void {
-  if (le) {
-    b[o] = v;
-    b[o + 1] = v >>> 8;
-  } else {
-    b[o] = v >>> 8;
-    b[o + 1] = v;
-  }
-}
-
-/** Writes a u32 (or the bits of an i32) in the given order (true: little-endian). */
-function put32(b: Uint8Array, o: number, v: number, le: boolean): void {
-  if (le) {
-    b[o] = v;
-    b[o + 1] = v >>> 8;
-    b[o + 2] = v >>> 16;
-    b[o + 3] = v >>> 24;
-  } else {
-    b[o] = v >>> 24;
-    b[o + 1] = v >>> 16;
-    b[o + 2] = v >>> 8;
-    b[o + 3] = v;
-  }
-}
-
-/** Reads a u16 in the given order (true: little-endian). */
-function get16(b: Uint8Array, o: number, le: boolean): number {
-  return le ? b[o]! | (b[o + 1]! << 8) : (b[o]! << 8) | b[o + 1]!;
-}
-
-/** Reads 32 bits in the given order (true: little-endian) as a signed int32. */
-function get32(b: Uint8Array, o: number, le: boolean): number {
-  return le
-    ? b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)
-    : (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
 }
 
 function checkType(type: number): void {

@@ -7,7 +7,7 @@
 
 import { align } from "./align.ts";
 import { type Header, HEADER_LENGTH, HeaderType } from "./header.ts";
-import { HOST_LITTLE_ENDIAN } from "./_endian.ts";
+import { get16, get32, HOST_LITTLE_ENDIAN, put16, put32 } from "./_endian.ts";
 
 /**
  * A netlink message: a decoded header and the payload after it (without padding).
@@ -65,49 +65,13 @@ export interface MessageView {
 
 const LE = HOST_LITTLE_ENDIAN;
 
-// Byte-wise host-order access for one-off headers: cheaper than creating a
-// DataView (which costs an allocation) for a single 16-byte header.
-function getU32(b: Uint8Array, o: number): number {
-  return (LE
-    ? b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)
-    : (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
-
-function getU16(b: Uint8Array, o: number): number {
-  return LE ? b[o]! | (b[o + 1]! << 8) : (b[o]! << 8) | b[o + 1]!;
-}
-
-function putU32(b: Uint8Array, o: number, v: number): void {
-  if (LE) {
-    b[o] = v;
-    b[o + 1] = v >>> 8;
-    b[o + 2] = v >>> 16;
-    b[o + 3] = v >>> 24;
-  } else {
-    b[o] = v >>> 24;
-    b[o + 1] = v >>> 16;
-    b[o + 2] = v >>> 8;
-    b[o + 3] = v;
-  }
-}
-
-function putU16(b: Uint8Array, o: number, v: number): void {
-  if (LE) {
-    b[o] = v;
-    b[o + 1] = v >>> 8;
-  } else {
-    b[o] = v >>> 8;
-    b[o + 1] = v;
-  }
-}
-
 /** Writes a header whose length is `length` into `b` at `o`, byte by byte. */
 function putHeader(b: Uint8Array, o: number, length: number, h: Header): void {
-  putU32(b, o, length);
-  putU16(b, o + 4, h.type);
-  putU16(b, o + 6, h.flags);
-  putU32(b, o + 8, h.sequence);
-  putU32(b, o + 12, h.pid);
+  put32(b, o, length, LE);
+  put16(b, o + 4, h.type, LE);
+  put16(b, o + 6, h.flags, LE);
+  put32(b, o + 8, h.sequence, LE);
+  put32(b, o + 12, h.pid, LE);
 }
 
 /**
@@ -294,7 +258,7 @@ export function decodeMessage(b: Uint8Array): Message {
   if (b.length < HEADER_LENGTH) {
     throw new RangeError(`Cannot decode netlink message: ${b.length} bytes are too short for a 16-byte header at offset 0`);
   }
-  const length = getU32(b, 0);
+  const length = (get32(b, 0, LE) >>> 0);
   if (length < HEADER_LENGTH) {
     throw new RangeError(`Cannot decode netlink message: header length ${length} is less than 16 at offset 0`);
   }
@@ -312,10 +276,10 @@ export function decodeMessage(b: Uint8Array): Message {
   }
   const header: Header = {
     length,
-    type: getU16(b, 4),
-    flags: getU16(b, 6),
-    sequence: getU32(b, 8),
-    pid: getU32(b, 12),
+    type: get16(b, 4, LE),
+    flags: get16(b, 6, LE),
+    sequence: (get32(b, 8, LE) >>> 0),
+    pid: (get32(b, 12, LE) >>> 0),
   };
   return { header, data: b.slice(HEADER_LENGTH, length) };
 }
@@ -378,11 +342,11 @@ export function parseMessages(b: Uint8Array): Message[] {
   let pos = 0;
   while (end - pos >= HEADER_LENGTH) {
     const header: Header = {
-      length: getU32(copy, pos),
-      type: getU16(copy, pos + 4),
-      flags: getU16(copy, pos + 6),
-      sequence: getU32(copy, pos + 8),
-      pid: getU32(copy, pos + 12),
+      length: get32(copy, pos, LE) >>> 0,
+      type: get16(copy, pos + 4, LE),
+      flags: get16(copy, pos + 6, LE),
+      sequence: get32(copy, pos + 8, LE) >>> 0,
+      pid: get32(copy, pos + 12, LE) >>> 0,
     };
     const s = step(header.length, pos, end);
     out.push({
@@ -433,11 +397,11 @@ export function visitDatagram(
     if (dv !== undefined) {
       readHeader(dv, pos, header);
     } else {
-      header.length = getU32(bytes, pos);
-      header.type = getU16(bytes, pos + 4);
-      header.flags = getU16(bytes, pos + 6);
-      header.sequence = getU32(bytes, pos + 8);
-      header.pid = getU32(bytes, pos + 12);
+      header.length = get32(bytes, pos, LE) >>> 0;
+      header.type = get16(bytes, pos + 4, LE);
+      header.flags = get16(bytes, pos + 6, LE);
+      header.sequence = get32(bytes, pos + 8, LE) >>> 0;
+      header.pid = get32(bytes, pos + 12, LE) >>> 0;
     }
     const s = step(header.length, pos, end);
     view.offset = pos + HEADER_LENGTH;
