@@ -204,8 +204,11 @@ class LibcSocket implements Socket {
     this.senderPid = from.getUint32(4, HOST_LITTLE_ENDIAN);
     this.senderGroups = from.getUint32(8, HOST_LITTLE_ENDIAN);
     // Reuse the last view when the length repeats (ACKs): no allocation.
+    // The view is always over the current buffer (it is re-made whenever the
+    // buffer grows, below), so the length alone decides; reading `.buffer`
+    // would cost about 16 ns per receive.
     const last = this.#view;
-    if (last.length === n && last.buffer === buf.buffer) return last;
+    if (last.length === n) return last;
     if (n > buf.length) {
       if (n > buf.length + libc.spillLength) {
         throw new SyscallError("recvmsg", EMSGSIZE);
