@@ -15,13 +15,16 @@ import {
   serveMetrics,
 } from "../../examples/wifi_exporter.ts";
 
-// Deno.serve needs --allow-net, which the project's test task does not grant.
+// Deno.serve on the loopback address needs --allow-net=127.0.0.1 (the
+// project's test task grants it; a bare `deno test` does not).
 const denoNet = (globalThis as {
   Deno?: {
-    permissions: { querySync(d: { name: string }): { state: string } };
+    permissions: {
+      querySync(d: { name: string; host?: string }): { state: string };
+    };
   };
 })
-  .Deno?.permissions.querySync({ name: "net" }).state;
+  .Deno?.permissions.querySync({ name: "net", host: "127.0.0.1" }).state;
 const noNet = denoNet !== undefined && denoNet !== "granted";
 
 describe("examples/wifi_info.ts", () => {
