@@ -961,6 +961,12 @@ export function hostUint32(value: number): number {
  * every control message (`nlmsg_type` below 16: ACKs, errors, `NLMSG_DONE`),
  * so requests on the same connection keep working.
  *
+ * Keep the types of every dump you run on this connection, or dump on
+ * another one: the kernel builds the next part of a dump only when a
+ * receive finds the previous one, so a filter that drops dump parts stalls
+ * the dump and its `NLMSG_DONE` never comes (seen on Linux 6.18; the
+ * simulated kernel does the same).
+ *
  * @param types Message types to keep, such as `[16, 17]` (RTM_NEWLINK, RTM_DELLINK); at most 250.
  * @returns The program for `Conn.setBPF`.
  * @throws {RangeError} With more than 250 types or a type outside 0..65535.
