@@ -46,7 +46,7 @@ let opened: Promise<Libc> | undefined;
  * @throws {UnsupportedPlatformError} Off Linux, on a runtime without FFI, or
  * on Deno without `--allow-ffi`; the message says what to do.
  *
- * @example
+ * @example Using openLibc
  * ```ts ignore
  * import { openLibc } from "./mod.ts";
  *

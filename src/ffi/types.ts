@@ -151,7 +151,7 @@ export const Errno: Readonly<Record<string, number>> = Object.fromEntries(
 
 /**
  * Returns the name of an errno number, such as `"ENOENT"` for 2, or
- * `"E123"` style `"errno N"` when it is unknown.
+ * `"errno N"` when it is unknown.
  *
  * @param errno A positive errno number.
  * @returns The kernel's macro name for it.
@@ -174,11 +174,50 @@ export function errnoName(errno: number): string {
  * ```
  */
 export class SyscallError extends Error {
-  /** The libc function that failed, such as `"recvfrom"`. */
+  /**
+   * The libc function that failed, such as `"recvfrom"`.
+   *
+   * @example The call behind a failed dial
+   * ```ts
+   * import { SyscallError } from "@nlkit/netlink/netlink";
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel();
+   * await using first = kernel.dial(0, { pid: 7 });
+   * const err = (() => { try { kernel.dial(0, { pid: 7 }); } catch (e) { return e as Error; } })();
+   * assert.ok(err?.cause instanceof SyscallError);
+   * assert.equal(err.cause.syscall, "bind");
+   * ```
+   */
   readonly syscall: string;
-  /** The positive errno number. */
+  /**
+   * The positive errno number.
+   *
+   * @example The errno number
+   * ```ts
+   * import { SyscallError } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const err = new SyscallError("sendto", 105);
+   * assert.equal(err.errno, 105);
+   * assert.equal(err.code, "ENOBUFS");
+   * ```
+   */
   readonly errno: number;
-  /** The errno name, such as `"EAGAIN"`. */
+  /**
+   * The errno name, such as `"EAGAIN"`.
+   *
+   * @example Branch on the errno name
+   * ```ts
+   * import { SyscallError } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const err = new SyscallError("recvfrom", 11);
+   * const retry = err.code === "EAGAIN" || err.code === "EINTR";
+   * assert.equal(retry, true);
+   * ```
+   */
   readonly code: string;
 
   /**
@@ -202,7 +241,7 @@ export class SyscallError extends Error {
  * Netlink sockets are not available here: not Linux, no FFI in this runtime,
  * or FFI not permitted (Deno without `--allow-ffi`). The message says what to do.
  *
- * @example
+ * @example Using UnsupportedPlatformError
  * ```ts
  * import { UnsupportedPlatformError } from "@nlkit/netlink/netlink";
  * import assert from "node:assert/strict";

@@ -274,7 +274,21 @@ interface Check {
  * ```
  */
 export class GenlConn implements Disposable, AsyncDisposable {
-  /** The netlink connection underneath. */
+  /**
+   * The netlink connection underneath.
+   *
+   * @example Reach the netlink connection underneath
+   * ```ts
+   * import { GenlConn } from "@nlkit/netlink/genetlink";
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import { Family } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel();
+   * await using genl = GenlConn.from(kernel.dial(Family.Generic));
+   * assert.deepEqual(kernel.ports, [genl.conn.pid]);
+   * ```
+   */
   readonly conn: Conn;
   #validate: GenlValidateOptions | undefined;
   #policies = new Map<string, Promise<Policy>>();
@@ -305,7 +319,7 @@ export class GenlConn implements Disposable, AsyncDisposable {
    * @throws {NetlinkError} When the socket cannot be opened (cause: the `SyscallError`).
    * @throws {UnsupportedPlatformError} Off Linux or without FFI permission.
    *
-   * @example
+   * @example Using dial
    * ```ts ignore
    * import { GenlConn } from "@nlkit/netlink/genetlink";
    *
@@ -326,7 +340,7 @@ export class GenlConn implements Disposable, AsyncDisposable {
    * @param options Request checking.
    * @returns The generic netlink connection.
    *
-   * @example
+   * @example Using from
    * ```ts
    * import { GenlConn } from "@nlkit/netlink/genetlink";
    * import { dial } from "@nlkit/netlink/nltest";
@@ -388,7 +402,7 @@ export class GenlConn implements Disposable, AsyncDisposable {
    * @returns The families, in the kernel's order.
    * @throws {NetlinkError} When the dump fails.
    *
-   * @example
+   * @example Using listFamilies
    * ```ts
    * import { genltest } from "@nlkit/netlink/nltest";
    * import assert from "node:assert/strict";
@@ -431,7 +445,7 @@ export class GenlConn implements Disposable, AsyncDisposable {
    * EOPNOTSUPP (depending on the family) for an unknown command; ENODATA
    * when there is no policy.
    *
-   * @example
+   * @example Using getPolicy
    * ```ts
    * import { PolicyType } from "@nlkit/netlink/genetlink";
    * import { genltest } from "@nlkit/netlink/nltest";
@@ -547,7 +561,7 @@ export class GenlConn implements Disposable, AsyncDisposable {
    * @throws {NetlinkError} When the kernel answered with an error.
    * @throws {RangeError} When a message is malformed.
    *
-   * @example
+   * @example Using receive
    * ```ts
    * import { HeaderFlags } from "@nlkit/netlink/netlink";
    * import { genltest } from "@nlkit/netlink/nltest";
@@ -579,7 +593,7 @@ export class GenlConn implements Disposable, AsyncDisposable {
    * @throws {NetlinkError} When the kernel answers with an errno (with its extended ACK).
    * @throws {PolicyError} When validating and the request breaks the policy (nothing is sent).
    *
-   * @example
+   * @example Using execute
    * ```ts
    * import { HeaderFlags } from "@nlkit/netlink/netlink";
    * import { genltest } from "@nlkit/netlink/nltest";
@@ -623,7 +637,7 @@ export class GenlConn implements Disposable, AsyncDisposable {
    * `DumpInterruptedError` when the data changed during the dump.
    * @throws {PolicyError} When validating and the request breaks the policy.
    *
-   * @example
+   * @example Using dump
    * ```ts
    * import { genltest } from "@nlkit/netlink/nltest";
    * import assert from "node:assert/strict";
@@ -746,7 +760,7 @@ export class GenlConn implements Disposable, AsyncDisposable {
    * @returns The notifications, with their family id.
    * @throws {NetlinkError} When receiving fails (`OverrunError` when messages were lost).
    *
-   * @example
+   * @example Using notifications
    * ```ts
    * import { genltest, notify } from "@nlkit/netlink/nltest";
    * import { encodeGenlMessage } from "@nlkit/netlink/genetlink";
@@ -815,7 +829,7 @@ export class GenlConn implements Disposable, AsyncDisposable {
    * @param id The group id.
    * @throws {NetlinkError} When the kernel refuses (cause: the `SyscallError`).
    *
-   * @example
+   * @example Using joinGroup
    * ```ts
    * import { genltest } from "@nlkit/netlink/nltest";
    *
@@ -834,7 +848,7 @@ export class GenlConn implements Disposable, AsyncDisposable {
    * @param id The group id.
    * @throws {NetlinkError} When the kernel refuses (cause: the `SyscallError`).
    *
-   * @example
+   * @example Using leaveGroup
    * ```ts
    * import { genltest } from "@nlkit/netlink/nltest";
    *
@@ -852,7 +866,7 @@ export class GenlConn implements Disposable, AsyncDisposable {
    *
    * @returns When the socket is closed.
    *
-   * @example
+   * @example Using close
    * ```ts
    * import { genltest } from "@nlkit/netlink/nltest";
    *
@@ -865,12 +879,44 @@ export class GenlConn implements Disposable, AsyncDisposable {
     return this.conn.close();
   }
 
-  /** Closes the connection (see {@linkcode GenlConn.close}). */
+  /**
+   * Closes the connection (see {@linkcode GenlConn.close}).
+   *
+   * @example Close with a using declaration
+   * ```ts
+   * import { type GenlConn } from "@nlkit/netlink/genetlink";
+   * import { genltest } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * let outer: GenlConn;
+   * {
+   *   using conn = genltest.dial(() => []);
+   *   outer = conn;
+   * }
+   * assert.equal(outer.conn.closed, true);
+   * ```
+   */
   [Symbol.dispose](): void {
     this.conn[Symbol.dispose]();
   }
 
-  /** Closes the connection (see {@linkcode GenlConn.close}). */
+  /**
+   * Closes the connection (see {@linkcode GenlConn.close}).
+   *
+   * @example Close with an await using declaration
+   * ```ts
+   * import { type GenlConn } from "@nlkit/netlink/genetlink";
+   * import { genltest } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * let outer: GenlConn;
+   * {
+   *   await using conn = genltest.dial(() => []);
+   *   outer = conn;
+   * }
+   * assert.equal(outer.conn.closed, true);
+   * ```
+   */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }

@@ -618,7 +618,7 @@ export function decodeAttributePolicy(bytes: Uint8Array): AttributePolicy {
  * @returns The attributes.
  * @throws {RangeError} When a number does not fit its attribute.
  *
- * @example
+ * @example Using encodeAttributePolicy
  * ```ts
  * import { encodeAttributePolicy, PolicyType } from "@nlkit/netlink/genetlink";
  * import assert from "node:assert/strict";
@@ -652,7 +652,7 @@ export function encodeAttributePolicy(
  * @param dump Whether the request is a dump.
  * @returns The table, or undefined when the handler has no policy.
  *
- * @example
+ * @example Using policyFor
  * ```ts
  * import { policyFor, PolicyType, type Policy } from "@nlkit/netlink/genetlink";
  * import assert from "node:assert/strict";
@@ -687,7 +687,7 @@ function formatBig(v: bigint): string {
  * @param tables The policy's tables, to print the index of a nested table.
  * @returns The description.
  *
- * @example
+ * @example Using formatAttributePolicy
  * ```ts
  * import { formatAttributePolicy, PolicyType } from "@nlkit/netlink/genetlink";
  * import assert from "node:assert/strict";
@@ -756,7 +756,7 @@ export interface PolicyErrorOptions {
  * A request breaks the kernel's attribute policy. A `TypeError`: the
  * request's arguments are wrong, so it was not sent.
  *
- * @example
+ * @example Using PolicyError
  * ```ts
  * import { PolicyError } from "@nlkit/netlink/genetlink";
  * import assert from "node:assert/strict";
@@ -770,19 +770,117 @@ export interface PolicyErrorOptions {
  * ```
  */
 export class PolicyError extends TypeError {
-  /** The attribute types leading to the offending attribute, outermost first. */
+  /**
+   * The attribute types leading to the offending attribute, outermost first.
+   *
+   * @example The path to the offending attribute
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import { type PolicyError, PolicyType, validateRequest } from "@nlkit/netlink/genetlink";
+   * import assert from "node:assert/strict";
+   *
+   * const table = new Map([[1, { type: PolicyType.Flag }], [9, { type: PolicyType.U32, minValue: 1n, maxValue: 8n }]]);
+   * const bytes = new AttributeEncoder().flag(1).uint32(9, 9).encode();
+   * const err = (() => { try { validateRequest(table, bytes); } catch (e) { return e as PolicyError; } })();
+   * assert.deepEqual(err?.attributePath, [9]);
+   * ```
+   */
   readonly attributePath: number[];
-  /** The policy type of the offending attribute, such as `"NUL_STRING"` (`"unknown"` when it has none). */
+  /**
+   * The policy type of the offending attribute, such as `"NUL_STRING"` (`"unknown"` when it has none).
+   *
+   * @example The policy type it breaks
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import { type PolicyError, PolicyType, validateRequest } from "@nlkit/netlink/genetlink";
+   * import assert from "node:assert/strict";
+   *
+   * const table = new Map([[1, { type: PolicyType.Flag }], [9, { type: PolicyType.U32, minValue: 1n, maxValue: 8n }]]);
+   * const bytes = new AttributeEncoder().flag(1).uint32(9, 9).encode();
+   * const err = (() => { try { validateRequest(table, bytes); } catch (e) { return e as PolicyError; } })();
+   * assert.equal(err?.policyType, "U32");
+   * ```
+   */
   readonly policyType: string;
-  /** The rule it breaks, such as `"value 9 is out of range [1,8]"`. */
+  /**
+   * The rule it breaks, such as `"value 9 is out of range [1,8]"`.
+   *
+   * @example The rule it breaks
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import { type PolicyError, PolicyType, validateRequest } from "@nlkit/netlink/genetlink";
+   * import assert from "node:assert/strict";
+   *
+   * const table = new Map([[1, { type: PolicyType.Flag }], [9, { type: PolicyType.U32, minValue: 1n, maxValue: 8n }]]);
+   * const bytes = new AttributeEncoder().flag(1).uint32(9, 9).encode();
+   * const err = (() => { try { validateRequest(table, bytes); } catch (e) { return e as PolicyError; } })();
+   * assert.equal(err?.rule, "value 9 is out of range [1,8]");
+   * ```
+   */
   readonly rule: string;
-  /** Offset of the offending attribute's header in the validated bytes, when known. */
+  /**
+   * Offset of the offending attribute's header in the validated bytes, when known.
+   *
+   * @example Where the attribute is
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import { type PolicyError, PolicyType, validateRequest } from "@nlkit/netlink/genetlink";
+   * import assert from "node:assert/strict";
+   *
+   * const table = new Map([[1, { type: PolicyType.Flag }], [9, { type: PolicyType.U32, minValue: 1n, maxValue: 8n }]]);
+   * const bytes = new AttributeEncoder().flag(1).uint32(9, 9).encode();
+   * const err = (() => { try { validateRequest(table, bytes); } catch (e) { return e as PolicyError; } })();
+   * assert.equal(err?.offset, 4); // after the 4-byte flag attribute
+   * ```
+   */
   readonly offset?: number;
-  /** The policy the attribute breaks, when it has one. */
+  /**
+   * The policy the attribute breaks, when it has one.
+   *
+   * @example The broken policy
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import { type PolicyError, PolicyType, validateRequest } from "@nlkit/netlink/genetlink";
+   * import assert from "node:assert/strict";
+   *
+   * const table = new Map([[1, { type: PolicyType.Flag }], [9, { type: PolicyType.U32, minValue: 1n, maxValue: 8n }]]);
+   * const bytes = new AttributeEncoder().flag(1).uint32(9, 9).encode();
+   * const err = (() => { try { validateRequest(table, bytes); } catch (e) { return e as PolicyError; } })();
+   * assert.equal(err?.policy?.maxValue, 8n);
+   * ```
+   */
   readonly policy?: AttributePolicy;
-  /** The errno Linux answers when such a request is sent: 22 (EINVAL) or 34 (ERANGE), as `validate_nla()` does. */
+  /**
+   * The errno Linux answers when such a request is sent: 22 (EINVAL) or 34 (ERANGE), as `validate_nla()` does.
+   *
+   * @example The errno Linux would answer
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import { type PolicyError, PolicyType, validateRequest } from "@nlkit/netlink/genetlink";
+   * import assert from "node:assert/strict";
+   *
+   * const table = new Map([[1, { type: PolicyType.Flag }], [9, { type: PolicyType.U32, minValue: 1n, maxValue: 8n }]]);
+   * const bytes = new AttributeEncoder().flag(1).uint32(9, 9).encode();
+   * const err = (() => { try { validateRequest(table, bytes); } catch (e) { return e as PolicyError; } })();
+   * assert.equal(err?.errno, 34); // ERANGE
+   * ```
+   */
   readonly errno: number;
-  /** The extended ACK text Linux answers, such as `"integer out of range"` or `"Unknown attribute type"`. */
+  /**
+   * The extended ACK text Linux answers, such as `"integer out of range"` or `"Unknown attribute type"`.
+   *
+   * @example The text Linux would answer
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import { type PolicyError, PolicyType, validateRequest } from "@nlkit/netlink/genetlink";
+   * import assert from "node:assert/strict";
+   *
+   * const table = new Map([[1, { type: PolicyType.Flag }], [9, { type: PolicyType.U32, minValue: 1n, maxValue: 8n }]]);
+   * const bytes = new AttributeEncoder().flag(1).uint32(9, 9).encode();
+   * const err = (() => { try { validateRequest(table, bytes); } catch (e) { return e as PolicyError; } })();
+   * assert.equal(err?.kernelMessage, "integer out of range");
+   * ```
+   */
   readonly kernelMessage: string;
 
   /**

@@ -273,7 +273,20 @@ export class AttributeEncoder {
     this.#little = options.byteOrder === "big" ? false : LE;
   }
 
-  /** The number of bytes {@linkcode AttributeEncoder.encode} would return now. */
+  /**
+   * The number of bytes {@linkcode AttributeEncoder.encode} would return now.
+   *
+   * @example Count the bytes written
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const e = new AttributeEncoder().uint8(1, 7);
+   * assert.equal(e.length, 8); // 4-byte header + 1 byte, padded to 4
+   * e.flag(2);
+   * assert.equal(e.length, 12);
+   * ```
+   */
   get length(): number {
     return this.#pos;
   }
@@ -355,6 +368,15 @@ export class AttributeEncoder {
    * @param v An integer from 0 to 255.
    * @returns This encoder.
    * @throws {RangeError} If `type` or `v` is out of range.
+   *
+   * @example Append a uint8
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const b = new AttributeEncoder().uint8(1, 0xff).encode();
+   * assert.deepEqual([...b], [5, 0, 1, 0, 0xff, 0, 0, 0]);
+   * ```
    */
   uint8(type: number, v: number): this {
     this.#int(type, "uint8", v, 0, 0xff);
@@ -371,6 +393,15 @@ export class AttributeEncoder {
    * @param byteOrder Overrides the encoder's byte order for this value.
    * @returns This encoder.
    * @throws {RangeError} If `type` or `v` is out of range.
+   *
+   * @example Append a uint16 in network byte order
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const b = new AttributeEncoder().uint16(1, 0x0102, "big").encode();
+   * assert.deepEqual([...b], [6, 0, 1, 0, 0x01, 0x02, 0, 0]);
+   * ```
    */
   uint16(type: number, v: number, byteOrder?: ByteOrder): this {
     this.#int(type, "uint16", v, 0, 0xffff);
@@ -388,6 +419,17 @@ export class AttributeEncoder {
    * @param byteOrder Overrides the encoder's byte order for this value.
    * @returns This encoder.
    * @throws {RangeError} If `type` or `v` is out of range.
+   *
+   * @example Append a uint32 and read it back
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const b = new AttributeEncoder().uint32(1, 0xdeadbeef).encode();
+   * const d = new AttributeDecoder(b);
+   * assert.ok(d.next());
+   * assert.equal(d.uint32(), 0xdeadbeef);
+   * ```
    */
   uint32(type: number, v: number, byteOrder?: ByteOrder): this {
     this.#int(type, "uint32", v, 0, 0xffffffff);
@@ -406,6 +448,18 @@ export class AttributeEncoder {
    * @returns This encoder.
    * @throws {RangeError} If `type` or `v` is out of range.
    * @throws {TypeError} If `v` is not a bigint.
+   *
+   * @example Append a uint64 and read it back
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const b = new AttributeEncoder().uint64(1, 2n ** 64n - 1n).encode();
+   * assert.equal(b.length, 12);
+   * const d = new AttributeDecoder(b);
+   * assert.ok(d.next());
+   * assert.equal(d.uint64(), 2n ** 64n - 1n);
+   * ```
    */
   uint64(type: number, v: bigint, byteOrder?: ByteOrder): this {
     this.#bigint(type, "uint64", v, 0n, 0xffff_ffff_ffff_ffffn);
@@ -422,6 +476,16 @@ export class AttributeEncoder {
    * @param v An integer from -128 to 127.
    * @returns This encoder.
    * @throws {RangeError} If `type` or `v` is out of range.
+   *
+   * @example Append an int8
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const b = new AttributeEncoder().int8(1, -1).encode();
+   * assert.deepEqual([...b], [5, 0, 1, 0, 0xff, 0, 0, 0]);
+   * assert.throws(() => new AttributeEncoder().int8(1, 128), RangeError);
+   * ```
    */
   int8(type: number, v: number): this {
     this.#int(type, "int8", v, -0x80, 0x7f);
@@ -438,6 +502,15 @@ export class AttributeEncoder {
    * @param byteOrder Overrides the encoder's byte order for this value.
    * @returns This encoder.
    * @throws {RangeError} If `type` or `v` is out of range.
+   *
+   * @example Append an int16 in network byte order
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const b = new AttributeEncoder().int16(1, -2, "big").encode();
+   * assert.deepEqual([...b], [6, 0, 1, 0, 0xff, 0xfe, 0, 0]);
+   * ```
    */
   int16(type: number, v: number, byteOrder?: ByteOrder): this {
     this.#int(type, "int16", v, -0x8000, 0x7fff);
@@ -455,6 +528,17 @@ export class AttributeEncoder {
    * @param byteOrder Overrides the encoder's byte order for this value.
    * @returns This encoder.
    * @throws {RangeError} If `type` or `v` is out of range.
+   *
+   * @example Append an int32 and read it back
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const b = new AttributeEncoder().int32(1, -100000).encode();
+   * const d = new AttributeDecoder(b);
+   * assert.ok(d.next());
+   * assert.equal(d.int32(), -100000);
+   * ```
    */
   int32(type: number, v: number, byteOrder?: ByteOrder): this {
     this.#int(type, "int32", v, -0x8000_0000, 0x7fff_ffff);
@@ -473,6 +557,17 @@ export class AttributeEncoder {
    * @returns This encoder.
    * @throws {RangeError} If `type` or `v` is out of range.
    * @throws {TypeError} If `v` is not a bigint.
+   *
+   * @example Append an int64 and read it back
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const b = new AttributeEncoder().int64(1, -(2n ** 63n)).encode();
+   * const d = new AttributeDecoder(b);
+   * assert.ok(d.next());
+   * assert.equal(d.int64(), -(2n ** 63n));
+   * ```
    */
   int64(type: number, v: bigint, byteOrder?: ByteOrder): this {
     this.#bigint(
@@ -496,6 +591,15 @@ export class AttributeEncoder {
    * @returns This encoder.
    * @throws {RangeError} If `type` is out of range or the encoded string exceeds 65530 bytes.
    * @throws {TypeError} If `s` is not a string.
+   *
+   * @example Append a NUL-terminated string
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const b = new AttributeEncoder().string(3, "lo").encode();
+   * assert.deepEqual([...b], [7, 0, 3, 0, 0x6c, 0x6f, 0, 0]);
+   * ```
    */
   string(type: number, s: string): this {
     checkType(type);
@@ -534,6 +638,17 @@ export class AttributeEncoder {
    * @param data The payload.
    * @returns This encoder.
    * @throws {RangeError} If `type` is out of range or `data` exceeds 65531 bytes.
+   *
+   * @example Append raw payload bytes
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const mac = new Uint8Array([0x02, 0, 0, 0, 0, 1]);
+   * const b = new AttributeEncoder().bytes(1, mac).encode();
+   * assert.equal(b.length, 12);
+   * assert.deepEqual([...b.subarray(4, 10)], [...mac]);
+   * ```
    */
   bytes(type: number, data: Uint8Array): this {
     const p = this.#header(type, data.length);
@@ -547,6 +662,15 @@ export class AttributeEncoder {
    * @param type The attribute type.
    * @returns This encoder.
    * @throws {RangeError} If `type` is out of range.
+   *
+   * @example Append a flag
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const b = new AttributeEncoder().flag(9).encode();
+   * assert.deepEqual([...b], [4, 0, 9, 0]);
+   * ```
    */
   flag(type: number): this {
     this.#header(type, 0);
@@ -590,6 +714,16 @@ export class AttributeEncoder {
    * @param fn Writes the nested attributes.
    * @returns This encoder.
    * @throws {RangeError} If `type` is out of range, the nest exceeds 65535 bytes, or nesting exceeds 32 levels.
+   *
+   * @example Nest attributes
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const b = new AttributeEncoder().nested(1, (e) => e.uint8(2, 5)).encode();
+   * // nla_len 12, type 1 | NLA_F_NESTED (0x8000), then the inner attribute
+   * assert.deepEqual([...b], [12, 0, 1, 0x80, 5, 0, 2, 0, 5, 0, 0, 0]);
+   * ```
    */
   nested(type: number, fn: (e: AttributeEncoder) => void): this {
     checkType(type);
@@ -627,6 +761,18 @@ export class AttributeEncoder {
    * Returns a copy of the bytes written so far. The encoder stays usable.
    *
    * @returns The attributes, `length` bytes.
+   *
+   * @example Copy out the encoded bytes
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const e = new AttributeEncoder().flag(1);
+   * const first = e.encode();
+   * e.flag(2);
+   * assert.equal(first.length, 4); // a copy: later writes do not change it
+   * assert.equal(e.encode().length, 8);
+   * ```
    */
   encode(): Uint8Array<ArrayBuffer> {
     return this.#buf.slice(0, this.#pos);
@@ -660,6 +806,16 @@ export class AttributeEncoder {
    * without allocating again.
    *
    * @returns This encoder.
+   *
+   * @example Reuse an encoder
+   * ```ts
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const e = new AttributeEncoder().uint32(1, 1);
+   * e.reset().flag(2);
+   * assert.deepEqual([...e.encode()], [4, 0, 2, 0]);
+   * ```
    */
   reset(): this {
     this.#pos = 0;
@@ -800,22 +956,78 @@ export class AttributeDecoder {
     return this;
   }
 
-  /** The current attribute's type, without the `NLA_F_*` flag bits. */
+  /**
+   * The current attribute's type, without the `NLA_F_*` flag bits.
+   *
+   * @example Read the type without its flag bits
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const d = new AttributeDecoder(new AttributeEncoder().nested(5, () => {}).encode());
+   * assert.ok(d.next());
+   * assert.equal(d.type, 5);
+   * assert.equal(d.flags, 0x8000); // NLA_F_NESTED
+   * ```
+   */
   get type(): number {
     return this.#type;
   }
 
-  /** The current attribute's flag bits (`NLA_F_NESTED`, `NLA_F_NET_BYTEORDER`). */
+  /**
+   * The current attribute's flag bits (`NLA_F_NESTED`, `NLA_F_NET_BYTEORDER`).
+   *
+   * @example Tell a nest by its flag bits
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * import { AttributeFlags } from "@nlkit/netlink/netlink";
+   *
+   * const d = new AttributeDecoder(new AttributeEncoder().nested(1, () => {}).flag(2).encode());
+   * assert.ok(d.next());
+   * assert.equal(d.flags & AttributeFlags.Nested, AttributeFlags.Nested);
+   * assert.ok(d.next());
+   * assert.equal(d.flags, 0);
+   * ```
+   */
   get flags(): number {
     return this.#flags;
   }
 
-  /** The current attribute's payload length in bytes (`nla_len - 4`). */
+  /**
+   * The current attribute's payload length in bytes (`nla_len - 4`).
+   *
+   * @example Read the payload length
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const d = new AttributeDecoder(new AttributeEncoder().string(1, "abc").encode());
+   * assert.ok(d.next());
+   * assert.equal(d.length, 4); // "abc" and its NUL, without the 4-byte header
+   * ```
+   */
   get length(): number {
     return this.#length;
   }
 
-  /** The current attribute's payload offset in the buffer given to the constructor. */
+  /**
+   * The current attribute's payload offset in the buffer given to the constructor.
+   *
+   * @example Find the payload in the buffer
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const b = new AttributeEncoder().flag(1).uint8(2, 42).encode();
+   * const d = new AttributeDecoder(b);
+   * d.next();
+   * d.next();
+   * assert.equal(d.offset, 8);
+   * assert.equal(b[d.offset], 42);
+   * ```
+   */
   get offset(): number {
     return this.#offset;
   }
@@ -825,6 +1037,18 @@ export class AttributeDecoder {
    *
    * @returns False when no attribute is left.
    * @throws {RangeError} If the next attribute is truncated or overlong, naming its offset.
+   *
+   * @example Walk attributes until none is left
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const d = new AttributeDecoder(new AttributeEncoder().flag(1).flag(2).encode());
+   * const types: number[] = [];
+   * while (d.next()) types.push(d.type);
+   * assert.deepEqual(types, [1, 2]);
+   * assert.throws(() => new AttributeDecoder(new Uint8Array([8, 0, 1, 0])).next(), RangeError);
+   * ```
    */
   next(): boolean {
     const b = this.#bytes;
@@ -891,6 +1115,19 @@ export class AttributeDecoder {
    * Returns a copy of the current payload.
    *
    * @returns `length` bytes that do not alias the buffer.
+   *
+   * @example Copy the payload
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const b = new AttributeEncoder().bytes(1, new Uint8Array([1, 2, 3])).encode();
+   * const d = new AttributeDecoder(b);
+   * d.next();
+   * const copy = d.bytes();
+   * b[4] = 9;
+   * assert.deepEqual([...copy], [1, 2, 3]);
+   * ```
    */
   bytes(): Uint8Array<ArrayBuffer> {
     return this.#bytes.slice(this.#offset, this.#offset + this.#length);
@@ -900,6 +1137,19 @@ export class AttributeDecoder {
    * Returns the current payload without copying.
    *
    * @returns A view into the buffer given to the constructor.
+   *
+   * @example View the payload without copying
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const b = new AttributeEncoder().bytes(1, new Uint8Array([1, 2, 3])).encode();
+   * const d = new AttributeDecoder(b);
+   * d.next();
+   * const v = d.view();
+   * b[4] = 9;
+   * assert.deepEqual([...v], [9, 2, 3]);
+   * ```
    */
   view(): Uint8Array {
     return this.#bytes.subarray(this.#offset, this.#offset + this.#length);
@@ -910,6 +1160,17 @@ export class AttributeDecoder {
    *
    * @returns The value.
    * @throws {RangeError} If the payload is not 1 byte long.
+   *
+   * @example Read a uint8
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const d = new AttributeDecoder(new AttributeEncoder().uint8(1, 200).encode());
+   * d.next();
+   * assert.equal(d.uint8(), 200);
+   * assert.throws(() => d.uint16(), RangeError);
+   * ```
    */
   uint8(): number {
     this.#need(1, "uint8");
@@ -922,6 +1183,16 @@ export class AttributeDecoder {
    * @param byteOrder Overrides the decoder's byte order (not `NLA_F_NET_BYTEORDER`).
    * @returns The value.
    * @throws {RangeError} If the payload is not 2 bytes long.
+   *
+   * @example Read a uint16 in network byte order
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const d = new AttributeDecoder(new Uint8Array([6, 0, 1, 0, 0x01, 0x02, 0, 0]));
+   * d.next();
+   * assert.equal(d.uint16("big"), 0x0102);
+   * ```
    */
   uint16(byteOrder?: ByteOrder): number {
     this.#need(2, "uint16");
@@ -934,6 +1205,16 @@ export class AttributeDecoder {
    * @param byteOrder Overrides the decoder's byte order (not `NLA_F_NET_BYTEORDER`).
    * @returns The value.
    * @throws {RangeError} If the payload is not 4 bytes long.
+   *
+   * @example Read a uint32
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const d = new AttributeDecoder(new AttributeEncoder().uint32(1, 4000000000).encode());
+   * d.next();
+   * assert.equal(d.uint32(), 4000000000);
+   * ```
    */
   uint32(byteOrder?: ByteOrder): number {
     this.#need(4, "uint32");
@@ -946,6 +1227,16 @@ export class AttributeDecoder {
    * @param byteOrder Overrides the decoder's byte order (not `NLA_F_NET_BYTEORDER`).
    * @returns The value.
    * @throws {RangeError} If the payload is not 8 bytes long.
+   *
+   * @example Read a uint64
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const d = new AttributeDecoder(new AttributeEncoder().uint64(1, 1n << 40n).encode());
+   * d.next();
+   * assert.equal(d.uint64(), 1n << 40n);
+   * ```
    */
   uint64(byteOrder?: ByteOrder): bigint {
     this.#need(8, "uint64");
@@ -957,6 +1248,17 @@ export class AttributeDecoder {
    *
    * @returns The value.
    * @throws {RangeError} If the payload is not 1 byte long.
+   *
+   * @example Read an int8
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const d = new AttributeDecoder(new Uint8Array([5, 0, 1, 0, 0xff, 0, 0, 0]));
+   * d.next();
+   * assert.equal(d.int8(), -1);
+   * assert.equal(d.uint8(), 255);
+   * ```
    */
   int8(): number {
     this.#need(1, "int8");
@@ -969,6 +1271,16 @@ export class AttributeDecoder {
    * @param byteOrder Overrides the decoder's byte order (not `NLA_F_NET_BYTEORDER`).
    * @returns The value.
    * @throws {RangeError} If the payload is not 2 bytes long.
+   *
+   * @example Read an int16
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const d = new AttributeDecoder(new AttributeEncoder().int16(1, -300).encode());
+   * d.next();
+   * assert.equal(d.int16(), -300);
+   * ```
    */
   int16(byteOrder?: ByteOrder): number {
     this.#need(2, "int16");
@@ -981,6 +1293,16 @@ export class AttributeDecoder {
    * @param byteOrder Overrides the decoder's byte order (not `NLA_F_NET_BYTEORDER`).
    * @returns The value.
    * @throws {RangeError} If the payload is not 4 bytes long.
+   *
+   * @example Read an int32
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const d = new AttributeDecoder(new AttributeEncoder().int32(1, -7).encode());
+   * d.next();
+   * assert.equal(d.int32(), -7);
+   * ```
    */
   int32(byteOrder?: ByteOrder): number {
     this.#need(4, "int32");
@@ -993,6 +1315,16 @@ export class AttributeDecoder {
    * @param byteOrder Overrides the decoder's byte order (not `NLA_F_NET_BYTEORDER`).
    * @returns The value.
    * @throws {RangeError} If the payload is not 8 bytes long.
+   *
+   * @example Read an int64
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const d = new AttributeDecoder(new AttributeEncoder().int64(1, -5n).encode());
+   * d.next();
+   * assert.equal(d.int64(), -5n);
+   * ```
    */
   int64(byteOrder?: ByteOrder): bigint {
     this.#need(8, "int64");
@@ -1005,6 +1337,16 @@ export class AttributeDecoder {
    * becomes U+FFFD.
    *
    * @returns The string.
+   *
+   * @example Read a string up to its NUL
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const d = new AttributeDecoder(new Uint8Array([8, 0, 1, 0, 0x68, 0x69, 0, 0]));
+   * d.next();
+   * assert.equal(d.string(), "hi");
+   * ```
    */
   string(): string {
     const b = this.#bytes;
@@ -1030,6 +1372,18 @@ export class AttributeDecoder {
    *
    * @returns True.
    * @throws {RangeError} If the attribute has a payload.
+   *
+   * @example Read a flag
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const d = new AttributeDecoder(new AttributeEncoder().flag(1).uint8(2, 0).encode());
+   * d.next();
+   * assert.equal(d.flag(), true);
+   * d.next();
+   * assert.throws(() => d.flag(), RangeError); // a payload is not a flag
+   * ```
    */
   flag(): boolean {
     this.#need(0, "flag");
@@ -1042,6 +1396,19 @@ export class AttributeDecoder {
    *
    * @returns A child decoder.
    * @throws {RangeError} If nesting exceeds 32 levels.
+   *
+   * @example Decode a nest with a child decoder
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const b = new AttributeEncoder().nested(1, (e) => e.uint16(2, 80)).encode();
+   * const d = new AttributeDecoder(b);
+   * d.next();
+   * const child = d.decoder();
+   * assert.ok(child.next());
+   * assert.deepEqual([child.type, child.uint16()], [2, 80]);
+   * ```
    */
   decoder(): AttributeDecoder {
     if (this.#depth >= MAX_DEPTH) {
@@ -1064,6 +1431,19 @@ export class AttributeDecoder {
    *
    * @param fn Reads the nested attributes.
    * @throws {RangeError} If nesting exceeds 32 levels, or whatever `fn` throws.
+   *
+   * @example Decode a nest with a callback
+   * ```ts
+   * import { AttributeDecoder, AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const b = new AttributeEncoder().nested(1, (e) => e.string(1, "a").string(2, "b")).encode();
+   * const d = new AttributeDecoder(b);
+   * d.next();
+   * const got: string[] = [];
+   * d.nested((n) => { while (n.next()) got.push(n.string()); });
+   * assert.deepEqual(got, ["a", "b"]);
+   * ```
    */
   nested(fn: (d: AttributeDecoder) => void): void {
     fn(this.decoder());

@@ -862,7 +862,7 @@ export const Offset = {
  * @param k The operand.
  * @returns The instruction.
  *
- * @example
+ * @example Using stmt
  * ```ts
  * import { bpf } from "@nlkit/netlink/netlink";
  * import assert from "node:assert/strict";
@@ -884,7 +884,7 @@ export function stmt(code: number, k: number): BPFInstruction {
  * @returns The instruction.
  * @throws {RangeError} When a jump offset does not fit in a byte.
  *
- * @example
+ * @example Using jump
  * ```ts
  * import { bpf } from "@nlkit/netlink/netlink";
  * import assert from "node:assert/strict";
@@ -914,7 +914,7 @@ export function jump(
  * @param offset Byte offset in the datagram, such as `bpf.Offset.Type`.
  * @returns One instruction on big-endian hosts, five on little-endian ones.
  *
- * @example
+ * @example Using loadUint16
  * ```ts
  * import { bpf } from "@nlkit/netlink/netlink";
  * import assert from "node:assert/strict";
@@ -940,7 +940,7 @@ export function loadUint16(offset: number): BPFInstruction[] {
  * @param value An unsigned 32-bit value.
  * @returns The value as a big-endian load of its host-endian bytes sees it.
  *
- * @example
+ * @example Using hostUint32
  * ```ts
  * import { bpf } from "@nlkit/netlink/netlink";
  * import assert from "node:assert/strict";
@@ -971,7 +971,7 @@ export function hostUint32(value: number): number {
  * @returns The program for `Conn.setBPF`.
  * @throws {RangeError} With more than 250 types or a type outside 0..65535.
  *
- * @example
+ * @example Using acceptTypes
  * ```ts
  * import { bpf } from "@nlkit/netlink/netlink";
  * import assert from "node:assert/strict";
@@ -1011,7 +1011,7 @@ export function acceptTypes(types: readonly number[]): BPFInstruction[] {
  * @returns The program for `Conn.setBPF`.
  * @throws {RangeError} With more than 250 ids or an id outside 0..2³²-1.
  *
- * @example
+ * @example Using dropPids
  * ```ts
  * import { bpf } from "@nlkit/netlink/netlink";
  * import assert from "node:assert/strict";

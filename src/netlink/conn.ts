@@ -209,12 +209,39 @@ export class Conn implements Disposable, AsyncDisposable {
     return connFromSocket(socket, options);
   }
 
-  /** The port id bound to this connection (`nl_pid`), assigned by the kernel unless `pid` was given. */
+  /**
+   * The port id bound to this connection (`nl_pid`), assigned by the kernel unless `pid` was given.
+   *
+   * @example The port id the kernel assigned
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import { Family } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel({ firstPid: 4000 });
+   * await using conn = kernel.dial(Family.Route);
+   * assert.equal(conn.pid, 4000);
+   * assert.deepEqual(kernel.ports, [conn.pid]);
+   * ```
+   */
   get pid(): number {
     return this.#socket.pid;
   }
 
-  /** True after {@linkcode Conn.close}. */
+  /**
+   * True after {@linkcode Conn.close}.
+   *
+   * @example Check whether a connection is closed
+   * ```ts
+   * import { dial } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const conn = dial(() => []);
+   * assert.equal(conn.closed, false);
+   * await conn.close();
+   * assert.equal(conn.closed, true);
+   * ```
+   */
   get closed(): boolean {
     return this.#closed;
   }
@@ -738,7 +765,7 @@ export class Conn implements Disposable, AsyncDisposable {
    * @throws {RangeError} If `group` is not an integer from 1 to 2^32 - 1.
    * @throws {NetlinkError} When the connection is closed or `setsockopt` fails.
    *
-   * @example
+   * @example Using joinGroup
    * ```ts
    * import { dial } from "@nlkit/netlink/nltest";
    *
@@ -760,7 +787,7 @@ export class Conn implements Disposable, AsyncDisposable {
    * @throws {RangeError} If `group` is not an integer from 1 to 2^32 - 1.
    * @throws {NetlinkError} When the connection is closed or `setsockopt` fails.
    *
-   * @example
+   * @example Using leaveGroup
    * ```ts
    * import { dial } from "@nlkit/netlink/nltest";
    *
@@ -783,7 +810,7 @@ export class Conn implements Disposable, AsyncDisposable {
    * @throws {RangeError} If `option` is not a non-negative integer.
    * @throws {NetlinkError} When the connection is closed or `setsockopt` fails.
    *
-   * @example
+   * @example Using setOption
    * ```ts
    * import { ConnOption } from "@nlkit/netlink/netlink";
    * import { dial } from "@nlkit/netlink/nltest";
@@ -839,7 +866,7 @@ export class Conn implements Disposable, AsyncDisposable {
    * @throws {RangeError} If `bytes` is not an integer from 0 to 2^31 - 1.
    * @throws {NetlinkError} When the connection is closed or `setsockopt` fails.
    *
-   * @example
+   * @example Using setReceiveBufferSize
    * ```ts
    * import { dial } from "@nlkit/netlink/nltest";
    *
@@ -869,7 +896,7 @@ export class Conn implements Disposable, AsyncDisposable {
    * @throws {RangeError} If `bytes` is not an integer from 0 to 2^31 - 1.
    * @throws {NetlinkError} When the connection is closed or `setsockopt` fails.
    *
-   * @example
+   * @example Using setSendBufferSize
    * ```ts
    * import { dial } from "@nlkit/netlink/nltest";
    *
@@ -936,7 +963,7 @@ export class Conn implements Disposable, AsyncDisposable {
    *
    * @throws {NetlinkError} When the connection is closed or `setsockopt` fails.
    *
-   * @example
+   * @example Using removeBPF
    * ```ts
    * import { dial } from "@nlkit/netlink/nltest";
    *
@@ -956,7 +983,7 @@ export class Conn implements Disposable, AsyncDisposable {
    *
    * @returns A promise that resolves once closed.
    *
-   * @example
+   * @example Using close
    * ```ts
    * import { dial } from "@nlkit/netlink/nltest";
    * import assert from "node:assert/strict";
@@ -973,7 +1000,23 @@ export class Conn implements Disposable, AsyncDisposable {
     return Promise.resolve();
   }
 
-  /** Closes the connection (see {@linkcode Conn.close}). */
+  /**
+   * Closes the connection (see {@linkcode Conn.close}).
+   *
+   * @example Close with a using declaration
+   * ```ts
+   * import { dial } from "@nlkit/netlink/nltest";
+   * import type { Conn } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * let outer: Conn;
+   * {
+   *   using conn = dial(() => []);
+   *   outer = conn;
+   * }
+   * assert.equal(outer.closed, true);
+   * ```
+   */
   [Symbol.dispose](): void {
     this.#close();
   }
@@ -982,6 +1025,20 @@ export class Conn implements Disposable, AsyncDisposable {
    * Closes the connection (see {@linkcode Conn.close}).
    *
    * @returns A promise that resolves once closed.
+   *
+   * @example Close with an await using declaration
+   * ```ts
+   * import { dial } from "@nlkit/netlink/nltest";
+   * import type { Conn } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * let outer: Conn;
+   * {
+   *   await using conn = dial(() => []);
+   *   outer = conn;
+   * }
+   * assert.equal(outer.closed, true);
+   * ```
    */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();

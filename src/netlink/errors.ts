@@ -99,15 +99,79 @@ export interface NetlinkErrorOptions extends ErrorOptions {
  * ```
  */
 export class NetlinkError extends Error {
-  /** The operation that failed, such as `"execute"` or `"receive"`. */
+  /**
+   * The operation that failed, such as `"execute"` or `"receive"`.
+   *
+   * @example Which operation failed
+   * ```ts
+   * import { dial, error } from "@nlkit/netlink/nltest";
+   * import type { NetlinkError } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * await using conn = dial(([request]) => error(1, request!));
+   * const msg = { header: { length: 0, type: 16, flags: 1, sequence: 0, pid: 0 }, data: new Uint8Array(0) };
+   * const err: NetlinkError = await conn.execute(msg).then(() => assert.fail(), (e) => e);
+   * assert.equal(err.op, "execute");
+   * ```
+   */
   readonly op: string;
-  /** The positive errno number, such as 95. */
+  /**
+   * The positive errno number, such as 95.
+   *
+   * @example The kernel's errno
+   * ```ts
+   * import { dial, error } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * await using conn = dial(([request]) => error(19, request!));
+   * const msg = { header: { length: 0, type: 16, flags: 1, sequence: 0, pid: 0 }, data: new Uint8Array(0) };
+   * await assert.rejects(conn.execute(msg), { name: "NetlinkError", errno: 19 });
+   * ```
+   */
   readonly errno: number;
-  /** The errno name, such as `"EOPNOTSUPP"`. */
+  /**
+   * The errno name, such as `"EOPNOTSUPP"`.
+   *
+   * @example Match the errno by name
+   * ```ts
+   * import { dial, error } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * await using conn = dial(([request]) => error(2, request!));
+   * const msg = { header: { length: 0, type: 16, flags: 1, sequence: 0, pid: 0 }, data: new Uint8Array(0) };
+   * await assert.rejects(conn.execute(msg), { code: "ENOENT" });
+   * ```
+   */
   readonly code: string;
-  /** The request's sequence number, when known. */
+  /**
+   * The request's sequence number, when known.
+   *
+   * @example The failed request's sequence number
+   * ```ts
+   * import { dial, error } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * await using conn = dial(([request]) => error(22, request!));
+   * const msg = { header: { length: 0, type: 16, flags: 1, sequence: 42, pid: 0 }, data: new Uint8Array(0) };
+   * await assert.rejects(conn.execute(msg), { sequence: 42 });
+   * ```
+   */
   readonly sequence?: number;
-  /** The kernel's extended ACK, when it sent one. */
+  /**
+   * The kernel's extended ACK, when it sent one.
+   *
+   * @example Read the kernel's extended ACK
+   * ```ts
+   * import { dial, error } from "@nlkit/netlink/nltest";
+   * import type { NetlinkError } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * await using conn = dial(([request]) => error(95, request!, { message: "Unknown device type" }));
+   * const msg = { header: { length: 0, type: 16, flags: 1, sequence: 0, pid: 0 }, data: new Uint8Array(0) };
+   * const err: NetlinkError = await conn.execute(msg).then(() => assert.fail(), (e) => e);
+   * assert.equal(err.extAck?.message, "Unknown device type");
+   * ```
+   */
   readonly extAck?: ExtendedAck;
 
   /**
@@ -157,7 +221,7 @@ export class NetlinkError extends Error {
  * dumping it, so the result may be inconsistent. `partial` holds what was
  * received; repeat the dump for a consistent view.
  *
- * @example
+ * @example Using DumpInterruptedError
  * ```ts
  * import { DumpInterruptedError } from "@nlkit/netlink/netlink";
  * import assert from "node:assert/strict";
@@ -167,7 +231,22 @@ export class NetlinkError extends Error {
  * ```
  */
 export class DumpInterruptedError extends NetlinkError {
-  /** The messages received before and including the interrupted part. */
+  /**
+   * The messages received before and including the interrupted part.
+   *
+   * @example Keep what an interrupted dump returned
+   * ```ts
+   * import { type DumpInterruptedError, Family, HeaderFlags } from "@nlkit/netlink/netlink";
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel();
+   * kernel.inject({ type: "dumpInterrupted" });
+   * await using conn = kernel.dial(Family.Route);
+   * const err: DumpInterruptedError = await conn.execute({ header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 }, data: new Uint8Array(16) }).then(() => assert.fail(), (e) => e);
+   * assert.equal(err.partial.length, 1); // the loopback link
+   * ```
+   */
   readonly partial: Message[];
 
   /**
@@ -194,7 +273,7 @@ export class DumpInterruptedError extends NetlinkError {
  * The socket's receive buffer overflowed (ENOBUFS) and messages were lost,
  * typically notifications. The connection stays usable; dump again to resync.
  *
- * @example
+ * @example Using OverrunError
  * ```ts
  * import { OverrunError } from "@nlkit/netlink/netlink";
  * import assert from "node:assert/strict";
@@ -224,7 +303,7 @@ export class OverrunError extends NetlinkError {
  * @param e Any thrown value.
  * @returns True when `e` looks like a `NetlinkError`.
  *
- * @example
+ * @example Using isNetlinkError
  * ```ts
  * import { isNetlinkError, NetlinkError } from "@nlkit/netlink/netlink";
  * import assert from "node:assert/strict";
@@ -249,7 +328,7 @@ export function isNetlinkError(e: unknown): e is NetlinkError {
  * @param e Any thrown value.
  * @returns True for ENOENT.
  *
- * @example
+ * @example Using isNotExist
  * ```ts
  * import { isNotExist, NetlinkError } from "@nlkit/netlink/netlink";
  * import assert from "node:assert/strict";

@@ -81,7 +81,7 @@ function checkInt31(what: string, n: number): number {
  * @throws {SyscallError} When a call fails (EPROTONOSUPPORT for an unknown family, EADDRINUSE for a taken pid).
  * @throws {TypeError} When an option is out of range.
  *
- * @example
+ * @example Using openSocket
  * ```ts ignore
  * import { openSocket } from "./socket.ts";
  *

@@ -44,7 +44,7 @@ export interface RequestCheck {
  * @param kernel The kernel to call when the requests match.
  * @returns The checking kernel.
  *
- * @example
+ * @example Using checkRequest
  * ```ts
  * import { checkRequest, dial } from "@nlkit/netlink/nltest";
  * import { HeaderFlags } from "@nlkit/netlink/netlink";

@@ -94,7 +94,7 @@ export const PID = 1;
  * `groups` (bind-time groups), and the socket options of `ConnOptions`.
  * @returns An open connection.
  *
- * @example
+ * @example Using dial
  * ```ts
  * import { dial } from "@nlkit/netlink/nltest";
  * import { HeaderFlags } from "@nlkit/netlink/netlink";
@@ -139,7 +139,7 @@ export function dial(kernel: Kernel, options: ConnOptions = {}): Conn {
  * @throws {TypeError} If `conn` was not opened by nltest.
  * @throws {RangeError} If `group` is not a positive integer.
  *
- * @example
+ * @example Using notify
  * ```ts
  * import { dial, notify } from "@nlkit/netlink/nltest";
  * import assert from "node:assert/strict";

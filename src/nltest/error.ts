@@ -148,7 +148,7 @@ export function error(
  * @param request The request being acknowledged.
  * @returns One message.
  *
- * @example
+ * @example Using ack
  * ```ts
  * import { ack } from "@nlkit/netlink/nltest";
  * import { HeaderFlags, HeaderType } from "@nlkit/netlink/netlink";

@@ -247,7 +247,7 @@ function answer(
  * @param options Request checking (`validate`) and connection options.
  * @returns The connection.
  *
- * @example
+ * @example Using dial
  * ```ts
  * import { HeaderFlags } from "@nlkit/netlink/netlink";
  * import { genltest } from "@nlkit/netlink/nltest";
@@ -280,7 +280,7 @@ export function dial(kernel: GenlKernel, options: DialOptions = {}): GenlConn {
  * @param messages The notifications.
  * @returns True when delivered, false when `conn` is not in `group`.
  *
- * @example
+ * @example Using notify
  * ```ts
  * import { genltest } from "@nlkit/netlink/nltest";
  * import assert from "node:assert/strict";
@@ -566,7 +566,7 @@ export function checkRequest(
  * @param kernel Answers requests that pass.
  * @returns The checking kernel.
  *
- * @example
+ * @example Using checkPolicy
  * ```ts
  * import { AttributeEncoder, HeaderFlags } from "@nlkit/netlink/netlink";
  * import { PolicyType } from "@nlkit/netlink/genetlink";

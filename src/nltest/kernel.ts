@@ -163,9 +163,36 @@ interface Port {
  * ```
  */
 export class SimKernel {
-  /** The rtnetlink state (links, addresses, routes). */
+  /**
+   * The rtnetlink state (links, addresses, routes).
+   *
+   * @example Change the simulated kernel's links
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel();
+   * kernel.rtnetlink.addLink({ name: "dummy0" });
+   * assert.deepEqual(kernel.rtnetlink.links().map((l) => l.name), ["lo", "dummy0"]);
+   * ```
+   */
   readonly rtnetlink: SimRtnetlink;
-  /** Every datagram in and out, in order, when `options.trace` is on. */
+  /**
+   * Every datagram in and out, in order, when `options.trace` is on.
+   *
+   * @example Record the datagrams
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel({ trace: true });
+   * await using conn = kernel.dial(Family.Route);
+   * await conn.execute({ header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 }, data: new Uint8Array(16) });
+   * assert.equal(kernel.trace[0]?.direction, "request");
+   * assert.equal(kernel.trace[0]?.pid, conn.pid);
+   * ```
+   */
   readonly trace: TraceEntry[] = [];
   #tracing: boolean;
   #ports = new Map<number, Port>();
@@ -214,6 +241,20 @@ export class SimKernel {
    * @param options The same options as `Conn.dial` (`netns` is ignored).
    * @returns The connection.
    * @throws {NetlinkError} EADDRINUSE when `options.pid` is taken.
+   *
+   * @example Two connections get distinct port ids
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel();
+   * await using a = kernel.dial(Family.Route);
+   * await using b = kernel.dial(Family.Route, { pid: 77 });
+   * assert.notEqual(a.pid, b.pid);
+   * assert.equal(b.pid, 77);
+   * assert.equal((await a.execute({ header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 }, data: new Uint8Array(16) })).length, 1); // lo
+   * ```
    */
   dial(family: number, options: ConnOptions = {}): Conn {
     let pid = options.pid ?? 0;
@@ -308,6 +349,18 @@ export class SimKernel {
    *
    * @param name The family name.
    * @returns False when no such family was registered.
+   *
+   * @example Unregister a family
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel();
+   * kernel.registerFamily({ name: "demo", operations: [{ id: 1 }] });
+   * assert.equal(kernel.unregisterFamily("demo"), true);
+   * assert.equal(kernel.unregisterFamily("demo"), false);
+   * assert.deepEqual(kernel.families().map((f) => f.name), ["nlctrl"]);
+   * ```
    */
   unregisterFamily(name: string): boolean {
     return this.#genl.unregister(name);
@@ -317,6 +370,18 @@ export class SimKernel {
    * Lists the registered generic netlink families, nlctrl first.
    *
    * @returns The families.
+   *
+   * @example List the registered families
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel();
+   * const demo = kernel.registerFamily({ name: "demo", operations: [{ id: 1 }] });
+   * const families = kernel.families();
+   * assert.deepEqual(families.map((f) => f.name), ["nlctrl", "demo"]);
+   * assert.equal(families[1]?.id, demo.id);
+   * ```
    */
   families(): GenlFamily[] {
     return this.#genl.families();
@@ -329,6 +394,20 @@ export class SimKernel {
    * @param family The protocol.
    * @param group The group number.
    * @param messages The notification.
+   *
+   * @example Send a notification to a group
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import { Family } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel();
+   * await using listener = kernel.dial(Family.SockDiag, { groups: 1 });
+   * kernel.notify(Family.SockDiag, 1, [{ header: { length: 0, type: 21, flags: 0, sequence: 0, pid: 0 }, data: new Uint8Array(4) }]);
+   * const [m] = await listener.receive();
+   * assert.equal(m?.header.type, 21);
+   * assert.equal(m?.header.length, 20);
+   * ```
    */
   notify(family: number, group: number, messages: Message[]): void {
     this.#multicast(family, group, messages, 0);
@@ -368,7 +447,23 @@ export class SimKernel {
     return f;
   }
 
-  /** The port ids of the open connections. */
+  /**
+   * The port ids of the open connections.
+   *
+   * @example The open connections
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import { Family } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel({ firstPid: 100 });
+   * const a = kernel.dial(Family.Route);
+   * await using b = kernel.dial(Family.Route);
+   * assert.deepEqual(kernel.ports, [100, 101]);
+   * await a.close();
+   * assert.deepEqual(kernel.ports, [b.pid]);
+   * ```
+   */
   get ports(): number[] {
     return [...this.#ports.keys()];
   }
@@ -378,6 +473,19 @@ export class SimKernel {
    * replies included): lets a test check what a Conn did *not* receive.
    *
    * @returns A promise that settles when the kernel is idle.
+   *
+   * @example Wait until every request is answered
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel({ trace: true });
+   * await using conn = kernel.dial(Family.Route);
+   * conn.send({ header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 }, data: new Uint8Array(16) });
+   * await kernel.settled();
+   * assert.deepEqual(kernel.trace.map((t) => t.direction), ["request", "reply", "reply"]);
+   * ```
    */
   async settled(): Promise<void> {
     while (this.#idle.size > 0) await Promise.allSettled([...this.#idle]);

@@ -25,11 +25,53 @@ import type { Message } from "../netlink/message.ts";
  * ```
  */
 export class KernelError extends Error {
-  /** The positive errno, such as 95. */
+  /**
+   * The positive errno, such as 95.
+   *
+   * @example The errno a handler answers with
+   * ```ts
+   * import { KernelError, SimKernel } from "@nlkit/netlink/nltest";
+   * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel();
+   * kernel.handle(Family.SockDiag, () => { throw new KernelError(13); });
+   * await using conn = kernel.dial(Family.SockDiag);
+   * const msg = { header: { length: 0, type: 20, flags: HeaderFlags.Request, sequence: 0, pid: 0 }, data: new Uint8Array(4) };
+   * await assert.rejects(conn.execute(msg), { name: "NetlinkError", errno: 13 });
+   * ```
+   */
   readonly errno: number;
-  /** The errno name, such as `"EOPNOTSUPP"`. */
+  /**
+   * The errno name, such as `"EOPNOTSUPP"`.
+   *
+   * @example The errno name
+   * ```ts
+   * import { KernelError } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(new KernelError(13).code, "EACCES");
+   * assert.equal(new KernelError(17).code, "EEXIST");
+   * ```
+   */
   readonly code: string;
-  /** The extended ACK to attach (message, offset, missing attribute, policy, cookie). */
+  /**
+   * The extended ACK to attach (message, offset, missing attribute, policy, cookie).
+   *
+   * @example The extended ACK reaches the client
+   * ```ts
+   * import { KernelError, SimKernel } from "@nlkit/netlink/nltest";
+   * import { Family, HeaderFlags, type NetlinkError } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel();
+   * kernel.handle(Family.SockDiag, () => { throw new KernelError(22, { message: "bad filter" }); });
+   * await using conn = kernel.dial(Family.SockDiag);
+   * const msg = { header: { length: 0, type: 20, flags: HeaderFlags.Request, sequence: 0, pid: 0 }, data: new Uint8Array(4) };
+   * const err: NetlinkError = await conn.execute(msg).then(() => assert.fail(), (e) => e);
+   * assert.equal(err.extAck?.message, "bad filter");
+   * ```
+   */
   readonly extAck: ExtendedAck;
 
   /**
@@ -177,7 +219,7 @@ export type ProtocolHandler = (
  * @param filtered Mark every part `NLM_F_DUMP_FILTERED`.
  * @returns The dump reply.
  *
- * @example
+ * @example Using dumpReply
  * ```ts
  * import { dumpReply } from "@nlkit/netlink/nltest";
  * import assert from "node:assert/strict";

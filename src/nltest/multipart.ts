@@ -19,7 +19,7 @@ import type { Message } from "../netlink/message.ts";
  * @param messages The reply messages.
  * @returns Copies flagged `Multi`, followed by the DONE.
  *
- * @example
+ * @example Using multipart
  * ```ts
  * import { multipart } from "@nlkit/netlink/nltest";
  * import { HeaderFlags, HeaderType } from "@nlkit/netlink/netlink";

@@ -183,9 +183,38 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
  * ```
  */
 export class Simulator {
-  /** The nl80211 family as `nlctrl` describes it. */
+  /**
+   * The nl80211 family as `nlctrl` describes it.
+   *
+   * @example The family a client resolves
+   * ```ts
+   * import { Client } from "@nlkit/netlink/wifi";
+   * import { nl80211 } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const sim = new nl80211.Simulator({});
+   * await using client = await Client.open({ conn: sim.dial() });
+   * assert.equal(sim.family.name, "nl80211");
+   * assert.equal(client.family.id, sim.family.id);
+   * ```
+   */
   readonly family: Family;
-  /** The nl80211 requests received, in order (controller lookups excluded; the last 10 000). */
+  /**
+   * The nl80211 requests received, in order (controller lookups excluded; the last 10 000).
+   *
+   * @example Check that a client sent a scan
+   * ```ts
+   * import { Client, Nl80211Command } from "@nlkit/netlink/wifi";
+   * import { nl80211 } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const sim = new nl80211.Simulator({ interfaces: [{ name: "wlan0" }] });
+   * await using client = await Client.open({ conn: sim.dial() });
+   * await client.scan({ index: 1 });
+   * assert.equal(sim.requests[0]?.command, Nl80211Command.TriggerScan);
+   * assert.equal(sim.requests[0]?.dump, false);
+   * ```
+   */
   readonly requests: SimRequest[] = [];
   #phys: PHYState[];
   #ifaces: IfaceState[];
@@ -258,7 +287,7 @@ export class Simulator {
    *
    * @returns The connection, ready for `Client.open({ conn })`.
    *
-   * @example
+   * @example Using dial
    * ```ts
    * import { nl80211 } from "@nlkit/netlink/nltest";
    * import assert from "node:assert/strict";
@@ -342,7 +371,7 @@ export class Simulator {
    * @param kernel The simulated kernel.
    * @returns The family as registered.
    *
-   * @example
+   * @example Using register
    * ```ts
    * import { Client } from "@nlkit/netlink/wifi";
    * import { nl80211, SimKernel } from "@nlkit/netlink/nltest";
@@ -427,6 +456,19 @@ export class Simulator {
    * @param dump True for a dump request.
    * @returns The replies (generic netlink messages).
    * @throws {KernelError} With the errno of a refused request.
+   *
+   * @example Answer a request directly
+   * ```ts
+   * import { Nl80211Command } from "@nlkit/netlink/wifi";
+   * import { nl80211 } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const sim = new nl80211.Simulator({ interfaces: [{ name: "wlan0" }, { name: "wlan1" }] });
+   * const request = { header: { command: Nl80211Command.GetInterface, version: 1 }, data: new Uint8Array(0) };
+   * const replies = await sim.handle(request, true);
+   * assert.equal(replies.length, 2);
+   * assert.equal(replies[0]?.header.command, Nl80211Command.NewInterface);
+   * ```
    */
   handle(
     req: GenlMessage,
@@ -655,6 +697,19 @@ export class Simulator {
    * @param spec The interface; its index defaults to one past the highest.
    * @returns Its index.
    * @throws {TypeError} When the description is invalid.
+   *
+   * @example Plug in a new interface
+   * ```ts
+   * import { Client } from "@nlkit/netlink/wifi";
+   * import { nl80211 } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const sim = new nl80211.Simulator({ interfaces: [{ name: "wlan0" }] });
+   * await using client = await Client.open({ conn: sim.dial() });
+   * const index = sim.addInterface({ name: "wlan1" });
+   * assert.equal(index, 2);
+   * assert.deepEqual((await client.interfaces()).map((i) => i.name), ["wlan0", "wlan1"]);
+   * ```
    */
   addInterface(spec: SimInterfaceSpec): number {
     const index = spec.index ??
@@ -675,6 +730,19 @@ export class Simulator {
    *
    * @param index The interface index.
    * @returns False when there is no such interface.
+   *
+   * @example Unplug an interface
+   * ```ts
+   * import { Client } from "@nlkit/netlink/wifi";
+   * import { nl80211 } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const sim = new nl80211.Simulator({ interfaces: [{ name: "wlan0" }, { name: "wlan1" }] });
+   * await using client = await Client.open({ conn: sim.dial() });
+   * assert.equal(sim.removeInterface(1), true);
+   * assert.equal(sim.removeInterface(1), false);
+   * assert.deepEqual((await client.interfaces()).map((i) => i.name), ["wlan1"]);
+   * ```
    */
   removeInterface(index: number): boolean {
     const i = this.#ifaces.findIndex((x) => x.index === index);
@@ -696,6 +764,19 @@ export class Simulator {
    * @param index The interface index.
    * @param station The station.
    * @throws {TypeError} When there is no such interface or the MAC is invalid.
+   *
+   * @example A station associates
+   * ```ts
+   * import { Client } from "@nlkit/netlink/wifi";
+   * import { nl80211 } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const sim = new nl80211.Simulator({ interfaces: [{ name: "wlan0" }] });
+   * await using client = await Client.open({ conn: sim.dial() });
+   * sim.addStation(1, { mac: "02:00:00:00:00:01", signal: -40 });
+   * const [station] = await client.stationInfo({ index: 1 });
+   * assert.equal(station?.hardwareAddr, "02:00:00:00:00:01");
+   * ```
    */
   addStation(index: number, station: SimStationSpec): void {
     const ifi = this.#ifaces.find((i) => i.index === index);
@@ -717,6 +798,19 @@ export class Simulator {
    * @param index The interface index.
    * @param mac The station's address.
    * @returns False when there is no such station.
+   *
+   * @example A station leaves
+   * ```ts
+   * import { Client } from "@nlkit/netlink/wifi";
+   * import { nl80211 } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const sim = new nl80211.Simulator({ interfaces: [{ name: "wlan0", stations: [{ mac: "02:00:00:00:00:01" }] }] });
+   * await using client = await Client.open({ conn: sim.dial() });
+   * assert.equal(sim.removeStation(1, "02:00:00:00:00:01"), true);
+   * assert.equal(sim.removeStation(1, "02:00:00:00:00:01"), false);
+   * assert.deepEqual(await client.stationInfo({ index: 1 }), []);
+   * ```
    */
   removeStation(index: number, mac: string): boolean {
     const ifi = this.#ifaces.find((i) => i.index === index);
@@ -745,6 +839,19 @@ export class Simulator {
    * @param index The interface index.
    * @param reasonCode The IEEE 802.11 reason code (default 1, unspecified).
    * @returns False when the interface is not connected.
+   *
+   * @example The access point drops the client
+   * ```ts
+   * import { Client } from "@nlkit/netlink/wifi";
+   * import { nl80211 } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const sim = new nl80211.Simulator({ interfaces: [{ name: "wlan0" }], accessPoints: [{ ssid: "cafe" }] });
+   * await using client = await Client.open({ conn: sim.dial() });
+   * assert.equal(sim.kick(1), false); // not connected yet
+   * await client.connect({ index: 1 }, "cafe");
+   * assert.equal(sim.kick(1, 3), true); // reason 3: the AP is leaving
+   * ```
    */
   kick(index: number, reasonCode = 1): boolean {
     const ifi = this.#ifaces.find((i) => i.index === index);
@@ -756,6 +863,23 @@ export class Simulator {
   /**
    * Cancels pending scans (their results are never sent). Connections
    * opened by {@linkcode Simulator.dial} do this when the last one closes.
+   *
+   * @example Cancel a pending scan
+   * ```ts
+   * import { Nl80211Attribute, Nl80211Command } from "@nlkit/netlink/wifi";
+   * import { AttributeEncoder } from "@nlkit/netlink/netlink";
+   * import { nl80211 } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const sim = new nl80211.Simulator({ interfaces: [{ name: "wlan0" }], scan: { delayMs: 60_000 } });
+   * const data = new AttributeEncoder().uint32(Nl80211Attribute.Ifindex, 1).encode();
+   * const trigger = { header: { command: Nl80211Command.TriggerScan, version: 1 }, data };
+   * await sim.handle(trigger, false);
+   * await assert.rejects(async () => await sim.handle(trigger, false), { code: "EBUSY" });
+   * sim.close(); // the scan is cancelled: no timer is left behind
+   * await sim.handle(trigger, false);
+   * sim.close();
+   * ```
    */
   close(): void {
     this.#cancelScans();
@@ -771,7 +895,7 @@ export class Simulator {
  * @returns A generic netlink connection serving nl80211.
  * @throws {TypeError} When the description is invalid.
  *
- * @example
+ * @example Using dial
  * ```ts
  * import { Client } from "@nlkit/netlink/wifi";
  * import { nl80211 } from "@nlkit/netlink/nltest";

@@ -8,7 +8,7 @@
 /**
  * `LINKTYPE_NETLINK`: Linux netlink capture encapsulation (the nlmon device).
  *
- * @example
+ * @example Using const
  * ```ts
  * import { LINKTYPE_NETLINK } from "@nlkit/netlink/nltest";
  * import assert from "node:assert/strict";

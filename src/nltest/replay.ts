@@ -259,7 +259,7 @@ function messagesOf(d: Uint8Array): Message[] {
  * @param family The netlink protocol, when known.
  * @returns One summary per message.
  *
- * @example
+ * @example Using summarizeDatagram
  * ```ts
  * import { summarizeDatagram } from "@nlkit/netlink/nltest";
  * import { encodeMessage, Family } from "@nlkit/netlink/netlink";
@@ -401,7 +401,7 @@ export function record(conn: Conn, options: RecordOptions = {}): Recorder {
  * @returns The datagrams.
  * @throws {TypeError} If a line is not a recorded datagram.
  *
- * @example
+ * @example Using parseRecording
  * ```ts
  * import { parseRecording } from "@nlkit/netlink/nltest";
  * import assert from "node:assert/strict";

@@ -366,6 +366,16 @@ export class SimRtnetlink {
    * Lists the links, by index.
    *
    * @returns Snapshots of the links.
+   *
+   * @example List the links
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const { rtnetlink } = new SimKernel();
+   * rtnetlink.addLink({ name: "br0", kind: "bridge" });
+   * assert.deepEqual(rtnetlink.links().map((l) => [l.index, l.name, l.kind]), [[1, "lo", ""], [2, "br0", "bridge"]]);
+   * ```
    */
   links(): SimLink[] {
     return [...this.#s.links.values()].sort((a, b) => a.index - b.index).map((
@@ -385,6 +395,18 @@ export class SimRtnetlink {
    * Lists the addresses (IPv4 first).
    *
    * @returns Snapshots of the addresses.
+   *
+   * @example List the addresses
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const { rtnetlink } = new SimKernel();
+   * rtnetlink.addLink({ name: "eth0" });
+   * rtnetlink.addAddress("eth0", "2001:db8::1/64");
+   * const mine = rtnetlink.addresses().filter((a) => a.index === 2);
+   * assert.deepEqual(mine.map((a) => `${a.address}/${a.prefixLength}`), ["2001:db8::1/64"]);
+   * ```
    */
   addresses(): SimAddress[] {
     return this.#s.sortedAddresses().map((a) => ({
@@ -400,6 +422,18 @@ export class SimRtnetlink {
    * Lists the routes (IPv4 first).
    *
    * @returns Snapshots of the routes.
+   *
+   * @example List the routes
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const { rtnetlink } = new SimKernel();
+   * rtnetlink.addLink({ name: "eth0", up: true });
+   * rtnetlink.addRoute({ destination: "198.51.100.0/24", link: "eth0" });
+   * const route = rtnetlink.routes().find((r) => r.destination === "198.51.100.0/24");
+   * assert.equal(route?.oif, 2);
+   * ```
    */
   routes(): SimRoute[] {
     return this.#s.sortedRoutes().map((r) => {
@@ -423,6 +457,20 @@ export class SimRtnetlink {
    * @param spec The link.
    * @returns A snapshot of the new link.
    * @throws {TypeError} If the name is taken or the kind unknown.
+   *
+   * @example Add a link and watch the notification
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import { Family } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel();
+   * await using monitor = kernel.dial(Family.Route, { groups: 1 }); // RTMGRP_LINK
+   * const link = kernel.rtnetlink.addLink({ name: "dummy0" });
+   * assert.equal(link.index, 2);
+   * const [m] = await monitor.receive();
+   * assert.equal(m?.header.type, 16); // RTM_NEWLINK
+   * ```
    */
   addLink(spec: LinkSpec): SimLink {
     const kind = spec.kind ?? "dummy";
@@ -453,6 +501,18 @@ export class SimRtnetlink {
    * @param link The link's name or index.
    * @param changes What to change.
    * @throws {TypeError} If there is no such link.
+   *
+   * @example Bring a link up and rename it
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const { rtnetlink } = new SimKernel();
+   * rtnetlink.addLink({ name: "eth0" });
+   * rtnetlink.setLink("eth0", { up: true, mtu: 9000, name: "lan0" });
+   * const link = rtnetlink.links()[1]!;
+   * assert.deepEqual([link.name, link.mtu, link.flags & 0x1], ["lan0", 9000, 0x1]); // IFF_UP
+   * ```
    */
   setLink(
     link: string | number,
@@ -476,6 +536,20 @@ export class SimRtnetlink {
    *
    * @param link The link's name or index.
    * @throws {TypeError} If there is no such link.
+   *
+   * @example Delete a link with its addresses
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const { rtnetlink } = new SimKernel();
+   * rtnetlink.addLink({ name: "eth0" });
+   * rtnetlink.addAddress("eth0", "192.0.2.1/24");
+   * rtnetlink.deleteLink("eth0");
+   * assert.deepEqual(rtnetlink.links().map((l) => l.name), ["lo"]);
+   * assert.equal(rtnetlink.addresses().some((a) => a.label === "eth0"), false);
+   * assert.throws(() => rtnetlink.deleteLink("eth0"), TypeError);
+   * ```
    */
   deleteLink(link: string | number): void {
     this.#s.delete(this.#s.find(link), this.#s.origin());
@@ -487,6 +561,18 @@ export class SimRtnetlink {
    * @param link The link's name or index.
    * @param address `address/prefix`, such as `192.0.2.1/24` or `2001:db8::1/64`.
    * @throws {TypeError} If the link or address is invalid.
+   *
+   * @example Add an address
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const { rtnetlink } = new SimKernel();
+   * rtnetlink.addLink({ name: "eth0" });
+   * rtnetlink.addAddress("eth0", "192.0.2.1/24");
+   * assert.ok(rtnetlink.addresses().some((a) => a.address === "192.0.2.1" && a.label === "eth0"));
+   * assert.throws(() => rtnetlink.addAddress("eth9", "192.0.2.2/24"), TypeError);
+   * ```
    */
   addAddress(link: string | number, address: string): void {
     const l = this.#s.find(link);
@@ -514,6 +600,18 @@ export class SimRtnetlink {
    *
    * @param spec The route.
    * @throws {TypeError} If the link or prefix is invalid.
+   *
+   * @example Add a default route
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const { rtnetlink } = new SimKernel();
+   * rtnetlink.addLink({ name: "eth0", up: true });
+   * rtnetlink.addRoute({ destination: "0.0.0.0/0", gateway: "192.0.2.1", link: "eth0", priority: 100 });
+   * const route = rtnetlink.routes().find((r) => r.destination === "0.0.0.0/0");
+   * assert.deepEqual([route?.gateway, route?.priority], ["192.0.2.1", 100]);
+   * ```
    */
   addRoute(spec: RouteSpec): void {
     const p = parsePrefix(spec.destination);
@@ -544,6 +642,23 @@ export class SimRtnetlink {
    * @param ctx The requester.
    * @returns The replies or a dump.
    * @throws {KernelError} With the kernel's errno and extended ACK.
+   *
+   * @example Wrap the built-in rtnetlink handler
+   * ```ts
+   * import { SimKernel } from "@nlkit/netlink/nltest";
+   * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel();
+   * const types: number[] = [];
+   * kernel.handle(Family.Route, (m, ctx) => {
+   *   types.push(m.header.type);
+   *   return kernel.rtnetlink.handle(m, ctx);
+   * });
+   * await using conn = kernel.dial(Family.Route);
+   * assert.equal((await conn.execute({ header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 }, data: new Uint8Array(16) })).length, 1);
+   * assert.deepEqual(types, [18]); // RTM_GETLINK
+   * ```
    */
   handle(m: Message, ctx: RequestContext): HandlerResult {
     const o: Origin = {

@@ -11,7 +11,7 @@
  * The `Conn` call that sent it rejects with this error as the `cause` of
  * its `NetlinkError`, so a test fails at the call that sent the wrong bytes.
  *
- * @example
+ * @example Using UnexpectedRequestError
  * ```ts
  * import { UnexpectedRequestError } from "@nlkit/netlink/nltest";
  * import assert from "node:assert/strict";

@@ -92,7 +92,7 @@ const EMPTY = new Uint8Array(0);
  * @returns The BSS, or undefined.
  * @throws {RangeError} If a netlink attribute is truncated or has the wrong size.
  *
- * @example
+ * @example Using decodeBSS
  * ```ts
  * import { decodeBSS, Nl80211Attribute, Nl80211BSSAttribute } from "@nlkit/netlink/wifi";
  * import { AttributeEncoder } from "@nlkit/netlink/netlink";
@@ -196,7 +196,7 @@ const STATUS_NAMES = ["authenticated", "associated", "IBSS joined"];
  * @param s The status, or undefined.
  * @returns The name.
  *
- * @example
+ * @example Using formatBSSStatus
  * ```ts
  * import { BSSStatus, formatBSSStatus } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";

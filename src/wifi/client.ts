@@ -237,7 +237,20 @@ export class Client implements Disposable, AsyncDisposable {
     }
   }
 
-  /** The nl80211 family as the kernel described it (id, version, multicast groups). */
+  /**
+   * The nl80211 family as the kernel described it (id, version, multicast groups).
+   *
+   * @example The nl80211 family the client talks to
+   * ```ts
+   * import { Client } from "@nlkit/netlink/wifi";
+   * import { nl80211 } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * await using client = await Client.open({ conn: nl80211.dial({}) });
+   * assert.equal(client.family.name, "nl80211");
+   * assert.ok(client.family.groups.some((g) => g.name === "scan"));
+   * ```
+   */
   get family(): Family {
     return this.#family;
   }
@@ -301,7 +314,7 @@ export class Client implements Disposable, AsyncDisposable {
    * @returns One entry per interface (P2P devices have index 0).
    * @throws {NetlinkError} When the kernel refuses.
    *
-   * @example
+   * @example Using interfaces
    * ```ts
    * import { Client } from "@nlkit/netlink/wifi";
    * import { nl80211 } from "@nlkit/netlink/nltest";
@@ -324,7 +337,7 @@ export class Client implements Disposable, AsyncDisposable {
    * @throws {NetlinkError} When the kernel refuses.
    * @throws {RangeError} When a reply is malformed.
    *
-   * @example
+   * @example Using phys
    * ```ts
    * import { Client, InterfaceType } from "@nlkit/netlink/wifi";
    * import { nl80211 } from "@nlkit/netlink/nltest";
@@ -382,7 +395,7 @@ export class Client implements Disposable, AsyncDisposable {
    * @returns One entry per BSS; malformed information elements are in `ies.problems`.
    * @throws {NetlinkError} When the kernel refuses (ENODEV for an unknown interface).
    *
-   * @example
+   * @example Using accessPoints
    * ```ts
    * import { Client, RSNAKM } from "@nlkit/netlink/wifi";
    * import { nl80211 } from "@nlkit/netlink/nltest";
@@ -413,7 +426,7 @@ export class Client implements Disposable, AsyncDisposable {
    * @returns One entry per station; none gives `[]`.
    * @throws {NetlinkError} ENOENT when a reply lacks `NL80211_ATTR_STA_INFO` (as the Go reference).
    *
-   * @example
+   * @example Using stationInfo
    * ```ts
    * import { Client } from "@nlkit/netlink/wifi";
    * import { nl80211 } from "@nlkit/netlink/nltest";
@@ -446,7 +459,7 @@ export class Client implements Disposable, AsyncDisposable {
    * @returns One entry per channel; none gives `[]`.
    * @throws {NetlinkError} ENOENT when a reply lacks `NL80211_ATTR_SURVEY_INFO` (as the Go reference).
    *
-   * @example
+   * @example Using surveyInfo
    * ```ts
    * import { Client } from "@nlkit/netlink/wifi";
    * import { nl80211 } from "@nlkit/netlink/nltest";
@@ -594,7 +607,7 @@ export class Client implements Disposable, AsyncDisposable {
    * @throws {NetlinkError} When the kernel refuses (EALREADY when connected).
    * @throws {TypeError} When the SSID is invalid.
    *
-   * @example
+   * @example Using connect
    * ```ts
    * import { Client, BSSStatus } from "@nlkit/netlink/wifi";
    * import { nl80211 } from "@nlkit/netlink/nltest";
@@ -632,7 +645,7 @@ export class Client implements Disposable, AsyncDisposable {
    * @throws {NetlinkError} When the kernel refuses.
    * @throws {TypeError} When the SSID or passphrase is invalid.
    *
-   * @example
+   * @example Using connectWPAPSK
    * ```ts
    * import { Client } from "@nlkit/netlink/wifi";
    * import { nl80211 } from "@nlkit/netlink/nltest";
@@ -700,7 +713,7 @@ export class Client implements Disposable, AsyncDisposable {
    * @returns When the kernel accepted the request.
    * @throws {NetlinkError} When the kernel refuses (ENOTCONN when not connected).
    *
-   * @example
+   * @example Using disconnect
    * ```ts
    * import { Client } from "@nlkit/netlink/wifi";
    * import { nl80211 } from "@nlkit/netlink/nltest";
@@ -728,7 +741,7 @@ export class Client implements Disposable, AsyncDisposable {
    * @returns The domain with its rules.
    * @throws {NetlinkError} ENOENT when the kernel sent nothing.
    *
-   * @example
+   * @example Using regulatoryDomain
    * ```ts
    * import { Client } from "@nlkit/netlink/wifi";
    * import { nl80211 } from "@nlkit/netlink/nltest";
@@ -757,7 +770,7 @@ export class Client implements Disposable, AsyncDisposable {
    * @throws {TypeError} When `region` is not two characters.
    * @throws {NetlinkError} When the kernel refuses (EPERM without CAP_NET_ADMIN).
    *
-   * @example
+   * @example Using setRegulatoryRegion
    * ```ts
    * import { Client } from "@nlkit/netlink/wifi";
    * import { nl80211 } from "@nlkit/netlink/nltest";
@@ -790,7 +803,7 @@ export class Client implements Disposable, AsyncDisposable {
    * @returns When the kernel accepted the request.
    * @throws {NetlinkError} When the kernel refuses.
    *
-   * @example
+   * @example Using reloadRegulatoryDatabase
    * ```ts
    * import { Client } from "@nlkit/netlink/wifi";
    * import { nl80211 } from "@nlkit/netlink/nltest";
@@ -813,7 +826,7 @@ export class Client implements Disposable, AsyncDisposable {
    * @returns The events.
    * @throws {OverrunError} From `next()` when notifications were lost.
    *
-   * @example
+   * @example Using events
    * ```ts
    * import { Client } from "@nlkit/netlink/wifi";
    * import { nl80211 } from "@nlkit/netlink/nltest";
@@ -852,7 +865,7 @@ export class Client implements Disposable, AsyncDisposable {
    *
    * @returns When closed.
    *
-   * @example
+   * @example Using close
    * ```ts
    * import { Client } from "@nlkit/netlink/wifi";
    * import { nl80211 } from "@nlkit/netlink/nltest";
@@ -866,12 +879,45 @@ export class Client implements Disposable, AsyncDisposable {
     return this.#conn.close();
   }
 
-  /** Closes the connection (see {@linkcode Client.close}). */
+  /**
+   * Closes the connection (see {@linkcode Client.close}).
+   *
+   * @example Close with a using declaration
+   * ```ts
+   * import { Client } from "@nlkit/netlink/wifi";
+   * import { nl80211 } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * const sim = new nl80211.Simulator({});
+   * let outer: Client;
+   * {
+   *   using client = await Client.open({ conn: sim.dial() });
+   *   outer = client;
+   * }
+   * await assert.rejects(outer.interfaces(), /closed/);
+   * ```
+   */
   [Symbol.dispose](): void {
     this.#conn[Symbol.dispose]();
   }
 
-  /** Closes the connection (see {@linkcode Client.close}). */
+  /**
+   * Closes the connection (see {@linkcode Client.close}).
+   *
+   * @example Close with an await using declaration
+   * ```ts
+   * import { Client } from "@nlkit/netlink/wifi";
+   * import { nl80211 } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * let outer: Client;
+   * {
+   *   await using client = await Client.open({ conn: nl80211.dial({}) });
+   *   outer = client;
+   * }
+   * await assert.rejects(outer.interfaces(), /closed/);
+   * ```
+   */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }

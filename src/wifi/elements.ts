@@ -63,7 +63,7 @@ const SELECTORS = new Set<number>(Object.values(MembershipSelector));
  * @param b The element body.
  * @returns The rates and the membership selectors.
  *
- * @example
+ * @example Using decodeSupportedRates
  * ```ts
  * import { decodeSupportedRates } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";
@@ -120,7 +120,7 @@ export interface TIM {
  * @returns The decoded element.
  * @throws {RangeError} If the body is shorter than 3 bytes.
  *
- * @example
+ * @example Using decodeTIM
  * ```ts
  * import { decodeTIM } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";
@@ -205,7 +205,7 @@ export interface Country {
  * @returns The decoded element.
  * @throws {RangeError} If the body is shorter than 3 bytes.
  *
- * @example
+ * @example Using decodeCountry
  * ```ts
  * import { decodeCountry } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";
@@ -280,7 +280,7 @@ export interface BSSLoad {
  * @returns The decoded element.
  * @throws {RangeError} If the body is neither 4 nor 5 bytes.
  *
- * @example
+ * @example Using decodeBSSLoad
  * ```ts
  * import { decodeBSSLoad, formatBSSLoad } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";
@@ -318,7 +318,7 @@ export function decodeBSSLoad(b: Uint8Array): BSSLoad {
  * @param l The decoded element.
  * @returns One line ending in a newline.
  *
- * @example
+ * @example Using formatBSSLoad
  * ```ts
  * import { formatBSSLoad } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";
@@ -458,7 +458,7 @@ export interface WMMInfo {
  * @returns The decoded element.
  * @throws {RangeError} If the body is shorter than 3 bytes, or a parameter element is shorter than 20.
  *
- * @example
+ * @example Using decodeWMM
  * ```ts
  * import { decodeWMM } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";

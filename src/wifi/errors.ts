@@ -24,7 +24,22 @@
  * ```
  */
 export class ScanAbortedError extends Error {
-  /** The interface index whose scan was aborted. */
+  /**
+   * The interface index whose scan was aborted.
+   *
+   * @example Which interface's scan was aborted
+   * ```ts
+   * import { Client, type ScanAbortedError } from "@nlkit/netlink/wifi";
+   * import { nl80211 } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * await using client = await Client.open({
+   *   conn: nl80211.dial({ interfaces: [{ name: "wlan0", index: 3 }], scan: { outcome: "aborted" } }),
+   * });
+   * const err: ScanAbortedError = await client.scan({ index: 3 }).then(() => assert.fail(), (e) => e);
+   * assert.equal(err.interfaceIndex, 3);
+   * ```
+   */
   readonly interfaceIndex: number;
 
   /**

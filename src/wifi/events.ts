@@ -326,7 +326,7 @@ function common(data: Uint8Array): Common {
  * @returns The event.
  * @throws {RangeError} If an attribute is truncated or has the wrong size.
  *
- * @example
+ * @example Using decodeEvent
  * ```ts
  * import { decodeEvent, Nl80211Attribute, Nl80211Command } from "@nlkit/netlink/wifi";
  * import { AttributeEncoder } from "@nlkit/netlink/netlink";

@@ -78,7 +78,7 @@ export interface HECapabilities {
  * @returns The decoded capabilities.
  * @throws {RangeError} If a field is too short for what the PHY capabilities announce.
  *
- * @example
+ * @example Using decodeHECapabilityFields
  * ```ts
  * import { decodeHECapabilityFields } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";
@@ -155,7 +155,7 @@ export function decodeHECapabilityFields(
  * @returns The decoded capabilities.
  * @throws {RangeError} If the body is too short for the fields it announces.
  *
- * @example
+ * @example Using decodeHECapabilities
  * ```ts
  * import { decodeHECapabilities } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";
@@ -256,7 +256,7 @@ export interface HEOperation {
  * @returns The decoded element.
  * @throws {RangeError} If the body is shorter than the fields it announces.
  *
- * @example
+ * @example Using decodeHEOperation
  * ```ts
  * import { decodeHEOperation } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";

@@ -77,7 +77,7 @@ const SPACING_NS = [0, 250, 500, 1000, 2000, 4000, 8000, 16000];
  * @param mcs The 16-byte Supported MCS Set, or undefined.
  * @returns The decoded capabilities.
  *
- * @example
+ * @example Using decodeHTCapabilityInfo
  * ```ts
  * import { decodeHTCapabilityInfo } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";
@@ -135,7 +135,7 @@ export function decodeHTCapabilityInfo(
  * @returns The decoded capabilities.
  * @throws {RangeError} If the body is shorter than 19 bytes.
  *
- * @example
+ * @example Using decodeHTCapabilities
  * ```ts
  * import { decodeHTCapabilities } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";
@@ -214,7 +214,7 @@ export interface HTOperation {
  * @returns The decoded element.
  * @throws {RangeError} If the body is shorter than 6 bytes.
  *
- * @example
+ * @example Using decodeHTOperation
  * ```ts
  * import { decodeHTOperation } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";

@@ -328,7 +328,7 @@ export function splitElements(
  * @param b The SSID element body.
  * @returns The text and a copy of the bytes.
  *
- * @example
+ * @example Using decodeSSID
  * ```ts
  * import { decodeSSID } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";

@@ -71,7 +71,7 @@ export interface Interface {
  * @returns The interface.
  * @throws {RangeError} If an attribute is truncated or has the wrong size.
  *
- * @example
+ * @example Using decodeInterface
  * ```ts
  * import { decodeInterface } from "@nlkit/netlink/wifi";
  * import { AttributeEncoder } from "@nlkit/netlink/netlink";
@@ -169,7 +169,7 @@ const IFTYPE_NAMES = [
  * @param t The interface type.
  * @returns Such as `"station"`; `"unknown(13)"` for values it does not know.
  *
- * @example
+ * @example Using formatInterfaceType
  * ```ts
  * import { formatInterfaceType, InterfaceType } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";
@@ -205,7 +205,7 @@ const WIDTH_NAMES = [
  * @param w The channel width.
  * @returns Such as `"80 MHz"`; `"unknown(14)"` for values it does not know.
  *
- * @example
+ * @example Using formatChannelWidth
  * ```ts
  * import { ChannelWidth, formatChannelWidth } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";
@@ -226,7 +226,7 @@ const WIDTH_MHZ = [20, 20, 40, 80, 160, 160, 5, 10, 1, 2, 4, 8, 16, 320];
  * @param w The channel width.
  * @returns The width in MHz, or 0 for an unknown value.
  *
- * @example
+ * @example Using channelWidthMHz
  * ```ts
  * import { ChannelWidth, channelWidthMHz } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";

@@ -254,7 +254,7 @@ export interface PHY {
  * @param feature The feature bit number.
  * @returns True when the bit is set.
  *
- * @example
+ * @example Using hasExtFeature
  * ```ts
  * import { hasExtFeature, Nl80211ExtFeature } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";

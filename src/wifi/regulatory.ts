@@ -75,7 +75,7 @@ export interface RegulatoryDomain {
  * @returns The regulatory domain.
  * @throws {RangeError} If an attribute is truncated or has the wrong size.
  *
- * @example
+ * @example Using decodeRegulatoryDomain
  * ```ts
  * import { decodeRegulatoryDomain, Nl80211Attribute } from "@nlkit/netlink/wifi";
  * import { AttributeEncoder } from "@nlkit/netlink/netlink";

@@ -336,7 +336,7 @@ export interface WPAInfo {
  * @returns The decoded element.
  * @throws {RangeError} If the version or group cipher is missing, or a suite list is truncated.
  *
- * @example
+ * @example Using decodeWPA
  * ```ts
  * import { decodeWPA } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";
@@ -421,7 +421,7 @@ function unknown(v: number): string {
  * @param c A cipher suite selector.
  * @returns The name.
  *
- * @example
+ * @example Using formatRSNCipher
  * ```ts
  * import { formatRSNCipher, RSNCipher } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";
@@ -441,7 +441,7 @@ export function formatRSNCipher(c: RSNCipher): string {
  * @param a An AKM suite selector.
  * @returns The name.
  *
- * @example
+ * @example Using formatRSNAKM
  * ```ts
  * import { formatRSNAKM, RSNAKM } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";
@@ -462,7 +462,7 @@ export function formatRSNAKM(a: RSNAKM): string {
  * @param info A decoded RSN element, or undefined.
  * @returns The text; empty when `info` is undefined or has version 0.
  *
- * @example
+ * @example Using formatRSNInfo
  * ```ts
  * import { formatRSNInfo } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";

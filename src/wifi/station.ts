@@ -458,7 +458,7 @@ function decodeStaInfo(d: AttributeDecoder, s: StationInfo): void {
  * @returns The station, or undefined.
  * @throws {RangeError} If an attribute is truncated or has the wrong size.
  *
- * @example
+ * @example Using decodeStationInfo
  * ```ts
  * import { decodeStationInfo, Nl80211Attribute, Nl80211StationInfo } from "@nlkit/netlink/wifi";
  * import { AttributeEncoder } from "@nlkit/netlink/netlink";

@@ -66,7 +66,7 @@ export interface SurveyInfo {
  * @returns The survey, or undefined.
  * @throws {RangeError} If an attribute is truncated or has the wrong size.
  *
- * @example
+ * @example Using decodeSurveyInfo
  * ```ts
  * import { decodeSurveyInfo, Nl80211Attribute, Nl80211SurveyInfo } from "@nlkit/netlink/wifi";
  * import { AttributeEncoder } from "@nlkit/netlink/netlink";

@@ -152,7 +152,7 @@ export function decodeVHTCapabilityInfo(
  * @returns The decoded capabilities.
  * @throws {RangeError} If the body is shorter than 12 bytes.
  *
- * @example
+ * @example Using decodeVHTCapabilities
  * ```ts
  * import { decodeVHTCapabilities } from "@nlkit/netlink/wifi";
  * import assert from "node:assert/strict";
