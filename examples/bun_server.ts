@@ -13,7 +13,7 @@
  */
 
 import process from "node:process";
-import { dumpLinks, openBackend } from "./nlkit.ts";
+import { dumpLinks, openCliBackend } from "./nlkit.ts";
 import { collectMetrics, escapeLabel } from "./wifi_exporter.ts";
 
 /** The few members of Bun's global this example uses (typed locally: no Bun types needed). */
@@ -37,7 +37,7 @@ const args = process.argv.slice(2);
 const selfTest = args.includes("--self-test");
 const portAt = args.indexOf("--port");
 const port = selfTest ? 0 : portAt >= 0 ? Number(args[portAt + 1]) : 9121;
-const backend = await openBackend(args.includes("--sim"));
+const backend = await openCliBackend(args.includes("--sim"));
 const { client, simulated } = await backend.wifi();
 if (backend.simulated) {
   console.log(`# Links from the simulated kernel: ${backend.simulated}.`);

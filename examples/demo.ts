@@ -20,7 +20,7 @@ import {
   explain,
   formatFamilies,
   formatLink,
-  openBackend,
+  openCliBackend,
 } from "./nlkit.ts";
 import { wifiInfo } from "./wifi_info.ts";
 
@@ -31,7 +31,7 @@ const runtime = "Bun" in globalThis
   }`;
 
 try {
-  const backend = await openBackend(process.argv.includes("--sim"));
+  const backend = await openCliBackend(process.argv.includes("--sim"));
   console.log(
     `nlkit demo: netlink from TypeScript on ${runtime}, no native build`,
   );

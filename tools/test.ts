@@ -157,6 +157,9 @@ const runners: Runner[] = integration
         DENO,
         "test",
         "--doc",
+        // Each example is a module of its own in a fresh worker: two at a
+        // time on CI's two cores.
+        "--parallel",
         "--allow-ffi",
         "--allow-env",
         "--allow-read",

@@ -55,6 +55,7 @@ export {
   parseMessages,
 } from "./message.ts";
 export * from "./errors.ts";
+export * from "./errno.ts";
 export * from "./attribute.ts";
 export * from "./validate.ts";
 export * as bpf from "./bpf.ts";

@@ -1,0 +1,20 @@
+/**
+ * Every `nlkit` command, in the order `--help` lists them. A new command is
+ * one file in this folder and one line here.
+ *
+ * @module
+ */
+
+import type { Command } from "./_common.ts";
+import { families, policy } from "./families.ts";
+import { links, monitor } from "./links.ts";
+import { wifi } from "./wifi.ts";
+
+/** The commands, in `--help` order. */
+export const COMMANDS: readonly Command[] = [
+  families,
+  links,
+  monitor,
+  wifi,
+  policy,
+];
