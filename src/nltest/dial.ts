@@ -6,7 +6,6 @@
 
 import { connFromSocket, socketOf } from "../netlink/conn.ts";
 import type { Conn } from "../netlink/conn.ts";
-import { align } from "../netlink/align.ts";
 import {
   ConnOption,
   HEADER_LENGTH,
@@ -20,7 +19,7 @@ import {
   parseMessages,
 } from "../netlink/message.ts";
 import type { ConnOptions } from "../netlink/options.ts";
-import { HOST_LITTLE_ENDIAN } from "../netlink/_endian.ts";
+import { type ErrorLayout, errorLayout } from "../netlink/ext_ack.ts";
 import { groupMask, MemorySocket } from "./_memory_socket.ts";
 import { ack } from "./error.ts";
 
@@ -262,28 +261,30 @@ function respond(
 
 /** Applies NETLINK_EXT_ACK (off: no TLVs) and NETLINK_CAP_ACK (header-only echo) to an NLMSG_ERROR. */
 function adjustError(m: Message, extAck: boolean, capAck: boolean): Message {
-  const d = m.data;
-  if (d.length < 4 + HEADER_LENGTH) return m;
-  const view = new DataView(d.buffer, d.byteOffset, d.byteLength);
-  const errno = view.getInt32(0, HOST_LITTLE_ENDIAN);
-  const echoedLength = view.getUint32(4, HOST_LITTLE_ENDIAN);
+  let l: ErrorLayout | null;
+  try {
+    l = errorLayout(m);
+  } catch {
+    return m; // a deliberately malformed reply is delivered as built
+  }
+  if (l === null) return m;
   let flags = m.header.flags;
-  const capped = (flags & HeaderFlags.Capped) !== 0;
-  const tlvStart = capped ? 4 + HEADER_LENGTH : align(4 + echoedLength);
-  if (echoedLength < HEADER_LENGTH || tlvStart > d.length) return m;
-  let tlvs = d.subarray(tlvStart);
-  let echoEnd = tlvStart;
+  const tlvs = l.tlvs < 0 ? l.end : l.tlvs;
+  let keepTlvs = true;
+  let echoEnd = tlvs;
   if (!extAck && (flags & HeaderFlags.AcknowledgeTLVs) !== 0) {
-    tlvs = tlvs.subarray(tlvs.length);
+    keepTlvs = false;
     flags &= ~HeaderFlags.AcknowledgeTLVs;
   }
-  if (capAck && errno !== 0 && !capped) {
+  if (capAck && l.value !== 0 && (flags & HeaderFlags.Capped) === 0) {
     echoEnd = 4 + HEADER_LENGTH;
     flags |= HeaderFlags.Capped;
   }
   if (flags === m.header.flags) return m;
-  const data = new Uint8Array(echoEnd + tlvs.length);
+  const d = m.data;
+  const rest = keepTlvs ? d.subarray(tlvs, l.end) : d.subarray(0, 0);
+  const data = new Uint8Array(echoEnd + rest.length);
   data.set(d.subarray(0, echoEnd));
-  data.set(tlvs, echoEnd);
+  data.set(rest, echoEnd);
   return { header: { ...m.header, flags, length: 0 }, data };
 }

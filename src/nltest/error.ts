@@ -4,99 +4,9 @@
  * @module
  */
 
-import { AttributeEncoder } from "../netlink/attribute.ts";
+import { errorReply } from "../netlink/ext_ack.ts";
 import type { ExtendedAck } from "../netlink/errors.ts";
-import {
-  AttributeFlags,
-  HEADER_LENGTH,
-  HeaderFlags,
-  HeaderType,
-} from "../netlink/header.ts";
-import { type Message, writeHeader } from "../netlink/message.ts";
-import { HOST_LITTLE_ENDIAN } from "../netlink/_endian.ts";
-
-/** `NLMSGERR_ATTR_*` in `linux/netlink.h`. */
-const NLMSGERR_ATTR_MSG = 1;
-const NLMSGERR_ATTR_OFFS = 2;
-const NLMSGERR_ATTR_COOKIE = 3;
-const NLMSGERR_ATTR_POLICY = 4;
-const NLMSGERR_ATTR_MISS_TYPE = 5;
-const NLMSGERR_ATTR_MISS_NEST = 6;
-
-function checkErrno(errno: number): void {
-  if (!Number.isInteger(errno) || errno < 0 || errno > 4095) {
-    throw new RangeError(
-      `Cannot build error reply: errno ${errno} is not an integer from 0 to 4095`,
-    );
-  }
-}
-
-function encodeExtendedAck(ext: ExtendedAck): Uint8Array {
-  const e = new AttributeEncoder();
-  if (ext.message !== undefined) e.string(NLMSGERR_ATTR_MSG, ext.message);
-  if (ext.offset !== undefined) e.uint32(NLMSGERR_ATTR_OFFS, ext.offset);
-  if (ext.cookie !== undefined) e.bytes(NLMSGERR_ATTR_COOKIE, ext.cookie);
-  if (ext.policy !== undefined) {
-    e.bytes(NLMSGERR_ATTR_POLICY | AttributeFlags.Nested, ext.policy);
-  }
-  if (ext.missingType !== undefined) {
-    e.uint32(NLMSGERR_ATTR_MISS_TYPE, ext.missingType);
-  }
-  if (ext.missingNest !== undefined) {
-    e.uint32(NLMSGERR_ATTR_MISS_NEST, ext.missingNest);
-  }
-  return e.encode();
-}
-
-/**
- * Builds the `NLMSG_ERROR` message the kernel sends for `request`: the
- * negative errno, the echoed request (`struct nlmsgerr`: the header with its
- * original length, then the payload unless `capped`), then the extended
- * ACK attributes.
- *
- * @internal Shared by {@linkcode error}, {@linkcode ack} and the simulated kernel.
- * @param errno The positive errno, or 0 for an ACK.
- * @param request The request being answered.
- * @param options `capped`: echo only the header and set `NLM_F_CAPPED`;
- * `extAck`: attributes to append (sets `NLM_F_ACK_TLVS` when any).
- * @returns The message (header length filled in).
- */
-export function errorMessage(
-  errno: number,
-  request: Message,
-  options: { capped?: boolean; extAck?: ExtendedAck | undefined } = {},
-): Message {
-  checkErrno(errno);
-  const rh = request.header;
-  const requestLength = rh.length === 0
-    ? HEADER_LENGTH + request.data.length
-    : rh.length;
-  const capped = options.capped ?? false;
-  const tlvs = options.extAck === undefined
-    ? new Uint8Array(0)
-    : encodeExtendedAck(options.extAck);
-  const echoed = capped ? 0 : request.data.length;
-  const echoedAligned = capped ? 0 : ((request.data.length + 3) & ~3);
-  const data = new Uint8Array(4 + HEADER_LENGTH + echoedAligned + tlvs.length);
-  const view = new DataView(data.buffer);
-  view.setInt32(0, -errno, HOST_LITTLE_ENDIAN);
-  writeHeader(view, 4, { ...rh, length: requestLength });
-  if (echoed > 0) data.set(request.data, 4 + HEADER_LENGTH);
-  data.set(tlvs, 4 + HEADER_LENGTH + echoedAligned);
-  let flags = 0;
-  if (capped) flags |= HeaderFlags.Capped;
-  if (tlvs.length > 0) flags |= HeaderFlags.AcknowledgeTLVs;
-  return {
-    header: {
-      length: HEADER_LENGTH + data.length,
-      type: HeaderType.Error,
-      flags,
-      sequence: rh.sequence,
-      pid: rh.pid,
-    },
-    data,
-  };
-}
+import type { Message } from "../netlink/message.ts";
 
 /**
  * Builds the kernel's error reply to `request`, for a simulated kernel to
@@ -136,7 +46,7 @@ export function error(
   request: Message,
   extAck?: ExtendedAck,
 ): Message[] {
-  return [errorMessage(errno, request, { extAck })];
+  return [errorReply(errno, request, { capped: false, extAck })];
 }
 
 /**
@@ -161,5 +71,5 @@ export function error(
  * ```
  */
 export function ack(request: Message): Message[] {
-  return [errorMessage(0, request, { capped: true })];
+  return [errorReply(0, request, { capped: true })];
 }

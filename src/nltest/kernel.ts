@@ -7,12 +7,12 @@
  * @module
  */
 
-import { SyscallError } from "../ffi/types.ts";
+import { SyscallError } from "../netlink/system_errors.ts";
 import { HOST_LITTLE_ENDIAN as LE } from "../netlink/_endian.ts";
 import { align } from "../netlink/align.ts";
-import { AttributeEncoder } from "../netlink/attribute.ts";
 import { type Conn, connFromSocket } from "../netlink/conn.ts";
 import { type ExtendedAck, NetlinkError } from "../netlink/errors.ts";
+import { doneReply, errorReply } from "../netlink/ext_ack.ts";
 import {
   ConnOption,
   Family,
@@ -645,74 +645,29 @@ export class SimKernel {
     h: Message["header"],
     error: KernelError | undefined,
   ): Message {
-    let flags = HeaderFlags.Multi;
-    let tlv: Uint8Array = new Uint8Array(0);
-    if (
-      error?.extAck.message &&
-      port.socket.getOption(ConnOption.ExtendedAcknowledge)
-    ) {
-      tlv = new AttributeEncoder().string(1, error.extAck.message).encode();
-      flags |= HeaderFlags.AcknowledgeTLVs;
-    }
-    const data = new Uint8Array(4 + tlv.length);
-    new DataView(data.buffer).setInt32(0, -(error?.errno ?? 0), LE);
-    data.set(tlv, 4);
-    return {
-      header: {
-        length: 0,
-        type: HeaderType.Done,
-        flags,
-        sequence: h.sequence,
-        pid: port.socket.pid,
-      },
-      data,
-    };
+    return doneReply(error?.errno ?? 0, {
+      sequence: h.sequence,
+      pid: port.socket.pid,
+      extAck: port.socket.getOption(ConnOption.ExtendedAcknowledge)
+        ? error?.extAck
+        : undefined,
+    });
   }
 
-  /** `NLMSG_ERROR` as `netlink_ack` builds it. */
+  /** `NLMSG_ERROR` as `netlink_ack` builds it, for the socket's options. */
   #ack(
     port: Port,
     raw: Uint8Array,
     h: Message["header"],
     errno: number,
-    ext: ExtendedAck = {},
+    ext?: ExtendedAck,
   ): Message {
-    const cap = port.socket.getOption(ConnOption.CapAcknowledge);
-    let flags = 0;
-    let echo: Uint8Array;
-    if (errno !== 0 && !cap) echo = raw;
-    else {
-      echo = raw.subarray(0, HEADER_LENGTH);
-      flags |= HeaderFlags.Capped;
-    }
-    let tlv: Uint8Array = new Uint8Array(0);
-    if (errno !== 0 && port.socket.getOption(ConnOption.ExtendedAcknowledge)) {
-      const e = new AttributeEncoder();
-      if (ext.message) e.string(1, ext.message);
-      if (ext.offset !== undefined) e.uint32(2, ext.offset);
-      if (ext.cookie) e.bytes(3, ext.cookie);
-      if (ext.policy) e.bytes(4 | 0x8000, ext.policy);
-      if (ext.missingType !== undefined) e.uint32(5, ext.missingType);
-      if (ext.missingNest !== undefined) e.uint32(6, ext.missingNest);
-      if (e.length > 0) {
-        tlv = e.encode();
-        flags |= HeaderFlags.AcknowledgeTLVs;
-      }
-    }
-    const data = new Uint8Array(4 + align(echo.length) + tlv.length);
-    new DataView(data.buffer).setInt32(0, -errno, LE);
-    data.set(echo, 4);
-    data.set(tlv, 4 + align(echo.length));
-    return {
-      header: {
-        length: 0,
-        type: HeaderType.Error,
-        flags,
-        sequence: h.sequence,
-        pid: port.socket.pid,
-      },
-      data,
-    };
+    const s = port.socket;
+    return errorReply(errno, { header: h, data: raw.subarray(HEADER_LENGTH) }, {
+      capped: errno === 0 || s.getOption(ConnOption.CapAcknowledge),
+      extAck: s.getOption(ConnOption.ExtendedAcknowledge) ? ext : undefined,
+      pid: s.pid,
+    });
   }
 
   #mangle(out: Uint8Array[], fired: Fault[], pid: number): Datagram[] {

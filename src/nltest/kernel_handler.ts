@@ -5,7 +5,7 @@
  * @module
  */
 
-import { errnoName } from "../ffi/types.ts";
+import { errnoName } from "../netlink/errno.ts";
 import type { ExtendedAck } from "../netlink/errors.ts";
 import type { Message } from "../netlink/message.ts";
 
