@@ -6,6 +6,7 @@
  * @module
  */
 
+import { Errno } from "../netlink/errno.ts";
 import {
   type Attribute,
   AttributeDecoder,
@@ -908,13 +909,11 @@ export class PolicyError extends TypeError {
     this.rule = rule;
     if (options.offset !== undefined) this.offset = options.offset;
     if (options.policy !== undefined) this.policy = options.policy;
-    this.errno = options.errno ?? EINVAL;
+    this.errno = options.errno ?? Errno.EINVAL;
     this.kernelMessage = options.kernelMessage ?? FAILED;
   }
 }
 
-const EINVAL = 22;
-const ERANGE = 34;
 const FAILED = "Attribute failed policy validation";
 
 /** The lengths `nla_attr_len[]` fixes (checked exactly in strict validation). */
@@ -1061,7 +1060,7 @@ function validateAttribute(
   const name = TYPE_NAMES[p.type] ?? `unknown(${p.type})`;
   const fail = (
     rule: string,
-    errno = ERANGE,
+    errno: number = Errno.ERANGE,
     kernelMessage = FAILED,
   ): never => {
     throw new PolicyError(at, name, rule, {
@@ -1078,7 +1077,7 @@ function validateAttribute(
   if (ctx.strict && fixed !== undefined && len !== fixed) {
     fail(
       `length ${len} is not ${fixed} bytes`,
-      EINVAL,
+      Errno.EINVAL,
       "invalid attribute length",
     );
   }
@@ -1086,10 +1085,14 @@ function validateAttribute(
     p.type === PolicyType.NestedArray;
   const hasNestedFlag = (d.flags & AttributeFlags.Nested) !== 0;
   if (ctx.strict && isNest && !hasNestedFlag) {
-    fail("NLA_F_NESTED is missing", EINVAL, "NLA_F_NESTED is missing");
+    fail("NLA_F_NESTED is missing", Errno.EINVAL, "NLA_F_NESTED is missing");
   }
   if (ctx.strict && !isNest && hasNestedFlag) {
-    fail("NLA_F_NESTED is not expected", EINVAL, "NLA_F_NESTED not expected");
+    fail(
+      "NLA_F_NESTED is not expected",
+      Errno.EINVAL,
+      "NLA_F_NESTED not expected",
+    );
   }
 
   switch (p.type) {
@@ -1101,7 +1104,7 @@ function validateAttribute(
       if (len !== 4 && len !== 8) {
         fail(
           `length ${len} is not 4 or 8 bytes`,
-          EINVAL,
+          Errno.EINVAL,
           "invalid attribute length",
         );
       }
@@ -1116,23 +1119,23 @@ function validateAttribute(
       const selector = dv.getUint32(4, little);
       const valid = p.bitfield32Mask ?? 0xffffffff;
       const hex = (n: number): string => `0x${n.toString(16)}`;
-      if (valid === 0) fail("the mask of valid bits is 0", EINVAL);
+      if (valid === 0) fail("the mask of valid bits is 0", Errno.EINVAL);
       if ((selector & ~valid) >>> 0 !== 0) {
         fail(
           `selector ${hex(selector)} has bits outside the mask ${hex(valid)}`,
-          EINVAL,
+          Errno.EINVAL,
         );
       }
       if ((value & ~valid) >>> 0 !== 0) {
         fail(
           `value ${hex(value)} has bits outside the mask ${hex(valid)}`,
-          EINVAL,
+          Errno.EINVAL,
         );
       }
       if ((value & ~selector) >>> 0 !== 0) {
         fail(
           `value ${hex(value)} sets bits not in the selector ${hex(selector)}`,
-          EINVAL,
+          Errno.EINVAL,
         );
       }
       return;
@@ -1147,7 +1150,7 @@ function validateAttribute(
           p.maxLength !== undefined && len > p.maxLength
             ? `length ${len} is more than max len ${p.maxLength} plus the NUL`
             : "the string is not NUL-terminated",
-          EINVAL,
+          Errno.EINVAL,
         );
       }
       return;
@@ -1171,10 +1174,18 @@ function validateAttribute(
         ? "binary attribute size out of range"
         : FAILED;
       if (p.minLength !== undefined && len < p.minLength) {
-        fail(`length ${len} is less than min len ${p.minLength}`, ERANGE, text);
+        fail(
+          `length ${len} is less than min len ${p.minLength}`,
+          Errno.ERANGE,
+          text,
+        );
       }
       if (p.maxLength !== undefined && p.maxLength > 0 && len > p.maxLength) {
-        fail(`length ${len} is more than max len ${p.maxLength}`, ERANGE, text);
+        fail(
+          `length ${len} is more than max len ${p.maxLength}`,
+          Errno.ERANGE,
+          text,
+        );
       }
       return;
     }
@@ -1201,7 +1212,7 @@ function validateAttribute(
               op: ctx.op,
               offset: entries.offset - 4,
               policy: p,
-              errno: ERANGE,
+              errno: Errno.ERANGE,
               kernelMessage: "Array element too short",
             },
           );
@@ -1250,7 +1261,7 @@ function validateAttribute(
       `value ${v} is out of range [${p.minValue ?? "-inf"},${
         p.maxValue ?? "inf"
       }]`,
-      ERANGE,
+      Errno.ERANGE,
       "integer out of range",
     );
   }
@@ -1259,7 +1270,7 @@ function validateAttribute(
       `value 0x${v.toString(16)} has bits outside the mask 0x${
         p.mask.toString(16)
       }`,
-      EINVAL,
+      Errno.EINVAL,
       "reserved bit set",
     );
   }

@@ -30,6 +30,7 @@
  */
 
 import type { BPFInstruction, Socket } from "../netlink/_socket.ts";
+import { Errno } from "../netlink/errno.ts";
 import { SyscallError } from "../netlink/errors.ts";
 
 /** Called with each datagram sent through the socket (a private copy). */
@@ -285,7 +286,7 @@ export class MemorySocket implements Socket {
   }
 
   #check(syscall: string): void {
-    if (this.#closed) throw new SyscallError(syscall, 9);
+    if (this.#closed) throw new SyscallError(syscall, Errno.EBADF);
   }
 
   #wakeAll(): void {

@@ -36,6 +36,7 @@
  * @module
  */
 
+import { Errno } from "../netlink/errno.ts";
 import { AttributeDecoder } from "../netlink/attribute.ts";
 import type { ExtendedAck } from "../netlink/errors.ts";
 import { HEADER_LENGTH, HeaderFlags, HeaderType } from "../netlink/header.ts";
@@ -69,11 +70,6 @@ import {
   CTRL_POLICY_POLICY,
   NLCTRL_POLICY,
 } from "./_nlctrl.ts";
-
-const ENOENT = 2;
-const EINVAL = 22;
-const ENODATA = 61;
-const EOPNOTSUPP = 95;
 
 /**
  * A simulated generic netlink kernel: gets one request, decoded, and the
@@ -224,7 +220,7 @@ function answer(
   try {
     g = decodeGenlMessage(req.data);
   } catch {
-    return error(EINVAL, req);
+    return error(Errno.EINVAL, req);
   }
   let replies: ReturnType<GenlKernel>;
   try {
@@ -359,7 +355,7 @@ interface Lookup {
  * (`NL_SET_ERR_MSG_ATTR_POL`).
  */
 function policyFailure(e: unknown, attributesOffset: number): Error {
-  if (!(e instanceof PolicyError)) return kernelError(EINVAL);
+  if (!(e instanceof PolicyError)) return kernelError(Errno.EINVAL);
   const extAck: ExtendedAck = { message: e.kernelMessage };
   if (e.offset !== undefined) extAck.offset = attributesOffset + e.offset;
   if (e.policy !== undefined) extAck.policy = encodeAttributePolicy(e.policy);
@@ -457,7 +453,7 @@ export function serveFamily(
     switch (g.header.command) {
       case ControllerCommand.GetFamily: {
         if (dump) {
-          if (g.data.length > 0) throw kernelError(EOPNOTSUPP);
+          if (g.data.length > 0) throw kernelError(Errno.EOPNOTSUPP);
           return served.map((f) => ({
             header: { command: ControllerCommand.NewFamily, version: 2 },
             data: encodeFamily(f),
@@ -465,10 +461,10 @@ export function serveFamily(
         }
         const q = parseLookup(g, CTRL_FAMILY_POLICY);
         if (q.id === undefined && q.name === undefined) {
-          throw kernelError(EINVAL);
+          throw kernelError(Errno.EINVAL);
         }
         const f = find(served, q);
-        if (f === undefined) throw kernelError(ENOENT);
+        if (f === undefined) throw kernelError(Errno.ENOENT);
         return [{
           header: { command: ControllerCommand.NewFamily, version: 2 },
           data: encodeFamily(f),
@@ -478,19 +474,19 @@ export function serveFamily(
         if (!dump) return [];
         const q = parseLookup(g, CTRL_POLICY_POLICY);
         if (q.id === undefined && q.name === undefined) {
-          throw kernelError(EOPNOTSUPP);
+          throw kernelError(Errno.EOPNOTSUPP);
         }
         const f = find(served, q);
-        if (f === undefined) throw kernelError(ENOENT);
-        if (f.policy === undefined) throw kernelError(ENODATA);
+        if (f === undefined) throw kernelError(Errno.ENOENT);
+        if (f.policy === undefined) throw kernelError(Errno.ENODATA);
         if (q.op !== undefined) {
           const cmd = q.op.command;
           if (!f.operations.some((op) => op.id === cmd)) {
-            throw kernelError(ENOENT, { offset: q.op.offset });
+            throw kernelError(Errno.ENOENT, { offset: q.op.offset });
           }
           const entry = f.policy.get(cmd);
           if (entry?.do === undefined && entry?.dump === undefined) {
-            throw kernelError(ENODATA);
+            throw kernelError(Errno.ENODATA);
           }
           return encodePolicy(f.id, f.policy, cmd);
         }

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { Errno } from "../netlink/errno.ts";
 import { SyscallError } from "../netlink/system_errors.ts";
 import { HOST_LITTLE_ENDIAN as LE } from "../netlink/_endian.ts";
 import { align } from "../netlink/align.ts";
@@ -52,10 +53,6 @@ import {
   type RequestContext,
 } from "./kernel_handler.ts";
 import { type LinkKind, SimRtnetlink } from "./rtnetlink.ts";
-
-const EOPNOTSUPP = 95;
-const EADDRINUSE = 98;
-const ENOBUFS = 105;
 
 /**
  * Options for {@linkcode SimKernel}.
@@ -259,8 +256,8 @@ export class SimKernel {
   dial(family: number, options: ConnOptions = {}): Conn {
     let pid = options.pid ?? 0;
     if (pid !== 0 && this.#ports.has(pid)) {
-      throw new NetlinkError("dial", EADDRINUSE, {
-        cause: new SyscallError("bind", EADDRINUSE),
+      throw new NetlinkError("dial", Errno.EADDRINUSE, {
+        cause: new SyscallError("bind", Errno.EADDRINUSE),
       });
     }
     if (pid === 0) {
@@ -569,7 +566,7 @@ export class SimKernel {
     } else {
       const handler = this.#handlers.get(port.family);
       try {
-        if (!handler) throw new KernelError(EOPNOTSUPP);
+        if (!handler) throw new KernelError(Errno.EOPNOTSUPP);
         result = await handler(m, this.#context(port));
       } catch (e) {
         result = asKernelError(e);
@@ -756,7 +753,9 @@ export class SimKernel {
       );
       if (fault?.fault.type === "overrun") {
         port.dropping = Math.max(0, (fault.fault.drop ?? 1) - 1);
-        if (!s.getOption(ConnOption.NoENOBUFS)) s.failNextReceive(ENOBUFS);
+        if (!s.getOption(ConnOption.NoENOBUFS)) {
+          s.failNextReceive(Errno.ENOBUFS);
+        }
         continue;
       }
       const data = filterDatagram(s.bpf, d);

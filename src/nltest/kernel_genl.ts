@@ -7,6 +7,7 @@
  * @module
  */
 
+import { Errno } from "../netlink/errno.ts";
 import { AttributeDecoder } from "../netlink/attribute.ts";
 import { HeaderFlags } from "../netlink/header.ts";
 import type { Message } from "../netlink/message.ts";
@@ -33,12 +34,6 @@ import {
 } from "./kernel_handler.ts";
 import { NLCTRL_POLICY } from "./_nlctrl.ts";
 import { NLCTRL_FAMILY } from "./genltest.ts";
-
-const EINVAL = 22;
-const ENOENT = 2;
-const EOPNOTSUPP = 95;
-const ENODATA = 61;
-const EEXIST = 17;
 
 /** `GENL_START_ALLOC`: the first id handed to a dynamically registered family. */
 const GENL_START_ALLOC = 0x13;
@@ -231,7 +226,7 @@ export class GenlRegistry {
         } is not 1 to 15 bytes`,
       );
     }
-    if (this.find(spec.name)) throw new KernelError(EEXIST);
+    if (this.find(spec.name)) throw new KernelError(Errno.EEXIST);
     let id = GENL_START_ALLOC;
     while (this.#byId.has(id)) id++;
     const operations: Operation[] = (spec.operations ?? []).map((o) => ({
@@ -295,24 +290,24 @@ export class GenlRegistry {
   /** The `Family.Generic` protocol handler. */
   async handle(m: Message, ctx: RequestContext): Promise<HandlerResult> {
     const entry = this.#byId.get(m.header.type);
-    if (!entry) throw new KernelError(ENOENT);
+    if (!entry) throw new KernelError(Errno.ENOENT);
     if (m.data.length < GENL_HEADER_LENGTH + (entry.family.headerSize ?? 0)) {
-      throw new KernelError(EINVAL);
+      throw new KernelError(Errno.EINVAL);
     }
     const req = decodeGenlMessage(m.data);
     const op = entry.family.operations.find((o) => o.id === req.header.command);
     const dump = (m.header.flags & HeaderFlags.Dump) === HeaderFlags.Dump;
-    if (!op) throw new KernelError(EOPNOTSUPP);
+    if (!op) throw new KernelError(Errno.EOPNOTSUPP);
     if (
       dump
         ? !(op.flags & OperationFlags.CanDump)
         : !(op.flags & OperationFlags.CanDo)
     ) {
-      throw new KernelError(EOPNOTSUPP);
+      throw new KernelError(Errno.EOPNOTSUPP);
     }
     if (entry.family.id === GENL_ID_CTRL) return this.#ctrl(req, dump);
     const handler = entry.spec.handler;
-    if (!handler) throw new KernelError(EOPNOTSUPP);
+    if (!handler) throw new KernelError(Errno.EOPNOTSUPP);
     const family = entry.family;
     const gctx: GenlRequestContext = {
       header: m.header,
@@ -365,7 +360,7 @@ export class GenlRegistry {
       }
     } catch (e) {
       if (e instanceof RangeError) {
-        throw new KernelError(EINVAL, {
+        throw new KernelError(Errno.EINVAL, {
           message: "Attribute failed policy validation",
         });
       }
@@ -374,7 +369,7 @@ export class GenlRegistry {
     if (
       out.name !== undefined && new TextEncoder().encode(out.name).length > 15
     ) {
-      throw new KernelError(EINVAL, {
+      throw new KernelError(Errno.EINVAL, {
         message: "Attribute failed policy validation",
       });
     }
@@ -385,8 +380,8 @@ export class GenlRegistry {
     let e: Entry | undefined;
     if (a.id !== undefined) e = this.#byId.get(a.id);
     else if (a.name !== undefined) e = this.find(a.name);
-    else throw new KernelError(EINVAL);
-    if (!e) throw new KernelError(ENOENT);
+    else throw new KernelError(Errno.EINVAL);
+    if (!e) throw new KernelError(Errno.ENOENT);
     return e;
   }
 
@@ -403,13 +398,13 @@ export class GenlRegistry {
     // CTRL_CMD_GETPOLICY (dump only).
     const args = this.#ctrlArgs(req);
     if (args.id === undefined && args.name === undefined) {
-      throw new KernelError(EINVAL);
+      throw new KernelError(Errno.EINVAL);
     }
     const e = this.#lookup(args);
     const policy = e.spec.policy;
-    if (!policy) throw new KernelError(ENODATA);
+    if (!policy) throw new KernelError(Errno.ENODATA);
     if (args.op !== undefined && !policy.has(args.op)) {
-      throw new KernelError(ENODATA);
+      throw new KernelError(Errno.ENODATA);
     }
     const out = encodePolicy(e.family.id, policy, args.op).map((m) =>
       genlMessage(GENL_ID_CTRL, 0, m)

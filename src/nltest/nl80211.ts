@@ -48,6 +48,7 @@
  * @module
  */
 
+import { Errno } from "../netlink/errno.ts";
 import { AttributeDecoder, AttributeEncoder } from "../netlink/attribute.ts";
 import { Family as NetlinkFamily } from "../netlink/header.ts";
 import type { GenlConn } from "../genetlink/conn.ts";
@@ -101,14 +102,6 @@ export type {
   SimSurveySpec,
   World,
 } from "./_nl80211_world.ts";
-
-const ENODEV = 19;
-const EBUSY = 16;
-const EINVAL = 22;
-const ENOENT = 2;
-const EALREADY = 114;
-const ENOTCONN = 107;
-const EOPNOTSUPP = 95;
 
 /** The nl80211 multicast groups the simulator announces, in the kernel's order. */
 const GROUPS = [
@@ -425,7 +418,7 @@ export class Simulator {
 
   #iface(index: number | undefined): IfaceState {
     const ifi = this.#ifaces.find((i) => i.index === index);
-    if (!ifi) throw kernelError(ENODEV);
+    if (!ifi) throw kernelError(Errno.ENODEV);
     return ifi;
   }
 
@@ -483,7 +476,7 @@ export class Simulator {
         a.set(d.type, one);
       }
     } catch {
-      throw kernelError(EINVAL, "Cannot parse attributes");
+      throw kernelError(Errno.EINVAL, "Cannot parse attributes");
     }
     this.requests.push({
       command: req.header.command,
@@ -498,7 +491,7 @@ export class Simulator {
       try {
         return a.get(t)?.uint32();
       } catch {
-        throw kernelError(EINVAL, "Attribute failed policy validation");
+        throw kernelError(Errno.EINVAL, "Attribute failed policy validation");
       }
     };
     const reply = (command: number, data: Uint8Array): GenlMessage => ({
@@ -568,7 +561,7 @@ export class Simulator {
       case C.ReqSetReg: {
         const alpha2 = a.get(A.RegAlpha2)?.string();
         if (alpha2 === undefined || !/^[A-Za-z0-9]{2}$/.test(alpha2)) {
-          throw kernelError(EINVAL);
+          throw kernelError(Errno.EINVAL);
         }
         this.#region = alpha2.toUpperCase();
         this.#later(
@@ -585,7 +578,7 @@ export class Simulator {
         return this.#triggerScan(this.#iface(u32(A.Ifindex)));
       case C.AbortScan: {
         const ifi = this.#iface(u32(A.Ifindex));
-        if (!ifi.scanning) throw kernelError(ENOENT);
+        if (!ifi.scanning) throw kernelError(Errno.ENOENT);
         this.#finishScan(ifi, "aborted");
         return [];
       }
@@ -593,12 +586,12 @@ export class Simulator {
         return this.#connect(this.#iface(u32(A.Ifindex)), a);
       case C.Disconnect: {
         const ifi = this.#iface(u32(A.Ifindex));
-        if (!ifi.connected) throw kernelError(ENOTCONN);
+        if (!ifi.connected) throw kernelError(Errno.ENOTCONN);
         this.#drop(ifi, 3, false);
         return [];
       }
       default:
-        throw kernelError(EOPNOTSUPP);
+        throw kernelError(Errno.EOPNOTSUPP);
     }
   }
 
@@ -611,7 +604,7 @@ export class Simulator {
   }
 
   #triggerScan(ifi: IfaceState): GenlMessage[] {
-    if (ifi.scanning) throw kernelError(EBUSY);
+    if (ifi.scanning) throw kernelError(Errno.EBUSY);
     ifi.scanning = true;
     const freqs =
       this.#phys.find((p) => p.index === ifi.phy)?.bands.flatMap((b) =>
@@ -649,9 +642,9 @@ export class Simulator {
     ifi: IfaceState,
     a: Map<number, AttributeDecoder>,
   ): Promise<GenlMessage[]> {
-    if (ifi.connected) throw kernelError(EALREADY);
+    if (ifi.connected) throw kernelError(Errno.EALREADY);
     const ssid = a.get(A.SSID)?.bytes();
-    if (!ssid) throw kernelError(EINVAL);
+    if (!ssid) throw kernelError(Errno.EINVAL);
     const bssid = a.get(A.MAC)?.bytes();
     const ap = this.#aps.find((x) =>
       equalBytes(new TextEncoder().encode(x.spec.ssid), ssid) &&

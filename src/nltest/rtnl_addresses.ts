@@ -4,6 +4,7 @@
  * @module
  */
 
+import { Errno } from "../netlink/errno.ts";
 import { HeaderFlags } from "../netlink/header.ts";
 import type { Message } from "../netlink/message.ts";
 import {
@@ -55,7 +56,7 @@ function addressArgs(m: Message) {
     const a = attrs.get(t);
     if (a === undefined) return undefined;
     if (a.data.length < size) {
-      throw new KernelError(34, {
+      throw new KernelError(Errno.ERANGE, {
         message: "Attribute failed policy validation",
         offset: a.offset,
       });

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { Errno } from "../netlink/errno.ts";
 import { HOST_LITTLE_ENDIAN as LE } from "../netlink/_endian.ts";
 import { AttributeEncoder } from "../netlink/attribute.ts";
 import { AttributeDecoder } from "../netlink/attribute.ts";
@@ -96,7 +97,7 @@ function view(b: Uint8Array): DataView {
  */
 export function requireHeader(m: Message, size: number): void {
   if (m.data.length < size) {
-    throw new KernelError(22, { message: "Invalid header length" });
+    throw new KernelError(Errno.EINVAL, { message: "Invalid header length" });
   }
 }
 
@@ -123,7 +124,7 @@ export function parseRequestAttributes(
     }
   } catch (e) {
     if (e instanceof RangeError) {
-      throw new KernelError(22, {
+      throw new KernelError(Errno.EINVAL, {
         message: "bytes leftover after parsing attributes",
       });
     }
@@ -149,7 +150,7 @@ function u32Policy(): Uint8Array {
 export function attrU32(a: RequestAttribute | undefined): number | undefined {
   if (a === undefined) return undefined;
   if (a.data.length < 4) {
-    throw new KernelError(34, {
+    throw new KernelError(Errno.ERANGE, {
       message: "Attribute failed policy validation",
       offset: a.offset,
       policy: u32Policy(),
@@ -171,7 +172,7 @@ export function attrString(
   let end = a.data.indexOf(0);
   if (end < 0) end = a.data.length;
   if (end > max) {
-    throw new KernelError(34, {
+    throw new KernelError(Errno.ERANGE, {
       message: "Attribute failed policy validation",
       offset: a.offset,
     });
@@ -204,7 +205,7 @@ export function linkInfoKind(
     }
   } catch (e) {
     if (e instanceof RangeError) {
-      throw new KernelError(22, {
+      throw new KernelError(Errno.EINVAL, {
         message: "Attribute failed policy validation",
       });
     }

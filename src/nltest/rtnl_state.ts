@@ -6,6 +6,7 @@
  * @module
  */
 
+import { Errno } from "../netlink/errno.ts";
 import type { Message } from "../netlink/message.ts";
 import { KernelError } from "./kernel_handler.ts";
 import {
@@ -36,26 +37,26 @@ import {
 import { bytesEqual } from "./rtnl_ip.ts";
 import type { LinkKind, RouteNotifier } from "./rtnetlink.ts";
 
-/** Errno values and kernel constants the handlers use (`errno.h`, `if.h`, `if_link.h`, `rtnetlink.h`). */
-export const EINVAL = 22;
+/** `EINVAL` (the handlers' errnos come from the one table, `Errno` in `errno.ts`). */
+export const EINVAL = Errno.EINVAL;
 /** `ENODEV`. */
-export const ENODEV = 19;
+export const ENODEV = Errno.ENODEV;
 /** `EEXIST`. */
-export const EEXIST = 17;
+export const EEXIST = Errno.EEXIST;
 /** `ENOENT`. */
-export const ENOENT = 2;
+export const ENOENT = Errno.ENOENT;
 /** `EOPNOTSUPP`. */
-export const EOPNOTSUPP = 95;
+export const EOPNOTSUPP = Errno.EOPNOTSUPP;
 /** `EADDRNOTAVAIL`. */
-export const EADDRNOTAVAIL = 99;
+export const EADDRNOTAVAIL = Errno.EADDRNOTAVAIL;
 /** `ESRCH`. */
-export const ESRCH = 3;
+export const ESRCH = Errno.ESRCH;
 /** `ENETDOWN`. */
-export const ENETDOWN = 100;
+export const ENETDOWN = Errno.ENETDOWN;
 /** `ENETUNREACH`. */
-export const ENETUNREACH = 101;
+export const ENETUNREACH = Errno.ENETUNREACH;
 /** `EBUSY`. */
-export const EBUSY = 16;
+export const EBUSY = Errno.EBUSY;
 /** `IFNAMSIZ`: names are at most 15 bytes. */
 export const IFNAMSIZ = 16;
 /** `IFLA_ALT_IFNAME`. */

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { Errno } from "../netlink/errno.ts";
 import type { Conn } from "../netlink/conn.ts";
 import { NetlinkError } from "../netlink/errors.ts";
 import type { Message } from "../netlink/message.ts";
@@ -15,8 +16,6 @@ import { decodeGenlMessage, type GenlMessage } from "../genetlink/message.ts";
 import { ScanAbortedError } from "./errors.ts";
 import { decodeEvent, type WifiEvent } from "./events.ts";
 import { Nl80211Command as C } from "./nl80211.ts";
-
-const EBADF = 9;
 
 /** The nl80211 messages among a connection's notifications, decoded; other families' are skipped. */
 function genl(m: Message, familyId: number): GenlMessage | undefined {
@@ -41,7 +40,7 @@ export async function waitForScan(
   for (;;) {
     const r = await events.next();
     if (r.done) {
-      const err = new NetlinkError("scan", EBADF);
+      const err = new NetlinkError("scan", Errno.EBADF);
       err.message =
         "Cannot scan: the connection was closed while waiting for results";
       throw err;

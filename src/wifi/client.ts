@@ -5,6 +5,7 @@
  * @module
  */
 
+import { Errno } from "../netlink/errno.ts";
 import { AttributeEncoder } from "../netlink/attribute.ts";
 import { isNetlinkError, NetlinkError } from "../netlink/errors.ts";
 import { HeaderFlags } from "../netlink/header.ts";
@@ -34,7 +35,6 @@ import { decodeStationInfo, type StationInfo } from "./station.ts";
 import { decodeSurveyInfo, type SurveyInfo } from "./survey.ts";
 import { derivePMK, ssidBytes } from "./wpa.ts";
 
-const ENOENT = 2;
 const REQUEST_ACK = HeaderFlags.Request | HeaderFlags.Acknowledge;
 
 /**
@@ -151,8 +151,8 @@ function checkInterface(ifi: InterfaceRef, what: string): void {
 }
 
 function notFound(op: string, text: string): NetlinkError {
-  const err = new NetlinkError(op, ENOENT);
-  err.message = `Cannot ${text}: ENOENT (errno ${ENOENT})`;
+  const err = new NetlinkError(op, Errno.ENOENT);
+  err.message = `Cannot ${text}: ENOENT (errno ${Errno.ENOENT})`;
   return err;
 }
 
