@@ -1,6 +1,8 @@
 /**
- * {@linkcode Libc} through `bun:ffi`. Pointers (plain numbers in Bun) never
- * leave this file.
+ * {@linkcode Libc} through `bun:ffi`: the symbol table, the errno view,
+ * buffer addresses and the poller; everything else is the shared
+ * `_libc.ts`. Pointers (plain numbers in Bun) never leave this file and
+ * `_libc.ts`.
  *
  * - `bun:ffi` is typed by the local {@linkcode BunFfi} interface: Deno does
  *   not know the module and JSR forbids `declare module`, so the dynamic
@@ -8,7 +10,8 @@
  * - errno: `__errno_location()` is looked up once and read through a cached
  *   `Int32Array` right after a call fails.
  * - Bun silently wraps out-of-range `i32` arguments; the netlink layer
- *   validates lengths and flags before they get here.
+ *   validates lengths and flags before they get here (and `_libc.ts`
+ *   normalises them with `| 0`).
  * - Waiting for multicast: Bun ignores `nonblocking`, so a {@linkcode Poller}
  *   is a slot in a shared Worker (`_bun_poll_worker.ts`, one per 256 waiting
  *   sockets) blocked in `poll()` on every armed socket and its wake eventfd,
@@ -24,9 +27,9 @@ import {
   type Libc,
   type Poller,
   Sys,
-  SyscallError,
   UnsupportedPlatformError,
 } from "./types.ts";
+import { bindLibc, type RawLibc, type Size } from "./_libc.ts";
 import { pollWorker, type PollWorkerStart } from "./_bun_poll_worker.ts";
 
 /** A `bun:ffi` function description. */
@@ -50,57 +53,6 @@ export interface BunFfi {
     byteOffset?: number,
     byteLength?: number,
   ): ArrayBuffer;
-}
-
-/** A typed array or null, as passed to a `"buffer"` argument. */
-type Buf = ArrayBufferView | null;
-
-/** The bound symbols, typed by hand from {@linkcode SYMBOLS}. */
-interface Symbols {
-  getpid(): number;
-  socket(domain: number, type: number, protocol: number): number;
-  bind(fd: number, addr: Buf, len: number): number;
-  getsockname(fd: number, addr: Buf, len: Buf): number;
-  send(fd: number, buf: Buf, len: number, flags: number): number;
-  sendto(
-    fd: number,
-    buf: Buf,
-    len: number,
-    flags: number,
-    addr: Buf,
-    addrLen: number,
-  ): number;
-  recvfrom(
-    fd: number,
-    buf: Buf,
-    len: number,
-    flags: number,
-    addr: Buf,
-    addrLen: Buf,
-  ): number;
-  recvmsg(fd: number, msg: Buf, flags: number): number;
-  setsockopt(
-    fd: number,
-    level: number,
-    name: number,
-    value: Buf,
-    len: number,
-  ): number;
-  getsockopt(
-    fd: number,
-    level: number,
-    name: number,
-    value: Buf,
-    len: Buf,
-  ): number;
-  close(fd: number): number;
-  poll(fds: Buf, nfds: number, timeout: number): number;
-  eventfd(initval: number, flags: number): number;
-  read(fd: number, buf: Buf, len: number): number;
-  write(fd: number, buf: Buf, len: number): number;
-  open(path: Buf, flags: number): number;
-  setns(fd: number, nstype: number): number;
-  __errno_location(): number;
 }
 
 /** The C functions we bind, as data. */
@@ -131,13 +83,11 @@ const SYMBOLS = {
   write: { args: ["i32", "buffer", "usize"], returns: "i32" },
   open: { args: ["buffer", "i32"], returns: "i32" },
   setns: { args: ["i32", "i32"], returns: "i32" },
+  ioctl: { args: ["i32", "u64", "u64"], returns: "i32" },
+  statx: { args: ["i32", "buffer", "i32", "u32", "buffer"], returns: "i32" },
   __errno_location: { args: [], returns: "ptr" },
-} as const satisfies Record<keyof Symbols, BunFfiFunction>;
+} as const satisfies Record<keyof RawLibc | "__errno_location", BunFfiFunction>;
 
-const EINTR = 4;
-const EAGAIN = 11;
-/** Spill area for {@linkcode Libc.recv}: above `KMALLOC_MAX_SIZE` (4 MiB), the largest linear skb. */
-const SPILL_LENGTH = 4 << 20;
 const LIBC_NAMES = ["libc.so.6", "libc.so"];
 
 /**
@@ -178,12 +128,6 @@ export function dlopenLibc<S extends Record<string, BunFfiFunction>>(
   );
 }
 
-/** Writes a pointer (a number below 2⁵³) as a little-endian u64 into `words` at `index` (u32 units). */
-function setPointer(words: Uint32Array, index: number, p: number): void {
-  words[index] = p >>> 0;
-  words[index + 1] = Math.floor(p / 0x1_0000_0000);
-}
-
 /**
  * Opens libc with `bun:ffi`.
  *
@@ -193,156 +137,18 @@ function setPointer(words: Uint32Array, index: number, p: number): void {
 export async function openLibc(): Promise<Libc> {
   const ffi = await loadBunFfi();
   const lib = dlopenLibc(ffi, SYMBOLS);
-  const s = lib.symbols as unknown as Symbols;
-  const errnoView = new Int32Array(
-    ffi.toArrayBuffer(s.__errno_location(), 0, 4),
-  );
-  const fail = (call: string): never => {
-    throw new SyscallError(call, errnoView[0]!);
+  const raw = lib.symbols as unknown as RawLibc & {
+    __errno_location(): number;
   };
-
-  const spill = new Uint8Array(SPILL_LENGTH);
-  const msghdr = new Uint32Array(14); // struct msghdr, 56 bytes
-  const iov = new Uint32Array(8); // struct iovec[2]
-  setPointer(iov, 4, ffi.ptr(spill));
-  iov[6] = SPILL_LENGTH;
-  setPointer(msghdr, 4, ffi.ptr(iov)); // msg_iov
-  msghdr[6] = 2; // msg_iovlen
-  let lastBuf: Uint8Array | null = null;
-  let lastFrom: Uint8Array | null = null;
-  const addrLen = new Uint32Array(1);
-  const byteLen = new Uint32Array(1);
-  const fprog = new Uint32Array(4);
-
   const groups: PollGroup[] = [];
-  const libc: Libc = {
-    spillLength: SPILL_LENGTH,
-    getpid: () => s.getpid(),
-    socket(domain, type, protocol) {
-      const fd = s.socket(domain, type, protocol);
-      return fd < 0 ? fail("socket") : fd;
-    },
-    bind(fd, addr) {
-      if (s.bind(fd, addr, addr.length) < 0) fail("bind");
-    },
-    getsockname(fd, addr) {
-      byteLen[0] = addr.length;
-      if (s.getsockname(fd, addr, byteLen) < 0) fail("getsockname");
-      return byteLen[0]!;
-    },
-    send(fd, data, flags) {
-      for (;;) {
-        const n = s.send(fd, data, data.length, flags);
-        if (n >= 0) return n;
-        if (errnoView[0] !== EINTR) fail("send");
-      }
-    },
-    sendto(fd, data, flags, addr) {
-      for (;;) {
-        const n = s.sendto(fd, data, data.length, flags, addr, addr.length);
-        if (n >= 0) return n;
-        if (errnoView[0] !== EINTR) fail("sendto");
-      }
-    },
-    recvfrom(fd, buf, flags, from) {
-      for (;;) {
-        if (from !== null) addrLen[0] = from.length;
-        const n = s.recvfrom(
-          fd,
-          buf,
-          buf.length,
-          flags,
-          from,
-          from === null ? null : addrLen,
-        );
-        if (n >= 0) return n;
-        const e = errnoView[0]!;
-        if (e === EAGAIN) return -1;
-        if (e !== EINTR) fail("recvfrom");
-      }
-    },
-    recv(fd, buf, flags, from) {
-      if (buf !== lastBuf) {
-        setPointer(iov, 0, ffi.ptr(buf));
-        iov[2] = buf.length;
-        iov[3] = 0;
-        lastBuf = buf;
-      }
-      if (from !== lastFrom) {
-        setPointer(msghdr, 0, ffi.ptr(from));
-        lastFrom = from;
-      }
-      for (;;) {
-        msghdr[2] = from.length; // msg_namelen, rewritten by the kernel
-        const n = s.recvmsg(fd, msghdr, flags | Sys.MSG_TRUNC);
-        if (n >= 0) return n;
-        const e = errnoView[0]!;
-        if (e === EAGAIN) return -1;
-        if (e !== EINTR) fail("recvmsg");
-      }
-    },
-    takeSpill(dest) {
-      dest.set(spill.subarray(0, dest.length));
-    },
-    setsockopt(fd, level, name, value) {
-      if (s.setsockopt(fd, level, name, value, value.length) < 0) {
-        fail("setsockopt");
-      }
-    },
-    getsockopt(fd, level, name, value) {
-      byteLen[0] = value.length;
-      if (s.getsockopt(fd, level, name, value, byteLen) < 0) fail("getsockopt");
-      return byteLen[0]!;
-    },
-    attachFilter(fd, program) {
-      fprog[0] = program.length / Sys.SOCK_FILTER_LENGTH; // unsigned short len (+ padding)
-      setPointer(fprog, 2, ffi.ptr(program));
-      if (
-        s.setsockopt(fd, Sys.SOL_SOCKET, Sys.SO_ATTACH_FILTER, fprog, 16) < 0
-      ) fail("setsockopt");
-    },
-    close(fd) {
-      if (s.close(fd) < 0 && errnoView[0] !== EINTR) fail("close");
-    },
-    poll(fds, timeoutMs) {
-      const r = s.poll(fds, fds.length >> 3, timeoutMs);
-      if (r >= 0) return r;
-      return errnoView[0] === EINTR ? 0 : fail("poll");
-    },
-    poller(fd, wakeFd) {
-      return new BunPoller(groups, libc, fd, wakeFd);
-    },
-    eventfd(initval, flags) {
-      const fd = s.eventfd(initval, flags);
-      return fd < 0 ? fail("eventfd") : fd;
-    },
-    read(fd, buf) {
-      for (;;) {
-        const n = s.read(fd, buf, buf.length);
-        if (n >= 0) return n;
-        const e = errnoView[0]!;
-        if (e === EAGAIN) return -1;
-        if (e !== EINTR) fail("read");
-      }
-    },
-    write(fd, buf) {
-      for (;;) {
-        const n = s.write(fd, buf, buf.length);
-        if (n >= 0) return n;
-        const e = errnoView[0]!;
-        if (e === EAGAIN) return -1;
-        if (e !== EINTR) fail("write");
-      }
-    },
-    open(path, flags) {
-      const fd = s.open(new TextEncoder().encode(path + "\0"), flags);
-      return fd < 0 ? fail("open") : fd;
-    },
-    setns(fd, nstype) {
-      if (s.setns(fd, nstype) < 0) fail("setns");
-    },
-  };
-  return libc;
+  return bindLibc({
+    symbols: raw,
+    errno: new Int32Array(ffi.toArrayBuffer(raw.__errno_location(), 0, 4)),
+    address: (b) => BigInt(ffi.ptr(b)),
+    // Bun takes a number for a usize/u64 parameter at no cost: no bigint per call.
+    size: (n) => n as unknown as Size,
+    poller: (libc, fd, wakeFd) => new BunPoller(groups, libc, fd, wakeFd),
+  });
 }
 
 /**

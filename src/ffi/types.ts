@@ -73,6 +73,30 @@ export const Sys = {
   O_RDONLY: 0,
   /** `O_CLOEXEC`. */
   O_CLOEXEC: 0o2000000,
+  /** `O_NONBLOCK`: `open(2)` of a FIFO returns at once instead of waiting for a writer. */
+  O_NONBLOCK: 0o4000,
+  /** `AT_EMPTY_PATH` (`linux/fcntl.h`): `statx(2)` on the descriptor itself. */
+  AT_EMPTY_PATH: 0x1000,
+  /** `STATX_TYPE` (`linux/stat.h`): ask for the file type bits of `stx_mode`. */
+  STATX_TYPE: 0x1,
+  /** `S_IFMT` (`linux/stat.h`): the file type bits of a mode. */
+  S_IFMT: 0o170000,
+  /** `S_IFSOCK`: a socket. */
+  S_IFSOCK: 0o140000,
+  /** `S_IFLNK`: a symbolic link. */
+  S_IFLNK: 0o120000,
+  /** `S_IFREG`: a regular file (a namespace file bind-mounted under `/run/netns` is one too). */
+  S_IFREG: 0o100000,
+  /** `S_IFBLK`: a block device. */
+  S_IFBLK: 0o060000,
+  /** `S_IFDIR`: a directory. */
+  S_IFDIR: 0o040000,
+  /** `S_IFCHR`: a character device. */
+  S_IFCHR: 0o020000,
+  /** `S_IFIFO`: a FIFO. */
+  S_IFIFO: 0o010000,
+  /** `NS_GET_NSTYPE` (`linux/nsfs.h`, `_IO(0xb7, 0x3)`): the `CLONE_NEW*` type of a namespace descriptor. */
+  NS_GET_NSTYPE: 0xb703,
   /** `CLONE_NEWNET`: the network namespace type for `setns(2)`. */
   CLONE_NEWNET: 0x40000000,
   /** `sizeof(struct sockaddr_nl)`. */
@@ -185,8 +209,17 @@ export interface Libc {
   read(fd: number, buf: Uint8Array): number;
   /** `write(2)`; returns -1 instead of throwing on EAGAIN. */
   write(fd: number, buf: Uint8Array): number;
-  /** `open(2)` of a path (encoded as UTF-8 with a NUL added); returns the descriptor. */
+  /**
+   * `open(2)` of a path (encoded as UTF-8 with a NUL added); returns the
+   * descriptor. EINTR is retried.
+   *
+   * @throws {TypeError} When the path contains a NUL byte (C would cut it there).
+   */
   open(path: string, flags: number): number;
+  /** `ioctl(2)` with no argument (such as `NS_GET_NSTYPE`); returns the result. EINTR is retried. */
+  ioctl(fd: number, request: number): number;
+  /** `statx(2)` of a descriptor (`AT_EMPTY_PATH`): its `stx_mode` (file type bits, `S_IFMT`). */
+  fileMode(fd: number): number;
   /** `setns(2)`: moves the calling (JS) thread into the namespace behind `fd`. */
   setns(fd: number, nstype: number): void;
 }
