@@ -30,7 +30,12 @@ export interface ConnOptions {
   groups?: number;
   /** Port id to bind (`nl_pid`); 0 or absent lets the kernel assign one. */
   pid?: number;
-  /** Network namespace to open the socket in: a path (`/var/run/netns/x`, `/proc/PID/ns/net`) or an open fd. */
+  /**
+   * Network namespace to open the socket in: a name (no slash: `"blue"` is
+   * `/run/netns/blue`, as `ip netns add` makes it), a path (`/proc/PID/ns/net`,
+   * `./ns`) or an open descriptor. A path is opened non-blocking and must be
+   * a network namespace; errors name the step and the path.
+   */
   netns?: string | number;
   /** `NETLINK_GET_STRICT_CHK`: strict checking of GET/dump request headers and attributes. */
   strict?: boolean;

@@ -31,7 +31,7 @@ export interface OpenSocketOptions {
   groups?: number;
   /** Port id to bind (`nl_pid`); 0 or absent: the kernel assigns one. */
   pid?: number;
-  /** Network namespace to open the socket in: a path (`/var/run/netns/x`, `/proc/PID/ns/net`) or an open fd. */
+  /** Network namespace to open the socket in: a name (`/run/netns/NAME`), a path or an open fd (see `netns.ts`). */
   netns?: string | number;
 }
 
