@@ -504,6 +504,11 @@ function writeAttributePolicy(
  * @param familyId The family id to put in every message.
  * @param operations Command number to the tables of its handlers.
  * @param command Encode only this command's entry and tables (like a request with `CTRL_ATTR_OP`).
+ * @param options `linuxCommandNumbers`: number a command with no `do`
+ * table 0, as Linux (up to at least 6.18) does for a command that only has
+ * a dump handler (`ctrl_dumppolicy_put_op()` nests under `doit->cmd`);
+ * what the simulated controller sends, so that code reading real dumps
+ * (see {@linkcode DecodePolicyOptions}) is tested against the real quirk.
  * @returns The replies (`CTRL_CMD_GETPOLICY`, version 2), without netlink headers.
  * @throws {RangeError} When a number does not fit its attribute.
  *
@@ -526,6 +531,7 @@ export function encodePolicy(
   familyId: number,
   operations: ReadonlyMap<number, OperationPolicy>,
   command?: number,
+  options: { linuxCommandNumbers?: boolean } = {},
 ): GenlMessage[] {
   const index = new Map<PolicyTable, number>();
   const order: PolicyTable[] = [];
@@ -557,14 +563,17 @@ export function encodePolicy(
     const e = familyAttr().nested(
       ControllerAttribute.OperationPolicy,
       (ops) =>
-        ops.nested(cmd, (entry) => {
-          if (op.do !== undefined) {
-            entry.uint32(OperationPolicyAttribute.Do, index.get(op.do)!);
-          }
-          if (op.dump !== undefined) {
-            entry.uint32(OperationPolicyAttribute.Dump, index.get(op.dump)!);
-          }
-        }),
+        ops.nested(
+          options.linuxCommandNumbers && op.do === undefined ? 0 : cmd,
+          (entry) => {
+            if (op.do !== undefined) {
+              entry.uint32(OperationPolicyAttribute.Do, index.get(op.do)!);
+            }
+            if (op.dump !== undefined) {
+              entry.uint32(OperationPolicyAttribute.Dump, index.get(op.dump)!);
+            }
+          },
+        ),
     );
     out.push({ header, data: e.encode() });
   }

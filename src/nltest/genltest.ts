@@ -37,27 +37,20 @@
  */
 
 import { Errno } from "../netlink/errno.ts";
-import { AttributeDecoder } from "../netlink/attribute.ts";
 import type { ExtendedAck } from "../netlink/errors.ts";
 import { HEADER_LENGTH, HeaderFlags, HeaderType } from "../netlink/header.ts";
 import { formatFlags, type Message } from "../netlink/message.ts";
 import type { ConnOptions } from "../netlink/options.ts";
-import { encodeFamily, type Family } from "../genetlink/family.ts";
+import type { Family } from "../genetlink/family.ts";
 import {
-  ControllerAttribute,
-  ControllerCommand,
   decodeGenlMessage,
   encodeGenlMessage,
   GENL_HEADER_LENGTH,
   GENL_ID_CTRL,
   type GenlMessage,
-  OperationFlags,
 } from "../genetlink/message.ts";
 import {
-  encodeAttributePolicy,
-  encodePolicy,
   type OperationPolicy,
-  PolicyError,
   type PolicyTable,
   validateRequest,
 } from "../genetlink/policy.ts";
@@ -66,9 +59,10 @@ import { dial as nltestDial, notify as nltestNotify } from "./dial.ts";
 import { error } from "./error.ts";
 import { UnexpectedRequestError } from "./unexpected_request.ts";
 import {
-  CTRL_FAMILY_POLICY,
-  CTRL_POLICY_POLICY,
-  NLCTRL_POLICY,
+  answerController,
+  NLCTRL,
+  NLCTRL_FAMILY,
+  policyFailure,
 } from "./_nlctrl.ts";
 
 /**
@@ -306,120 +300,28 @@ export function notify(
   );
 }
 
-/**
- * The controller's own description, as Linux 6.x reports it.
- *
- * @example nlctrl describes itself
- * ```ts
- * import { GENL_ID_CTRL } from "@nlkit/netlink/genetlink";
- * import { genltest } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * assert.equal(genltest.NLCTRL_FAMILY.id, GENL_ID_CTRL); // 0x10, linux/genetlink.h
- * await using conn = genltest.dial(genltest.serveFamily([], () => []));
- * assert.deepEqual(await conn.getFamily("nlctrl"), genltest.NLCTRL_FAMILY);
- * ```
- */
-export const NLCTRL_FAMILY: Family = {
-  id: GENL_ID_CTRL,
-  name: "nlctrl",
-  version: 2,
-  headerSize: 0,
-  maxAttribute: 0,
-  operations: [
-    {
-      id: ControllerCommand.GetFamily,
-      flags: OperationFlags.CanDo | OperationFlags.CanDump |
-        OperationFlags.HasPolicy,
-    },
-    {
-      id: ControllerCommand.GetPolicy,
-      flags: OperationFlags.CanDump | OperationFlags.HasPolicy,
-    },
-  ],
-  groups: [{ id: GENL_ID_CTRL, name: "notify" }],
-};
-
-const NLCTRL: ServedFamily = { ...NLCTRL_FAMILY, policy: NLCTRL_POLICY };
-
-interface Lookup {
-  id?: number;
-  name?: string;
-  op?: { command: number; offset: number };
-}
-
-/**
- * The kernel's answer to a request that breaks a policy: the errno and text
- * `validate_nla()` uses for the rule, the attribute's offset from the
- * netlink header and, for most rules, the policy it breaks
- * (`NL_SET_ERR_MSG_ATTR_POL`).
- */
-function policyFailure(e: unknown, attributesOffset: number): Error {
-  if (!(e instanceof PolicyError)) return kernelError(Errno.EINVAL);
-  const extAck: ExtendedAck = { message: e.kernelMessage };
-  if (e.offset !== undefined) extAck.offset = attributesOffset + e.offset;
-  if (e.policy !== undefined) extAck.policy = encodeAttributePolicy(e.policy);
-  return kernelError(e.errno, extAck);
-}
-
-/** Reads FAMILY_ID, FAMILY_NAME and OP from a controller request, checked against its policy. */
-function parseLookup(g: GenlMessage, table: PolicyTable): Lookup {
-  const base = HEADER_LENGTH + GENL_HEADER_LENGTH;
-  try {
-    validateRequest(table, g.data, { strict: false });
-  } catch (e) {
-    throw policyFailure(e, base);
-  }
-  const out: Lookup = {};
-  const d = new AttributeDecoder(g.data);
-  while (d.next()) {
-    switch (d.type) {
-      case ControllerAttribute.FamilyId:
-        out.id = d.uint16();
-        break;
-      case ControllerAttribute.FamilyName:
-        out.name = d.string();
-        break;
-      case ControllerAttribute.Operation:
-        out.op = { command: d.uint32(), offset: base + d.offset - 4 };
-        break;
-    }
-  }
-  return out;
-}
-
-function find(
-  families: readonly ServedFamily[],
-  q: Lookup,
-): ServedFamily | undefined {
-  // As ctrl_getfamily(): a name, when present, wins over an id.
-  if (q.name !== undefined) return families.find((f) => f.name === q.name);
-  if (q.id !== undefined) return families.find((f) => f.id === q.id);
-  return undefined;
-}
-
-function kernelError(errno: number, extAck?: ExtendedAck): Error {
-  return Object.assign(
-    new Error(`Cannot handle request: errno ${errno}`),
-    extAck ? { errno, extAck } : { errno },
-  );
-}
+export { NLCTRL_FAMILY };
 
 /**
  * Serves the generic netlink controller (`nlctrl`, family id 0x10) for
  * one or more families, and passes every other request to `kernel`:
  *
- * - `CTRL_CMD_GETFAMILY` by name or id (a name wins, as in the kernel):
- *   the family as the kernel encodes it; an unknown family: ENOENT, with no
- *   extended ACK text, exactly as Linux answers; neither name nor id: EINVAL.
- * - `CTRL_CMD_GETFAMILY` dump: `nlctrl` then the served families, multipart.
+ * - `CTRL_CMD_GETFAMILY` by name or id (a name wins over an id, as in the
+ *   kernel): the family as the kernel encodes it; an unknown family:
+ *   ENOENT, with no extended ACK text, exactly as Linux answers; neither
+ *   name nor id: EINVAL.
+ * - `CTRL_CMD_GETFAMILY` dump: `nlctrl` then the served families, multipart
+ *   (attributes are ignored, as by Linux).
  * - `CTRL_CMD_GETPOLICY` dump, for a family that declares `policy` (and
- *   for `nlctrl` itself): the kernel's policy dump, for all commands or the
- *   one in `CTRL_ATTR_OP`; an unknown command: ENOENT with the attribute's
- *   offset in the extended ACK; no policy: ENODATA.
+ *   for `nlctrl` itself), by id or name (an id wins over a name, as in the
+ *   kernel): the kernel's policy dump, for all commands or the one in
+ *   `CTRL_ATTR_OP`; an unknown command: ENOENT with the attribute's offset
+ *   in the extended ACK; no policy: ENODATA; neither id nor name: EINVAL;
+ *   as a do request: EOPNOTSUPP.
  *
- * Other controller commands go to `kernel` (to simulate, say, a
- * `CTRL_CMD_NEWFAMILY` reply of your own).
+ * The controller is the same one `SimKernel` runs; its answers are checked
+ * against Linux by an integration test. Other controller commands go to
+ * `kernel` (to simulate, say, a `CTRL_CMD_NEWFAMILY` reply of your own).
  *
  * @param families The family or families to serve.
  * @param kernel Answers everything else.
@@ -449,52 +351,10 @@ export function serveFamily(
   ];
   return (g, req) => {
     if (req.header.type !== GENL_ID_CTRL) return kernel(g, req);
-    const dump = isDump(req.header.flags);
-    switch (g.header.command) {
-      case ControllerCommand.GetFamily: {
-        if (dump) {
-          if (g.data.length > 0) throw kernelError(Errno.EOPNOTSUPP);
-          return served.map((f) => ({
-            header: { command: ControllerCommand.NewFamily, version: 2 },
-            data: encodeFamily(f),
-          }));
-        }
-        const q = parseLookup(g, CTRL_FAMILY_POLICY);
-        if (q.id === undefined && q.name === undefined) {
-          throw kernelError(Errno.EINVAL);
-        }
-        const f = find(served, q);
-        if (f === undefined) throw kernelError(Errno.ENOENT);
-        return [{
-          header: { command: ControllerCommand.NewFamily, version: 2 },
-          data: encodeFamily(f),
-        }];
-      }
-      case ControllerCommand.GetPolicy: {
-        if (!dump) return [];
-        const q = parseLookup(g, CTRL_POLICY_POLICY);
-        if (q.id === undefined && q.name === undefined) {
-          throw kernelError(Errno.EOPNOTSUPP);
-        }
-        const f = find(served, q);
-        if (f === undefined) throw kernelError(Errno.ENOENT);
-        if (f.policy === undefined) throw kernelError(Errno.ENODATA);
-        if (q.op !== undefined) {
-          const cmd = q.op.command;
-          if (!f.operations.some((op) => op.id === cmd)) {
-            throw kernelError(Errno.ENOENT, { offset: q.op.offset });
-          }
-          const entry = f.policy.get(cmd);
-          if (entry?.do === undefined && entry?.dump === undefined) {
-            throw kernelError(Errno.ENODATA);
-          }
-          return encodePolicy(f.id, f.policy, cmd);
-        }
-        return encodePolicy(f.id, f.policy);
-      }
-      default:
-        return kernel(g, req);
-    }
+    const answer = answerController(served, g, isDump(req.header.flags));
+    if (answer === undefined) return kernel(g, req);
+    // The dump's multipart framing is added by stamp().
+    return Array.isArray(answer) ? answer : answer.dump;
   };
 }
 

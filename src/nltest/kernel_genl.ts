@@ -8,7 +8,6 @@
  */
 
 import { Errno } from "../netlink/errno.ts";
-import { AttributeDecoder } from "../netlink/attribute.ts";
 import { HeaderFlags } from "../netlink/header.ts";
 import type { Message } from "../netlink/message.ts";
 import {
@@ -16,7 +15,7 @@ import {
   type Family,
   type Operation,
 } from "../genetlink/family.ts";
-import { encodePolicy, type OperationPolicy } from "../genetlink/policy.ts";
+import type { OperationPolicy } from "../genetlink/policy.ts";
 import {
   ControllerAttribute,
   ControllerCommand,
@@ -32,8 +31,7 @@ import {
   KernelError,
   type RequestContext,
 } from "./kernel_handler.ts";
-import { NLCTRL_POLICY } from "./_nlctrl.ts";
-import { NLCTRL_FAMILY } from "./genltest.ts";
+import { answerController, type ControlledFamily, NLCTRL } from "./_nlctrl.ts";
 
 /** `GENL_START_ALLOC`: the first id handed to a dynamically registered family. */
 const GENL_START_ALLOC = 0x13;
@@ -208,9 +206,10 @@ export class GenlRegistry {
 
   constructor(multicast: Multicast) {
     this.#multicast = multicast;
+    const { policy, ...family } = NLCTRL;
     this.#byId.set(GENL_ID_CTRL, {
-      family: NLCTRL_FAMILY,
-      spec: { name: "nlctrl", policy: NLCTRL_POLICY },
+      family,
+      spec: { name: "nlctrl", policy: policy! },
     });
   }
 
@@ -346,69 +345,20 @@ export class GenlRegistry {
     return r.map(wrap);
   }
 
-  #ctrlArgs(req: GenlMessage): { id?: number; name?: string; op?: number } {
-    const out: { id?: number; name?: string; op?: number } = {};
-    try {
-      const d = new AttributeDecoder(req.data);
-      while (d.next()) {
-        if (d.type === ControllerAttribute.FamilyId) out.id = d.uint16();
-        else if (d.type === ControllerAttribute.FamilyName) {
-          out.name = d.string();
-        } else if (d.type === ControllerAttribute.Operation) {
-          out.op = d.uint32();
-        }
-      }
-    } catch (e) {
-      if (e instanceof RangeError) {
-        throw new KernelError(Errno.EINVAL, {
-          message: "Attribute failed policy validation",
-        });
-      }
-      throw e;
-    }
-    if (
-      out.name !== undefined && new TextEncoder().encode(out.name).length > 15
-    ) {
-      throw new KernelError(Errno.EINVAL, {
-        message: "Attribute failed policy validation",
-      });
-    }
-    return out;
-  }
-
-  #lookup(a: { id?: number; name?: string }): Entry {
-    let e: Entry | undefined;
-    if (a.id !== undefined) e = this.#byId.get(a.id);
-    else if (a.name !== undefined) e = this.find(a.name);
-    else throw new KernelError(Errno.EINVAL);
-    if (!e) throw new KernelError(Errno.ENOENT);
-    return e;
-  }
-
   #ctrl(req: GenlMessage, dump: boolean): HandlerResult {
-    const reply = (f: Family): Message =>
-      genlMessage(GENL_ID_CTRL, 0, {
-        header: { command: ControllerCommand.NewFamily, version: 2 },
-        data: encodeFamily(f),
-      });
-    if (req.header.command === ControllerCommand.GetFamily) {
-      if (dump) return { dump: this.families().map(reply) };
-      return [reply(this.#lookup(this.#ctrlArgs(req)).family)];
-    }
-    // CTRL_CMD_GETPOLICY (dump only).
-    const args = this.#ctrlArgs(req);
-    if (args.id === undefined && args.name === undefined) {
-      throw new KernelError(Errno.EINVAL);
-    }
-    const e = this.#lookup(args);
-    const policy = e.spec.policy;
-    if (!policy) throw new KernelError(Errno.ENODATA);
-    if (args.op !== undefined && !policy.has(args.op)) {
-      throw new KernelError(Errno.ENODATA);
-    }
-    const out = encodePolicy(e.family.id, policy, args.op).map((m) =>
-      genlMessage(GENL_ID_CTRL, 0, m)
-    );
-    return { dump: out };
+    const controlled = [...this.#byId.values()]
+      .sort((a, b) => a.family.id - b.family.id)
+      .map((e): ControlledFamily =>
+        e.spec.policy === undefined
+          ? e.family
+          : { ...e.family, policy: e.spec.policy }
+      );
+    const answer = answerController(controlled, req, dump);
+    // The op check above lets only GETFAMILY and GETPOLICY through.
+    if (answer === undefined) throw new KernelError(Errno.EOPNOTSUPP);
+    const wrap = (m: GenlMessage): Message => genlMessage(GENL_ID_CTRL, 0, m);
+    return Array.isArray(answer)
+      ? answer.map(wrap)
+      : { dump: answer.dump.map(wrap) };
   }
 }
