@@ -2,26 +2,45 @@
 # Real-kernel benchmark: nlkit (Deno, Bun) beside a C raw-socket client,
 # libnl-3 and pyroute2, in one run, inside a throwaway network namespace.
 #
-#   sudo bench/real_kernel/run.sh [PASSES]
+#   sudo bench/real_kernel/run.sh [PASSES]          (PASSES: default 5, at least 5)
+#   sudo NLKIT_BASELINE_TREE=/path/to/other/checkout bench/real_kernel/run.sh 5
 #
-# Cases: NOOP+ACK round trip; IPv4 route dump (10,000 routes + the local
-# ones) decoded into route objects; link dump (1,001 links) decoded.
-# Each implementation prints the median and the minimum over rounds of the
-# mean time per operation; the whole set runs PASSES times (default 3)
-# interleaved. The table shows the median over passes and the best round, each
-# with its ratio to C: on a shared machine the best round is the figure least
-# disturbed by other processes (noise only ever adds time).
+# References (nlbench.c, nlbench_libnl.c, nlbench_pyroute2.py): NOOP+ACK
+# round trip (`ack`); IPv4 route dump, 10,000 routes plus the local ones,
+# decoded into route objects (`routes`); link dump, 1,001 links, decoded
+# (`links`).
+#
+# nlkit cases: every case of every bench/real_kernel/*_bench.ts file, as
+# listed by `<file> --list` (see _harness.ts: a case names the reference it
+# is compared with). To add cases, add a `<area>_bench.ts` calling
+# runCases(); nothing here needs to change.
+#
+# Each process prints the median and the minimum over its rounds of the
+# mean time per operation (after a warm-up round). The whole set runs
+# PASSES times, interleaved: in every pass each reference, then each nlkit
+# case under Deno and under Bun. The table shows, per implementation:
+# - median: the median over passes of the per-pass median (what users get);
+# - × C: that median over the C median;
+# - best: the fastest round of any pass, and spread = median / best (how
+#   much pauses and noise cost; DESIGN §5 wants ≤ 1.3 on Deno).
+# With NLKIT_BASELINE_TREE, every nlkit case also runs from that checkout
+# (rows "… @base"), interleaved in the same passes: before/after in one run.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/bench/real_kernel"
-PASSES=${1:-3}
+PASSES=${1:-5}
 DENO="$ROOT/node_modules/.bin/deno"
 BUN="$ROOT/node_modules/.bin/bun"
 PY=/usr/bin/python3
+BASE=${NLKIT_BASELINE_TREE:-}
 
 if [ "$(id -u)" != 0 ]; then
   echo "run.sh: needs root (network namespace, routes)" >&2
+  exit 1
+fi
+if [ "$PASSES" -lt 5 ]; then
+  echo "run.sh: PASSES must be at least 5 (medians over interleaved passes)" >&2
   exit 1
 fi
 
@@ -48,6 +67,12 @@ cc -O2 -o "$WORK/nlbench" "$HERE/nlbench.c"
 # shellcheck disable=SC2046
 cc -O2 -o "$WORK/nlbench_libnl" "$HERE/nlbench_libnl.c" $(pkg-config --cflags --libs libnl-route-3.0)
 
+# The nlkit cases: "file name baseline rounds n label" per line.
+for f in "$HERE"/*_bench.ts; do
+  "$DENO" run -A "$f" --list | sed -n "s|^CASE |$(basename "$f") |p"
+done >"$WORK/cases"
+echo "nlkit cases: $(awk '{print $2}' "$WORK/cases" | tr '\n' ' ')" >&2
+
 ip netns add "$NS"
 IN=(ip netns exec "$NS")
 {
@@ -65,71 +90,83 @@ done >"$WORK/routes.batch"
 echo "namespace $NS: $("${IN[@]}" ip -o link | wc -l) links, $("${IN[@]}" ip -4 route show table all | wc -l) IPv4 routes" >&2
 echo "versions: $("$DENO" --version | head -1), bun $("$BUN" --version), $(pkg-config --modversion libnl-3.0 | sed 's/^/libnl /'), pyroute2 $(dpkg-query -W -f='${Version}' python3-pyroute2), $(uname -sr)" >&2
 
-# impl case command...   (each prints "RESULT <case> <µs> <count>")
+# run IMPL LABEL BASELINE command...   (the command prints "RESULT <case> <µs> <µs> <count>")
 run() {
-  local impl=$1 label=$2
-  shift 2
+  local impl=$1 label=$2 baseline=$3
+  shift 3
   local out
   out=$("${IN[@]}" "$@" 2>&1 | grep '^RESULT' || true)
   if [ -z "$out" ]; then
-    echo "$impl $label FAILED" >&2
+    echo "  $impl $label FAILED" >&2
+    echo "$pass $impl $label $baseline FAILED" >>"$WORK/results"
     return
   fi
-  echo "$pass $impl $label $out" >>"$WORK/results"
+  echo "$pass $impl $label $baseline $out" >>"$WORK/results"
   echo "  $impl $label: $out" >&2
 }
 
-TS="$HERE/bench.ts"
 for pass in $(seq 1 "$PASSES"); do
   echo "pass $pass/$PASSES" >&2
-  run c ack "$WORK/nlbench" ack 11 5000
-  run libnl ack "$WORK/nlbench_libnl" ack 11 5000
-  run pyroute2 ack "$PY" "$HERE/nlbench_pyroute2.py" ack 3 1000
-  run deno ack "$DENO" run --allow-ffi --allow-env "$TS" ack 11 5000
-  run bun ack "$BUN" "$TS" ack 11 5000
-  run c routes "$WORK/nlbench" routes 11 5
-  run libnl routes "$WORK/nlbench_libnl" routes 11 5
-  run pyroute2 routes "$PY" "$HERE/nlbench_pyroute2.py" routes 3 1
-  run deno routes-visit "$DENO" run --allow-ffi --allow-env "$TS" routes-visit 11 5
-  run bun routes-visit "$BUN" "$TS" routes-visit 11 5
-  run deno routes-dump "$DENO" run --allow-ffi --allow-env "$TS" routes-dump 11 5
-  run bun routes-dump "$BUN" "$TS" routes-dump 11 5
-  run c links "$WORK/nlbench" links 11 5
-  run libnl links "$WORK/nlbench_libnl" links 11 5
-  run pyroute2 links "$PY" "$HERE/nlbench_pyroute2.py" links 3 2
-  run deno links-visit "$DENO" run --allow-ffi --allow-env "$TS" links-visit 11 5
-  run bun links-visit "$BUN" "$TS" links-visit 11 5
-  run deno links-dump "$DENO" run --allow-ffi --allow-env "$TS" links-dump 11 5
-  run bun links-dump "$BUN" "$TS" links-dump 11 5
+  for base in ack routes links; do
+    case $base in
+      ack) cn=5000 pn=1000 ;;
+      routes) cn=5 pn=1 ;;
+      links) cn=5 pn=2 ;;
+    esac
+    run c "$base" "$base" "$WORK/nlbench" "$base" 11 "$cn"
+    run libnl "$base" "$base" "$WORK/nlbench_libnl" "$base" 11 "$cn"
+    run pyroute2 "$base" "$base" "$PY" "$HERE/nlbench_pyroute2.py" "$base" 3 "$pn"
+    while read -r file name baseline rounds n _label; do
+      [ "$baseline" = "$base" ] || continue
+      run deno "$name" "$base" "$DENO" run -A "$HERE/$file" "$name" "$rounds" "$n"
+      run bun "$name" "$base" "$BUN" "$HERE/$file" "$name" "$rounds" "$n"
+      if [ -n "$BASE" ] && [ -f "$BASE/bench/real_kernel/$file" ]; then
+        run deno@base "$name" "$base" "$BASE/node_modules/.bin/deno" run -A "$BASE/bench/real_kernel/$file" "$name" "$rounds" "$n"
+        run bun@base "$name" "$base" "$BASE/node_modules/.bin/bun" "$BASE/bench/real_kernel/$file" "$name" "$rounds" "$n"
+      fi
+    done <"$WORK/cases"
+  done
 done
 
-"$PY" - "$WORK/results" <<'PYEOF'
+"$PY" - "$WORK/results" "$WORK/cases" "$PASSES" <<'PYEOF'
 import statistics, sys
-rows = {}
+rows, order = {}, []
 for line in open(sys.argv[1]):
-    _pass, impl, label, _r, case, us, best, count = line.split()
-    rows.setdefault((impl, label), []).append((float(us), float(best), int(count)))
-def med(impl, label):
-    v = rows.get((impl, label))
-    return (statistics.median(x for x, _, _ in v), min(b for _, b, _ in v), v[-1][2]) if v else (None, None, 0)
-groups = [
-    ("NOOP+ACK round trip", "ack", "µs", [("c", "ack"), ("libnl", "ack"), ("pyroute2", "ack"), ("deno", "ack"), ("bun", "ack")]),
-    ("route dump, decoded", "routes", "ms", [("c", "routes"), ("libnl", "routes"), ("pyroute2", "routes"),
-        ("deno", "routes-visit"), ("bun", "routes-visit"), ("deno", "routes-dump"), ("bun", "routes-dump")]),
-    ("link dump, decoded", "links", "ms", [("c", "links"), ("libnl", "links"), ("pyroute2", "links"),
-        ("deno", "links-visit"), ("bun", "links-visit"), ("deno", "links-dump"), ("bun", "links-dump")]),
-]
-names = {"c": "C raw socket", "libnl": "libnl-3", "pyroute2": "pyroute2", "deno": "nlkit Deno", "bun": "nlkit Bun"}
-print("| case | implementation | items | median | × C | best | × C (best) |")
-print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-for title, base, unit, impls in groups:
-    c, cbest, _ = med("c", base)
-    for impl, label in impls:
-        v, best, n = med(impl, label)
-        if v is None:
-            print(f"| {title} | {names[impl]} ({label}) | | failed | | | |")
+    f = line.split()
+    key = (f[1], f[2], f[3])  # impl, case, baseline
+    if key not in rows:
+        rows[key] = []
+        order.append(key)
+    if f[4] != "FAILED":
+        rows[key].append((float(f[6]), float(f[7]), int(f[8])))
+labels = {}
+for line in open(sys.argv[2]):
+    f = line.split()
+    labels[f[1]] = f[5] if len(f) > 5 else f[1]
+names = {"c": "C raw socket", "libnl": "libnl-3", "pyroute2": "pyroute2"}
+titles = {"ack": ("NOOP+ACK round trip", "µs", 1), "routes": ("route dump, decoded", "ms", 1000),
+          "links": ("link dump, decoded", "ms", 1000)}
+print(f"medians over {sys.argv[3]} interleaved passes; best = fastest round; spread = median / best")
+print()
+print("| case | implementation | items | median | × C | best | spread | passes |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+for base in ("ack", "routes", "links"):
+    title, unit, k = titles[base]
+    c = rows.get(("c", base, base))
+    cmed = statistics.median(x for x, _, _ in c) if c else None
+    for key in order:
+        impl, case, b = key
+        if b != base:
             continue
-        k = 1 if unit == "µs" else 1000
-        via = "" if impl in ("c", "libnl", "pyroute2") else (" `execute`" if label == "ack" else f" `{label.split('-')[1]}`")
-        print(f"| {title} | {names[impl]}{via} | {n} | {v / k:.3f} {unit} | {v / c:.2f} | {best / k:.3f} {unit} | {best / cbest:.2f} |")
+        v = rows[key]
+        who = names.get(impl) or f"nlkit {impl.split('@')[0].capitalize()} `{labels.get(case, case)}`" + (" @base" if "@" in impl else "")
+        if impl not in names and case != labels.get(case, case):
+            who += f" ({case})"
+        if not v:
+            print(f"| {title} | {who} | | failed | | | | 0 |")
+            continue
+        med = statistics.median(x for x, _, _ in v)
+        best = min(b for _, b, _ in v)
+        ratio = f"{med / cmed:.2f}" if cmed else ""
+        print(f"| {title} | {who} | {v[-1][2]} | {med / k:.3f} {unit} | {ratio} | {best / k:.3f} {unit} | {med / best:.2f} | {len(v)} |")
 PYEOF

@@ -8,6 +8,8 @@
 
 import { AttributeEncoder } from "../netlink/attribute.ts";
 import { Conn } from "../netlink/conn.ts";
+import { mapStream } from "../netlink/_conn_stream.ts";
+import { Errno } from "../netlink/errno.ts";
 import { isNetlinkError, NetlinkError } from "../netlink/errors.ts";
 import {
   Family as NetlinkFamily,
@@ -191,10 +193,21 @@ export interface GenlNotification extends GenlMessage {
 const REQUEST_DUMP = HeaderFlags.Request | HeaderFlags.Dump;
 
 /** Errnos meaning "no policy to check against": ENOENT, EOPNOTSUPP, ENODATA, EPERM, EINVAL. */
-const NO_POLICY = new Set([2, 95, 61, 1, 22]);
+const NO_POLICY = new Set<number>([
+  Errno.ENOENT,
+  Errno.EOPNOTSUPP,
+  Errno.ENODATA,
+  Errno.EPERM,
+  Errno.EINVAL,
+]);
 
 function isGenl(m: Message): boolean {
   return m.header.type >= HeaderType.MinType;
+}
+
+/** The generic netlink message in a reply, or undefined for a netlink control message. */
+function genlOf(m: Message): GenlMessage | undefined {
+  return isGenl(m) ? decodeGenlMessage(m.data) : undefined;
 }
 
 function netlinkMessage(
@@ -652,18 +665,22 @@ export class GenlConn implements Disposable, AsyncDisposable {
    * assert.deepEqual(seen, [1, 2, 3]);
    * ```
    */
-  async *dump(
+  dump(
     message: GenlMessage,
     familyId: number,
     flags: number = REQUEST_DUMP,
     options: ReceiveOptions = {},
   ): AsyncIterableIterator<GenlMessage> {
-    const all = flags | REQUEST_DUMP;
-    const m = netlinkMessage(message, familyId, all);
-    await this.#check(message, familyId, all, "dump", options);
-    for await (const r of this.conn.dump(m, options)) {
-      if (isGenl(r)) yield decodeGenlMessage(r.data);
-    }
+    return mapStream(
+      async () => {
+        const all = flags | REQUEST_DUMP;
+        const m = netlinkMessage(message, familyId, all);
+        await this.#check(message, familyId, all, "dump", options);
+        return this.conn.dump(m, options);
+      },
+      genlOf,
+      { signal: options.signal },
+    );
   }
 
   /**
@@ -785,42 +802,11 @@ export class GenlConn implements Disposable, AsyncDisposable {
     // Subscribe now, not at the first next(): a notification that arrives
     // between this call and the first next() (say, while a request that
     // triggers it is pending) is kept for this iterator.
-    const it = this.conn.notifications(options);
-    const done: IteratorReturnResult<undefined> = {
-      value: undefined,
-      done: true,
-    };
-    const end = async (): Promise<
-      IteratorResult<GenlNotification, undefined>
-    > => {
-      await it.return?.();
-      return done;
-    };
-    return {
-      async next(): Promise<IteratorResult<GenlNotification, undefined>> {
-        for (;;) {
-          const r = await it.next();
-          if (r.done === true) return done;
-          const m = r.value;
-          if (!isGenl(m)) continue;
-          let g: GenlMessage;
-          try {
-            g = decodeGenlMessage(m.data);
-          } catch (e) {
-            await it.return?.();
-            throw e;
-          }
-          return {
-            value: { familyId: m.header.type, header: g.header, data: g.data },
-            done: false,
-          };
-        }
-      },
-      return: end,
-      [Symbol.asyncIterator](): AsyncIterableIterator<GenlNotification> {
-        return this;
-      },
-    };
+    return mapStream(this.conn.notifications(options), (m) => {
+      if (!isGenl(m)) return undefined;
+      const g = decodeGenlMessage(m.data);
+      return { familyId: m.header.type, header: g.header, data: g.data };
+    }, { signal: options.signal });
   }
 
   /**
@@ -942,25 +928,22 @@ export class GenlConn implements Disposable, AsyncDisposable {
     }
   }
 
-  async *#dump(
+  #dump(
     command: number,
     attributes: Uint8Array,
     options: ReceiveOptions,
     op: string,
     what: string,
-  ): AsyncGenerator<GenlMessage> {
+  ): AsyncIterableIterator<GenlMessage> {
     const m = netlinkMessage(
       { header: { command, version: 1 }, data: attributes },
       GENL_ID_CTRL,
       REQUEST_DUMP,
     );
-    try {
-      for await (const r of this.conn.dump(m, options)) {
-        if (isGenl(r)) yield decodeGenlMessage(r.data);
-      }
-    } catch (e) {
-      throw relabel(e, op, what);
-    }
+    return mapStream(() => this.conn.dump(m, options), genlOf, {
+      signal: options.signal,
+      mapError: (e) => relabel(e, op, what),
+    });
   }
 
   async #check(

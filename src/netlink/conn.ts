@@ -4,57 +4,40 @@
  * zero-copy visitor and multicast notifications, over the internal Socket
  * seam (a libc socket in production, an in-memory kernel under nltest).
  *
+ * `Conn` composes parts with one job each: the encoder (`_conn_encoder.ts`)
+ * writes and sends requests, the registry (`_conn_requests.ts`) tracks them
+ * and queues dumps, the reader (`_conn_reader.ts`) is the one place that
+ * reads the socket, the router (`_conn_router.ts`) hands each message to its
+ * request, to the notification streams or to `receive()`
+ * (`_conn_unsolicited.ts`), and every stream is one queue-backed iterator
+ * (`_conn_stream.ts`).
+ *
  * @module
  */
 
 import type { BPFInstruction, Socket } from "./_socket.ts";
-import { HOST_LITTLE_ENDIAN } from "./_endian.ts";
+import { Encoder, type Outgoing } from "./_conn_encoder.ts";
+import { Reader } from "./_conn_reader.ts";
+import { COLLECT, Registry, Request, STREAM, VISIT } from "./_conn_requests.ts";
+import { Router } from "./_conn_router.ts";
+import { applyOptions, bindOptions, checkProgram } from "./_conn_setup.ts";
 import {
-  ABANDONED_LIMIT,
-  type Batch,
-  BPF_MAXINSNS,
   checkInteger,
   checkMessage,
+  checkTimeout,
   closedError,
-  COLLECT,
-  copyMessage,
-  DONE,
-  DUMP_INTR,
-  EBADMSG,
-  ENOBUFS,
-  errnoAt,
-  ERROR,
-  INITIAL_OUT,
-  Listener,
-  MULTI,
-  Pending,
-  QUEUE_LIMIT,
-  RAW_LIMIT,
-  RawWait,
+  EMPTY,
   socketError,
-  STREAM,
-  type Target,
-  VISIT,
 } from "./_conn_state.ts";
-import { align } from "./align.ts";
-import {
-  decodeError,
-  DumpInterruptedError,
-  NetlinkError,
-  OverrunError,
-} from "./errors.ts";
-import { ConnOption, type Header, HEADER_LENGTH } from "./header.ts";
-import {
-  type Message,
-  type MessageView,
-  visitDatagram,
-  writeHeader,
-} from "./message.ts";
+import { Stream } from "./_conn_stream.ts";
+import { Unsolicited } from "./_conn_unsolicited.ts";
+import type { Header } from "./header.ts";
+import type { Message, MessageView } from "./message.ts";
 import type { ConnOptions, ReceiveOptions } from "./options.ts";
-import { openSocket, type OpenSocketOptions } from "./socket.ts";
-import { validate } from "./validate.ts";
+import { openSocket } from "./socket.ts";
 
-let socketOfConn: (conn: Conn) => Socket;
+/** The key of the internal accessor that {@linkcode socketOf} uses. */
+const SOCKET: unique symbol = Symbol("nlkit.socket");
 
 /**
  * A netlink connection: one socket of one protocol family, bound to a port
@@ -68,8 +51,11 @@ let socketOfConn: (conn: Conn) => Socket;
  *   walks it without copying, over the receive buffer.
  * - Several requests may be in flight at once: replies are routed by
  *   sequence number; multicast goes to {@linkcode Conn.notifications}.
- * - Every call that waits takes `{ signal }`; {@linkcode Conn.close} ends
- *   every pending wait.
+ *   Dumps are queued: the kernel runs one per socket (a second one fails
+ *   with EBUSY), so a dump is sent once the previous one has ended, and a
+ *   dump left early is read to its end in the background.
+ * - Every call that waits takes `{ signal, timeout }`; {@linkcode Conn.close}
+ *   ends every pending wait.
  *
  * Open one with {@linkcode Conn.dial}, or in tests with `dial` from
  * `@nlkit/netlink/nltest`, which runs this same class over a simulated kernel.
@@ -92,56 +78,14 @@ let socketOfConn: (conn: Conn) => Socket;
  */
 export class Conn implements Disposable, AsyncDisposable {
   readonly #socket: Socket;
-  #seq: number;
+  readonly #encoder = new Encoder();
+  readonly #requests = new Registry();
+  readonly #unsolicited = new Unsolicited();
+  readonly #router: Router;
+  readonly #reader: Reader;
   #closed = false;
-  /** Requests in flight by sequence: the first in `#slot` (no Map traffic on the one-request fast path), others in `#pending`. */
-  #slot: Pending | null = null;
-  readonly #pending = new Map<number, Pending>();
-  #abandoned = 0;
-  #last: Pending | null = null;
-  readonly #ends: Pending[] = [];
-  readonly #listeners = new Set<Listener>();
-  readonly #rawSeqs = new Set<number>();
-  readonly #rawWaiters: RawWait[] = [];
-  readonly #backlog: Batch[] = [];
-  #batch: Batch | null = null;
-  #rawOverrun = false;
-  #multicast = false;
-  /**
-   * The datagram being routed, copied at most once (on the first message
-   * kept from it): every kept {@linkcode Message} of that datagram gets a
-   * view of this one copy, so a dump allocates one buffer per datagram, not
-   * one per message. Null outside {@linkcode Conn.#datagram}.
-   */
-  #copy: ArrayBuffer | null = null;
-  #pumping = false;
-  #waiters = 0;
-  #reading = false;
-  #readerAbort: AbortController | null = null;
-  readonly #view: MessageView = {
-    header: { length: 0, type: 0, flags: 0, sequence: 0, pid: 0 },
-    bytes: new Uint8Array(0),
-    offset: 0,
-    length: 0,
-  };
-  readonly #onMessage: (view: MessageView) => void;
-  readonly #canRead: (w: RawWait) => boolean;
-  readonly #scratch: Header = {
-    length: 0,
-    type: 0,
-    flags: 0,
-    sequence: 0,
-    pid: 0,
-  };
-  #out: Uint8Array<ArrayBuffer> = new Uint8Array(INITIAL_OUT);
-  #outView = new DataView(this.#out.buffer);
-  #outSub: Uint8Array = this.#out.subarray(0, 0);
-  #gen = 0;
-  #spare: Pending | null = null;
-
-  static {
-    socketOfConn = (conn) => conn.#socket;
-  }
+  /** A finished request record, reused by the next request (fast path). */
+  #spare: Request | null = null;
 
   /**
    * Use {@linkcode Conn.dial} (or nltest's `dial`); this constructor is internal.
@@ -151,12 +95,28 @@ export class Conn implements Disposable, AsyncDisposable {
    */
   constructor(socket: Socket) {
     this.#socket = socket;
-    this.#seq = crypto.getRandomValues(new Uint32Array(1))[0]!;
-    this.#onMessage = (view) => this.#route(view);
-    this.#canRead = (w) =>
-      this.#closed ||
-      (this.#rawWaiters[0] === w &&
-        (this.#backlog.length > 0 || this.#rawOverrun));
+    const requests = this.#requests;
+    const router = new Router(
+      socket,
+      requests,
+      this.#unsolicited,
+      this.#encoder,
+    );
+    this.#router = router;
+    this.#reader = new Reader(socket, {
+      datagram: (d) => {
+        router.datagram(d);
+        if (requests.runningDump === null) this.#sendQueuedDump();
+        else if (requests.draining) this.#reader.start();
+      },
+      failAll: (e) => this.#failAll(e),
+      background: () => requests.draining,
+      idle: () => {
+        if (!requests.draining) return;
+        requests.releaseDrained();
+        this.#sendQueuedDump();
+      },
+    });
   }
 
   /**
@@ -186,20 +146,7 @@ export class Conn implements Disposable, AsyncDisposable {
    */
   static async dial(family: number, options: ConnOptions = {}): Promise<Conn> {
     checkInteger("dial", "family", family, 0, 31);
-    const open: OpenSocketOptions = {};
-    if (options.groups !== undefined) {
-      open.groups = checkInteger(
-        "dial",
-        "groups",
-        options.groups,
-        0,
-        0xffffffff,
-      );
-    }
-    if (options.pid !== undefined) {
-      open.pid = checkInteger("dial", "pid", options.pid, 0, 0xffffffff);
-    }
-    if (options.netns !== undefined) open.netns = options.netns;
+    const open = bindOptions(options);
     let socket: Socket;
     try {
       socket = await openSocket(family, open);
@@ -221,7 +168,6 @@ export class Conn implements Disposable, AsyncDisposable {
    * const kernel = new SimKernel({ firstPid: 4000 });
    * await using conn = kernel.dial(Family.Route);
    * assert.equal(conn.pid, 4000);
-   * assert.deepEqual(kernel.ports, [conn.pid]);
    * ```
    */
   get pid(): number {
@@ -250,7 +196,9 @@ export class Conn implements Disposable, AsyncDisposable {
    * Sends one message without waiting for a reply; read replies with
    * {@linkcode Conn.receive}. Header fields that are 0 are filled in:
    * `length` (16 + data length), `sequence` (the next value of the counter)
-   * and `pid` (this connection's port id).
+   * and `pid` (this connection's port id). `data` may be left out for a
+   * header-only message. Raw: a dump sent this way is not queued behind
+   * the connection's other dumps.
    *
    * @param message The message to send.
    * @returns A copy of the message with the header as sent.
@@ -264,14 +212,14 @@ export class Conn implements Disposable, AsyncDisposable {
    * import assert from "node:assert/strict";
    *
    * using conn = dial(() => []);
-   * const a = conn.send({ header: { length: 0, type: 1, flags: 1, sequence: 0, pid: 0 }, data: new Uint8Array(0) });
-   * const b = conn.send({ header: { length: 0, type: 1, flags: 1, sequence: 0, pid: 0 }, data: new Uint8Array(0) });
+   * const a = conn.send({ header: { length: 0, type: 1, flags: 1, sequence: 0, pid: 0 } });
+   * const b = conn.send({ header: { length: 0, type: 1, flags: 1, sequence: 0, pid: 0 } });
    * assert.equal(a.header.length, 16);
    * assert.equal(b.header.sequence, (a.header.sequence + 1) >>> 0 || 1);
    * assert.equal(a.header.pid, conn.pid);
    * ```
    */
-  send(message: Message): Message {
+  send(message: { header: Header; data?: Uint8Array }): Message {
     return this.sendMessages([message])[0]!;
   }
 
@@ -296,38 +244,40 @@ export class Conn implements Disposable, AsyncDisposable {
    *   return [];
    * });
    * const header = { length: 0, type: 0x10, flags: 1, sequence: 0, pid: 0 };
-   * conn.sendMessages([{ header, data: new Uint8Array(0) }, { header, data: new Uint8Array(4) }]);
+   * conn.sendMessages([{ header }, { header, data: new Uint8Array(4) }]);
    * await new Promise((r) => setTimeout(r, 0));
    * assert.equal(seen, 2);
    * ```
    */
-  sendMessages(messages: readonly Message[]): Message[] {
-    const op = messages.length === 1 ? "send" : "sendMessages";
+  sendMessages(
+    messages: readonly { header: Header; data?: Uint8Array }[],
+  ): Message[] {
+    const array = Array.isArray(messages);
+    const op = array && messages.length === 1 ? "send" : "sendMessages";
     if (this.#closed) throw closedError(op);
-    if (!Array.isArray(messages)) {
-      throw new TypeError(`Cannot ${op}: messages must be an array`);
-    }
+    if (!array) throw new TypeError(`Cannot ${op}: messages must be an array`);
     if (messages.length === 0) {
       throw new RangeError(`Cannot ${op}: no messages`);
     }
+    const enc = this.#encoder;
+    enc.begin();
     const sent: Message[] = [];
     let end = 0;
-    this.#gen++;
     for (const m of messages) {
       checkMessage(op, m);
       const h = m.header;
-      const seq = h.sequence === 0 ? this.#nextSequence() : h.sequence;
+      const sequence = h.sequence === 0 ? enc.nextSequence() : h.sequence;
       const pid = h.pid === 0 ? this.#socket.pid : h.pid;
       const start = end;
-      end = this.#encode(op, m, start, seq, pid);
-      const length = this.#outView.getUint32(start, HOST_LITTLE_ENDIAN);
+      end = enc.encode(op, m, start, sequence, pid);
+      const length = enc.lengthAt(start);
       sent.push({
-        header: { length, type: h.type, flags: h.flags, sequence: seq, pid },
-        data: m.data,
+        header: { length, type: h.type, flags: h.flags, sequence, pid },
+        data: m.data ?? EMPTY,
       });
     }
-    this.#transmit(op, end);
-    for (const m of sent) this.#noteRaw(m.header.sequence);
+    enc.send(this.#socket, op, end);
+    for (const m of sent) this.#unsolicited.noteSent(m.header.sequence);
     return sent;
   }
 
@@ -339,10 +289,10 @@ export class Conn implements Disposable, AsyncDisposable {
    * errno 0) are returned as messages; replies are not validated.
    * Replies to `execute`, `dump` and `visit` never reach `receive()`.
    *
-   * @param options `signal` aborts the wait.
+   * @param options `signal` aborts the wait; `timeout` bounds it.
    * @returns The messages received.
    * @throws {NetlinkError} For an `NLMSG_ERROR`/`NLMSG_DONE` with an errno, a
-   * failed system call, or a closed connection.
+   * failed system call, a closed connection, or ETIMEDOUT.
    * @throws {DumpInterruptedError} When a part was marked `NLM_F_DUMP_INTR` (`partial` holds the messages).
    * @throws {OverrunError} When messages were lost (ENOBUFS).
    *
@@ -353,53 +303,16 @@ export class Conn implements Disposable, AsyncDisposable {
    * import assert from "node:assert/strict";
    *
    * using conn = dial((requests) => ack(requests[0]!));
-   * conn.send({ header: { length: 0, type: HeaderType.Noop, flags: HeaderFlags.Request | HeaderFlags.Acknowledge, sequence: 0, pid: 0 }, data: new Uint8Array(0) });
+   * conn.send({ header: { length: 0, type: HeaderType.Noop, flags: HeaderFlags.Request | HeaderFlags.Acknowledge, sequence: 0, pid: 0 } });
    * const [reply] = await conn.receive();
    * assert.equal(reply!.header.type, HeaderType.Error);
    * ```
    */
   async receive(options?: ReceiveOptions): Promise<Message[]> {
-    const signal = options?.signal;
     if (this.#closed) throw closedError("receive");
-    signal?.throwIfAborted();
-    const w = new RawWait(this.#canRead);
-    this.#rawWaiters.push(w);
-    try {
-      const out: Message[] = [];
-      let multi = false;
-      let interrupted = false;
-      for (;;) {
-        if (w.error !== null) throw w.error;
-        if (this.#closed) throw closedError("receive");
-        if (this.#rawWaiters[0] === w) {
-          if (this.#rawOverrun) {
-            this.#rawOverrun = false;
-            throw new OverrunError("receive");
-          }
-          const b = this.#backlog.shift();
-          if (b !== undefined) {
-            if (b.error !== null) throw b.error;
-            for (const m of b.messages) {
-              out.push(m);
-              if ((m.header.flags & MULTI) !== 0) multi = true;
-            }
-            if (b.interrupted) interrupted = true;
-            if (b.done || !multi) {
-              if (interrupted) throw new DumpInterruptedError("receive", out);
-              return out;
-            }
-            continue;
-          }
-          this.#pump(w);
-          if (w.ready()) continue;
-        }
-        await this.#wait(w, signal);
-      }
-    } finally {
-      const i = this.#rawWaiters.indexOf(w);
-      if (i >= 0) this.#rawWaiters.splice(i, 1);
-      if (i === 0) this.#rawWaiters[0]?.wake?.();
-    }
+    options?.signal?.throwIfAborted();
+    checkTimeout("receive", options?.timeout);
+    return await this.#unsolicited.receive(this.#reader, options);
   }
 
   /**
@@ -409,14 +322,14 @@ export class Conn implements Disposable, AsyncDisposable {
    * non-zero). With `Acknowledge` in the request's flags, the kernel's ACK
    * ends the reply and is consumed (not returned), so no stale ACK is left
    * for the next call. The reply arrives synchronously in the common case:
-   * the only `await` then is this call's own.
+   * the only `await` then is this call's own. `data` may be left out.
    *
    * @param message The request; zero `length`, `sequence` and `pid` are filled in.
-   * @param options `signal` aborts the wait (late replies are then discarded).
+   * @param options `signal` aborts the wait, `timeout` bounds it (late replies are then discarded).
    * @returns The reply messages (without the ACK and the `NLMSG_DONE`).
    * @throws {NetlinkError} For an error reply (with `extAck`, its
    * `attributePath` computed from the request), a validation failure, a
-   * failed system call (`cause`), or a closed connection.
+   * failed system call (`cause`), a closed connection, or ETIMEDOUT.
    * @throws {DumpInterruptedError} When a part was marked `NLM_F_DUMP_INTR`;
    * `partial` holds every message received.
    * @throws {OverrunError} When the socket reported ENOBUFS while waiting.
@@ -429,62 +342,32 @@ export class Conn implements Disposable, AsyncDisposable {
    *
    * using conn = dial((requests) => error(22, requests[0]!, { message: "bad value" }));
    * await assert.rejects(
-   *   conn.execute({ header: { length: 0, type: 0x10, flags: HeaderFlags.Request | HeaderFlags.Acknowledge, sequence: 0, pid: 0 }, data: new Uint8Array(0) }),
+   *   conn.execute({ header: { length: 0, type: 0x10, flags: HeaderFlags.Request | HeaderFlags.Acknowledge, sequence: 0, pid: 0 } }),
    *   (e) => isNetlinkError(e) && e.code === "EINVAL" && e.extAck?.message === "bad value",
    * );
    * ```
    */
   execute(
-    message: Message,
+    message: { header: Header; data?: Uint8Array },
     options?: ReceiveOptions,
   ): Promise<Message[]> {
     // Not `async`: when the reply is already queued (always, on Linux) it is
     // read synchronously and the only promise is the one returned here.
-    const signal = options?.signal;
-    let p: Pending;
-    try {
-      p = this.#start("execute", message, COLLECT, null, signal);
-      this.#pump(p);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    if (!p.done) return this.#executeLater(p, signal);
-    const messages = p.messages;
-    if (p.failed) {
-      const error = p.error;
-      this.#recycle(p);
-      return Promise.reject(error);
-    }
-    this.#recycle(p);
-    return Promise.resolve(messages);
-  }
-
-  /** The slow path of {@linkcode Conn.execute}: the reply is not queued yet. */
-  async #executeLater(
-    p: Pending,
-    signal: AbortSignal | undefined,
-  ): Promise<Message[]> {
-    while (!p.done) {
-      this.#keepRequest(p);
-      await this.#wait(p, signal);
-      if (!p.done) this.#pump(p);
-    }
-    const messages = p.messages;
-    const failed = p.failed;
-    const error = p.error;
-    this.#recycle(p);
-    if (failed) throw error;
-    return messages;
+    return this.#run("execute", message, COLLECT, null, options) as Promise<
+      Message[]
+    >;
   }
 
   /**
    * Sends a request and streams its (multipart) reply, yielding messages as
    * datagrams arrive, without collecting them in an array. The request is
-   * sent on the first `next()`. Leaving the loop early (`break`, `return()`)
-   * discards the rest of the reply, so the connection stays usable.
+   * sent on the first `next()`. Leaving the loop early (`break`, a throw,
+   * `return()`, the signal) ends the iterator; the rest of the reply is
+   * read and dropped in the background, so the connection stays usable and
+   * its next dump is not refused with EBUSY.
    *
    * @param message The request, usually with `Request | Dump` flags.
-   * @param options `signal` aborts the wait and ends the iteration.
+   * @param options `signal` aborts the wait and ends the iteration; `timeout` bounds each wait.
    * @returns An async iterator over the reply messages.
    * @throws {NetlinkError} From `next()`, as {@linkcode Conn.execute}.
    * @throws {DumpInterruptedError} From `next()` after the last message when a
@@ -500,94 +383,34 @@ export class Conn implements Disposable, AsyncDisposable {
    * const entry = (i: number) => ({ header: { length: 0, type: 0x10, flags: 0, sequence: 0, pid: 0 }, data: new Uint8Array([i, 0, 0, 0]) });
    * using conn = dial(() => multipart([entry(1), entry(2), entry(3)]));
    * const seen: number[] = [];
-   * for await (const m of conn.dump({ header: { length: 0, type: 0x10, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 }, data: new Uint8Array(0) })) {
+   * for await (const m of conn.dump({ header: { length: 0, type: 0x10, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 } })) {
    *   seen.push(m.data[0]!);
    * }
    * assert.deepEqual(seen, [1, 2, 3]);
    * ```
    */
   dump(
-    message: Message,
+    message: { header: Header; data?: Uint8Array },
     options?: ReceiveOptions,
   ): AsyncIterableIterator<Message> {
-    const signal = options?.signal;
-    let p: Pending | null = null;
-    let finished = false;
-    const end = (): void => {
-      finished = true;
-      if (p !== null && !p.done) this.#abandon(p);
-    };
-    const done: IteratorReturnResult<undefined> = {
-      value: undefined,
-      done: true,
-    };
-    const take = (q: Pending): Message => {
-      const m = q.messages[q.head]!;
-      q.messages[q.head++] = undefined as unknown as Message;
-      if (q.head === q.messages.length) {
-        q.messages.length = 0;
-        q.head = 0;
-      }
-      return m;
-    };
-    // next() calls not settled yet (running or queued): each runs after the
-    // previous one settled, so concurrent calls get the messages in order.
-    let outstanding = 0;
-    let last: Promise<IteratorResult<Message, undefined>> | null = null;
-    const nextLater = async (): Promise<
-      IteratorResult<Message, undefined>
-    > => {
-      try {
-        if (finished) return done;
-        signal?.throwIfAborted();
-        p ??= this.#start("dump", message, STREAM, null, signal);
-        for (;;) {
-          if (p.head < p.messages.length) {
-            return { value: take(p), done: false };
-          }
-          if (p.done) {
-            finished = true;
-            if (p.failed) throw p.error;
-            return done;
-          }
-          this.#pump(p);
-          if (p.ready()) continue;
-          this.#keepRequest(p);
-          await this.#wait(p, signal);
+    let p: Request | null = null;
+    return new Stream<Message>({
+      pull: (s) => {
+        if (p === null) {
+          p = this.#start("dump", message, STREAM, null, options);
+          p.stream = s;
         }
-      } catch (e) {
-        end();
-        throw e;
-      } finally {
-        outstanding--;
-      }
-    };
-    // Not `async`: a message already received costs one promise, no async frame.
-    const next = (): Promise<IteratorResult<Message, undefined>> => {
-      if (outstanding === 0) {
-        const q = p;
-        if (
-          q !== null && !finished && q.head < q.messages.length &&
-          signal?.aborted !== true
-        ) {
-          return Promise.resolve({ value: take(q), done: false });
-        }
-        outstanding++;
-        return last = nextLater();
-      }
-      outstanding++;
-      return last = last!.then(nextLater, nextLater);
-    };
-    return {
-      next,
-      return: (): Promise<IteratorResult<Message, undefined>> => {
-        end();
-        return Promise.resolve(done);
+        this.#reader.pump(s);
       },
-      [Symbol.asyncIterator](): AsyncIterableIterator<Message> {
-        return this;
+      wait: (s) => {
+        const q = p!;
+        this.#encoder.keep(q);
+        return this.#reader.wait(s, "dump", options, (e) => this.#fail(q, e));
       },
-    };
+      cancel: () => {
+        if (p !== null) this.#fail(p, null);
+      },
+    }, options?.signal);
   }
 
   /**
@@ -600,8 +423,8 @@ export class Conn implements Disposable, AsyncDisposable {
    * handled as by {@linkcode Conn.execute} and never visited.
    *
    * @param message The request.
-   * @param visitor Called per reply message; a throw stops the visit (the rest of the reply is discarded) and rejects.
-   * @param options `signal` aborts the wait.
+   * @param visitor Called per reply message; a throw stops the visit (the rest of the reply is dropped) and rejects.
+   * @param options `signal` aborts the wait; `timeout` bounds it.
    * @returns The number of messages visited.
    * @throws {NetlinkError} As {@linkcode Conn.execute}.
    * @throws {DumpInterruptedError} When a part was marked `NLM_F_DUMP_INTR` (after visiting everything; `partial` is empty).
@@ -616,7 +439,7 @@ export class Conn implements Disposable, AsyncDisposable {
    * using conn = dial(() => multipart([entry(1), entry(2), entry(3)]));
    * let sum = 0;
    * const n = await conn.visit(
-   *   { header: { length: 0, type: 0x10, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 }, data: new Uint8Array(0) },
+   *   { header: { length: 0, type: 0x10, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 } },
    *   (view) => { sum += view.bytes[view.offset]!; },
    * );
    * assert.equal(n, 3);
@@ -624,49 +447,18 @@ export class Conn implements Disposable, AsyncDisposable {
    * ```
    */
   visit(
-    message: Message,
+    message: { header: Header; data?: Uint8Array },
     visitor: (view: MessageView) => void,
     options?: ReceiveOptions,
   ): Promise<number> {
-    // Not `async`, like execute: one promise when the reply is all queued.
-    const signal = options?.signal;
-    let p: Pending;
-    try {
-      if (typeof visitor !== "function") {
-        throw new TypeError("Cannot visit: visitor must be a function");
-      }
-      p = this.#start("visit", message, VISIT, visitor, signal);
-      this.#pump(p);
-    } catch (e) {
-      return Promise.reject(e);
+    if (typeof visitor !== "function") {
+      return Promise.reject(
+        new TypeError("Cannot visit: visitor must be a function"),
+      );
     }
-    if (!p.done) return this.#visitLater(p, signal);
-    const count = p.count;
-    if (p.failed) {
-      const error = p.error;
-      this.#recycle(p);
-      return Promise.reject(error);
-    }
-    this.#recycle(p);
-    return Promise.resolve(count);
-  }
-
-  /** The slow path of {@linkcode Conn.visit}: part of the reply is not queued yet. */
-  async #visitLater(
-    p: Pending,
-    signal: AbortSignal | undefined,
-  ): Promise<number> {
-    while (!p.done) {
-      this.#keepRequest(p);
-      await this.#wait(p, signal);
-      if (!p.done) this.#pump(p);
-    }
-    const count = p.count;
-    const failed = p.failed;
-    const error = p.error;
-    this.#recycle(p);
-    if (failed) throw error;
-    return count;
+    return this.#run("visit", message, VISIT, visitor, options) as Promise<
+      number
+    >;
   }
 
   /**
@@ -681,7 +473,7 @@ export class Conn implements Disposable, AsyncDisposable {
    * makes `next()` throw {@linkcode OverrunError} and ends the iterator;
    * open a new one and re-dump to resync.
    *
-   * @param options `signal` aborts the wait and ends the iterator.
+   * @param options `signal` aborts the wait and ends the iterator; `timeout` bounds each wait.
    * @returns An async iterator over notifications.
    * @throws {OverrunError} From `next()` when messages were lost.
    *
@@ -700,61 +492,20 @@ export class Conn implements Disposable, AsyncDisposable {
    * ```
    */
   notifications(options?: ReceiveOptions): AsyncIterableIterator<Message> {
-    const signal = options?.signal;
-    const l = new Listener();
-    if (this.#closed) l.done = true;
-    else this.#listeners.add(l);
-    const done: IteratorReturnResult<undefined> = {
-      value: undefined,
-      done: true,
-    };
-    const end = (): void => {
-      l.done = true;
-      l.error = null;
-      l.overrun = false;
-      l.queue.length = 0;
-      l.head = 0;
-      this.#listeners.delete(l);
-    };
-    const next = async (): Promise<IteratorResult<Message, undefined>> => {
-      for (;;) {
-        if (signal?.aborted && !l.done) {
-          end();
-          throw signal.reason;
-        }
-        if (l.head < l.queue.length) {
-          const m = l.queue[l.head]!;
-          l.queue[l.head++] = undefined;
-          if (l.head === l.queue.length) {
-            l.queue.length = 0;
-            l.head = 0;
-          }
-          return { value: m, done: false };
-        }
-        if (l.error !== null || l.overrun) {
-          const e = l.error ?? new OverrunError("notifications");
-          end();
-          throw e;
-        }
-        if (l.done || this.#closed) {
-          end();
-          return done;
-        }
-        this.#pump(l);
-        if (l.ready()) continue;
-        await this.#wait(l, signal);
-      }
-    };
-    return {
-      next,
-      return: (): Promise<IteratorResult<Message, undefined>> => {
-        end();
-        return Promise.resolve(done);
-      },
-      [Symbol.asyncIterator](): AsyncIterableIterator<Message> {
-        return this;
-      },
-    };
+    checkTimeout("notifications", options?.timeout);
+    const listeners = this.#unsolicited.listeners;
+    const stream = new Stream<Message>({
+      pull: (s) => this.#reader.pump(s),
+      wait: (s) =>
+        this.#reader.wait(s, "notifications", options, (e) => {
+          listeners.delete(s);
+          s.fail(e);
+        }),
+      cancel: (s) => void listeners.delete(s),
+    }, options?.signal);
+    if (this.#closed) stream.end();
+    else listeners.add(stream);
+    return stream;
   }
 
   /**
@@ -931,31 +682,8 @@ export class Conn implements Disposable, AsyncDisposable {
    * ```
    */
   setBPF(program: readonly BPFInstruction[]): void {
-    const op = "setBPF";
-    if (!Array.isArray(program)) {
-      throw new TypeError(
-        `Cannot ${op}: program must be an array of instructions`,
-      );
-    }
-    if (program.length === 0 || program.length > BPF_MAXINSNS) {
-      throw new RangeError(
-        `Cannot ${op}: program has ${program.length} instructions, want 1 to ${BPF_MAXINSNS}`,
-      );
-    }
-    const copy: BPFInstruction[] = [];
-    for (let i = 0; i < program.length; i++) {
-      const ins = program[i];
-      if (typeof ins !== "object" || ins === null) {
-        throw new TypeError(`Cannot ${op}: instruction ${i} is not an object`);
-      }
-      copy.push({
-        code: checkInteger(op, `instruction ${i} code`, ins.code, 0, 0xffff),
-        jt: checkInteger(op, `instruction ${i} jt`, ins.jt, 0, 0xff),
-        jf: checkInteger(op, `instruction ${i} jf`, ins.jf, 0, 0xff),
-        k: checkInteger(op, `instruction ${i} k`, ins.k, 0, 0xffffffff),
-      });
-    }
-    this.#call(op, () => this.#socket.setBPF(copy));
+    const copy = checkProgram("setBPF", program);
+    this.#call("setBPF", () => this.#socket.setBPF(copy));
   }
 
   /**
@@ -1044,25 +772,169 @@ export class Conn implements Disposable, AsyncDisposable {
     return this.close();
   }
 
+  /**
+   * The socket seam behind this connection (see {@linkcode socketOf}).
+   *
+   * @returns The socket.
+   * @internal
+   */
+  [SOCKET](): Socket {
+    return this.#socket;
+  }
+
   // ---- internals ----
+
+  /** `execute` and `visit`: start, read what is queued, settle (synchronously when the reply is complete). */
+  #run(
+    op: string,
+    message: Outgoing,
+    kind: number,
+    visitor: ((view: MessageView) => void) | null,
+    options: ReceiveOptions | undefined,
+  ): Promise<unknown> {
+    let p: Request;
+    try {
+      p = this.#start(op, message, kind, visitor, options);
+      this.#reader.pump(p);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (!p.done) return this.#later(p, options);
+    try {
+      return Promise.resolve(this.#result(p));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** The slow path of {@linkcode Conn.#run}: the reply is not all queued yet. */
+  async #later(
+    p: Request,
+    options: ReceiveOptions | undefined,
+  ): Promise<unknown> {
+    const fail = (e: unknown): void => this.#fail(p, e);
+    while (!p.done) {
+      this.#encoder.keep(p);
+      await this.#reader.wait(p, p.op, options, fail);
+      if (!p.done) this.#reader.pump(p);
+    }
+    return this.#result(p);
+  }
+
+  /** The outcome of a finished `execute`/`visit`; the record is kept for reuse. */
+  #result(p: Request): unknown {
+    const value = p.kind === VISIT ? p.count : p.messages;
+    const failed = p.failed;
+    const error = p.error;
+    if (!p.abandoned && p.wake === null && !p.registered) {
+      p.visitor = null;
+      p.error = null;
+      p.bytes = null;
+      this.#spare = p;
+    }
+    if (failed) throw error;
+    return value;
+  }
+
+  /**
+   * Encodes and registers a request and sends it, unless it is a dump and
+   * the kernel still runs another for this socket: then that one is read to
+   * its end first if it is all queued, else the request is queued.
+   */
+  #start(
+    op: string,
+    m: Outgoing,
+    kind: number,
+    visitor: ((view: MessageView) => void) | null,
+    options: ReceiveOptions | undefined,
+  ): Request {
+    if (this.#closed) throw closedError(op);
+    if (options !== undefined) {
+      options.signal?.throwIfAborted();
+      checkTimeout(op, options.timeout);
+    }
+    checkMessage(op, m);
+    const h = m.header;
+    const enc = this.#encoder;
+    const requests = this.#requests;
+    const seq = h.sequence === 0 ? enc.nextSequence() : h.sequence;
+    if (requests.lookup(seq) !== null) {
+      throw new TypeError(
+        `Cannot ${op}: sequence ${seq} is already in flight on this connection`,
+      );
+    }
+    const pid = h.pid === 0 ? this.#socket.pid : h.pid;
+    const gen = enc.begin();
+    const end = enc.encode(op, m, 0, seq, pid);
+    const p = (this.#spare ?? new Request()).reset(
+      kind,
+      op,
+      h,
+      seq,
+      pid,
+      visitor,
+    );
+    this.#spare = null;
+    p.gen = gen;
+    p.length = end;
+    if (p.dump && requests.runningDump !== null) {
+      this.#reader.pump(requests.dumpIdle);
+      if (requests.runningDump !== null) {
+        p.bytes = enc.copy(end);
+        requests.enqueue(p);
+        return p;
+      }
+    }
+    enc.send(this.#socket, op, end);
+    p.sent = true;
+    requests.add(p);
+    if (p.dump) requests.run(p);
+    return p;
+  }
+
+  /** Sends the next queued dump once none runs. */
+  #sendQueuedDump(): void {
+    const requests = this.#requests;
+    for (let p = requests.nextDump(); p !== null; p = requests.nextDump()) {
+      try {
+        this.#socket.send(p.bytes!);
+      } catch (e) {
+        requests.fail(p, socketError(p.op, e));
+        continue;
+      }
+      p.sent = true;
+      requests.run(p);
+      return;
+    }
+  }
+
+  /**
+   * Ends `p` for its caller now, with `error` (or, for null, because the
+   * caller left); its remaining replies are dropped, a dump's drained.
+   */
+  #fail(p: Request, error: unknown): void {
+    const requests = this.#requests;
+    if (error === null) requests.abandon(p);
+    else requests.fail(p, error);
+    if (requests.draining) this.#reader.start();
+    else if (requests.runningDump === null) this.#sendQueuedDump();
+  }
+
+  /** A socket failure: every request sent and waiting fails with it (ENOBUFS: OverrunError). */
+  #failAll(e: unknown): void {
+    for (const p of this.#requests.all()) {
+      if (p.sent && !p.done) this.#fail(p, socketError(p.op, e));
+    }
+    this.#unsolicited.failAll(e);
+  }
 
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const p of this.#inFlight()) {
-      if (!p.done) this.#fail(p, closedError(p.op));
-      p.registered = false;
-    }
-    this.#slot = null;
-    this.#pending.clear();
-    this.#last = null;
-    for (const l of this.#listeners) {
-      l.done = true;
-      l.wake?.();
-    }
-    this.#listeners.clear();
-    for (const w of this.#rawWaiters.slice()) w.wake?.();
-    this.#backlog.length = 0;
+    this.#requests.clear((p) => closedError(p.op));
+    this.#router.clear();
+    this.#unsolicited.close();
+    this.#reader.close();
     try {
       this.#socket.close();
     } catch {
@@ -1077,555 +949,6 @@ export class Conn implements Disposable, AsyncDisposable {
     } catch (e) {
       throw socketError(op, e);
     }
-  }
-
-  #nextSequence(): number {
-    let s = (this.#seq + 1) >>> 0;
-    if (s === 0) s = 1; // 0 means "no sequence": skip it on wrap.
-    this.#seq = s;
-    return s;
-  }
-
-  /** Encodes `m` at `start` of the encode buffer with `seq` and `pid`; returns the aligned end. */
-  #encode(
-    op: string,
-    m: Message,
-    start: number,
-    seq: number,
-    pid: number,
-  ): number {
-    const h = m.header;
-    const data = m.data;
-    const need = HEADER_LENGTH + data.length;
-    const length = h.length === 0 ? need : h.length;
-    // One cheap test for the common case; the detailed checks name the culprit.
-    if (
-      (h.type & 0xffff) !== h.type || (h.flags & 0xffff) !== h.flags ||
-      seq >>> 0 !== seq || pid >>> 0 !== pid ||
-      length >>> 0 !== length || length < need || length > 0xfffffffc
-    ) {
-      checkInteger(op, "header type", h.type, 0, 0xffff);
-      checkInteger(op, "header flags", h.flags, 0, 0xffff);
-      checkInteger(op, "header sequence", seq, 0, 0xffffffff);
-      checkInteger(op, "header pid", pid, 0, 0xffffffff);
-      checkInteger(op, "header length", length, need, 0xfffffffc);
-    }
-    const end = start + align(length);
-    if (end > this.#out.length) {
-      let size = this.#out.length * 2;
-      while (size < end) size *= 2;
-      const grown = new Uint8Array(size);
-      grown.set(this.#out.subarray(0, start));
-      this.#out = grown;
-      this.#outView = new DataView(grown.buffer);
-      this.#outSub = grown.subarray(0, 0);
-    }
-    const s = this.#scratch;
-    s.length = length;
-    s.type = h.type;
-    s.flags = h.flags;
-    s.sequence = seq;
-    s.pid = pid;
-    writeHeader(this.#outView, start, s);
-    if (data.length > 0) this.#out.set(data, start + HEADER_LENGTH);
-    if (start + need < end) this.#out.fill(0, start + need, end);
-    return end;
-  }
-
-  #transmit(op: string, end: number): void {
-    // #outSub is a view of the current #out (growing resets it to length 0),
-    // so its length alone tells whether it can be reused.
-    let sub = this.#outSub;
-    if (sub.length !== end) sub = this.#outSub = this.#out.subarray(0, end);
-    try {
-      this.#socket.send(sub);
-    } catch (e) {
-      throw socketError(op, e);
-    }
-  }
-
-  #noteRaw(seq: number): void {
-    const raw = this.#rawSeqs;
-    if (raw.has(seq)) return;
-    if (raw.size >= RAW_LIMIT) {
-      for (const s of raw) {
-        raw.delete(s);
-        break;
-      }
-    }
-    raw.add(seq);
-  }
-
-  /** Sends a request and registers it. */
-  #start(
-    op: string,
-    m: Message,
-    kind: number,
-    visitor: ((view: MessageView) => void) | null,
-    signal: AbortSignal | undefined,
-  ): Pending {
-    if (this.#closed) throw closedError(op);
-    signal?.throwIfAborted();
-    checkMessage(op, m);
-    const h = m.header;
-    const seq = h.sequence === 0 ? this.#nextSequence() : h.sequence;
-    if (this.#lookup(seq) !== null) {
-      throw new TypeError(
-        `Cannot ${op}: sequence ${seq} is already in flight on this connection`,
-      );
-    }
-    const pid = h.pid === 0 ? this.#socket.pid : h.pid;
-    this.#gen++;
-    const end = this.#encode(op, m, 0, seq, pid);
-    this.#transmit(op, end);
-    const spare = this.#spare;
-    this.#spare = null;
-    const p = (spare ?? new Pending()).reset(kind, h, seq, pid, op, visitor);
-    p.gen = this.#gen;
-    p.reqLen = end;
-    p.registered = true;
-    if (this.#slot === null) this.#slot = p;
-    else this.#pending.set(seq, p);
-    return p;
-  }
-
-  /** Keeps a completed request record for reuse unless something may still reach it. */
-  #recycle(p: Pending): void {
-    if (!p.abandoned && p.wake === null && !p.registered) {
-      p.visitor = null;
-      p.error = null;
-      p.request = null;
-      this.#spare = p;
-    }
-  }
-
-  /** Before waiting: copy the request out of the shared encode buffer (needed to decode an error's attribute path). */
-  #keepRequest(p: Pending): void {
-    if (p.request === null && p.gen === this.#gen) {
-      p.request = this.#out.slice(0, p.reqLen);
-    }
-  }
-
-  #requestBytes(p: Pending): Uint8Array | undefined {
-    if (p.request !== null) return p.request;
-    return p.gen === this.#gen ? this.#out.subarray(0, p.reqLen) : undefined;
-  }
-
-  /** Waits until `t` is woken (data routed to it, abort, close or a socket error). Always resolves. */
-  #wait(t: Target, signal: AbortSignal | undefined): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const onAbort = signal === undefined
-        ? null
-        : (): void => this.#abortTarget(t, signal.reason);
-      // Two calls may wait on one target (concurrent next() on an iterator): wake both.
-      const previous = t.wake;
-      t.wake = () => {
-        t.wake = null;
-        this.#waiters--;
-        if (onAbort !== null) signal!.removeEventListener("abort", onAbort);
-        if (this.#waiters === 0) this.#readerAbort?.abort();
-        previous?.(); // first come, first served
-        resolve();
-      };
-      this.#waiters++;
-      if (onAbort !== null) {
-        if (signal!.aborted) {
-          onAbort();
-          return;
-        }
-        signal!.addEventListener("abort", onAbort, { once: true });
-      }
-      if (this.#closed) {
-        t.wake();
-        return;
-      }
-      this.#startReader();
-    });
-  }
-
-  #abortTarget(t: Target, reason: unknown): void {
-    if (t instanceof Pending) this.#fail(t, reason);
-    else if (t instanceof Listener) {
-      if (t.error === null) t.error = reason;
-    } else if (t instanceof RawWait) {
-      if (t.error === null) t.error = reason;
-    }
-    t.wake?.();
-  }
-
-  #startReader(): void {
-    if (this.#reading) return;
-    this.#reading = true;
-    void this.#read();
-  }
-
-  /** The single reader: while anyone waits, wait for the socket and route what arrives. */
-  async #read(): Promise<void> {
-    try {
-      while (this.#waiters > 0 && !this.#closed) {
-        const ac = new AbortController();
-        this.#readerAbort = ac;
-        let failure: unknown = null;
-        try {
-          await this.#socket.wait(ac.signal);
-        } catch (e) {
-          if (!ac.signal.aborted) failure = e;
-        }
-        this.#readerAbort = null;
-        if (this.#closed) break;
-        if (failure !== null) {
-          this.#failAll(failure);
-          continue;
-        }
-        this.#pump(null);
-      }
-    } catch (e) {
-      // Not expected (the pump catches socket and decoding failures), but never leave waiters hanging.
-      this.#failAll(e);
-    } finally {
-      this.#reading = false;
-    }
-  }
-
-  /**
-   * Reads and routes datagrams synchronously until `target` is ready (or,
-   * for the reader, until nobody waits) or the socket has nothing queued.
-   */
-  #pump(target: Target | null): void {
-    if (this.#pumping || this.#closed) return;
-    this.#pumping = true;
-    const socket = this.#socket;
-    try {
-      while (target === null ? this.#waiters > 0 : !target.ready()) {
-        let d: Uint8Array | null;
-        try {
-          d = socket.receive();
-        } catch (e) {
-          if (this.#closed) return;
-          this.#failAll(e);
-          const se = e as { errno?: unknown; name?: unknown };
-          if (se.name === "SyscallError" && se.errno === ENOBUFS) continue;
-          return;
-        }
-        if (d === null) return;
-        this.#datagram(d, socket.senderPid, socket.senderGroups);
-      }
-    } finally {
-      this.#pumping = false;
-    }
-  }
-
-  /** A socket failure: every waiting operation fails with it (ENOBUFS: OverrunError). */
-  #failAll(e: unknown): void {
-    for (const p of this.#inFlight()) {
-      if (!p.done) this.#fail(p, socketError(p.op, e));
-    }
-    for (const l of this.#listeners) {
-      if (l.error === null) l.error = socketError("notifications", e);
-      l.wake?.();
-    }
-    const overrun = socketError("receive", e);
-    if (overrun instanceof OverrunError) {
-      // Also for receive(), unless notifications iterators took it and nobody is receiving.
-      if (this.#rawWaiters.length > 0 || this.#listeners.size === 0) {
-        this.#rawOverrun = true;
-      }
-    } else {
-      for (const w of this.#rawWaiters) if (w.error === null) w.error = overrun;
-    }
-    for (const w of this.#rawWaiters.slice()) w.wake?.();
-  }
-
-  #datagram(d: Uint8Array, senderPid: number, senderGroups: number): void {
-    // Unicast from another port is not the kernel: drop it.
-    if (senderGroups === 0 && senderPid !== 0) return;
-    this.#multicast = senderGroups !== 0;
-    const v = this.#view;
-    if (d.length < HEADER_LENGTH) {
-      // Too short to name its request: blame the only one in flight, if there is just one.
-      const only = this.#pending.size === 0 ? this.#slot : null;
-      if (d.length > 0 && only !== null && !only.done && !this.#multicast) {
-        const e = new RangeError(
-          `Cannot decode netlink message: ${d.length} bytes are too short for a 16-byte header at offset 0`,
-        );
-        this.#fail(
-          only,
-          new NetlinkError(only.op, EBADMSG, { cause: e, sequence: only.seq }),
-        );
-      }
-      return;
-    }
-    this.#copy = null;
-    try {
-      visitDatagram(d, d.length, v, this.#onMessage);
-    } catch (e) {
-      this.#malformed(e, v);
-    }
-    this.#copy = null;
-    const ends = this.#ends;
-    if (ends.length > 0) {
-      for (const p of ends) {
-        if (p.registered && !p.multi) this.#finish(p, null);
-      }
-      ends.length = 0;
-    }
-    const b = this.#batch;
-    if (b !== null) {
-      this.#batch = null;
-      if (this.#backlog.length >= QUEUE_LIMIT) this.#rawOverrun = true;
-      else this.#backlog.push(b);
-      this.#rawWaiters[0]?.wake?.();
-    }
-  }
-
-  /** A datagram failed to parse at `v.header`: the request it belongs to fails with EBADMSG. */
-  #malformed(e: unknown, v: MessageView): void {
-    const p = this.#multicast
-      ? undefined
-      : (this.#lookup(v.header.sequence) ?? this.#last ?? undefined);
-    if (p === undefined || p.done) return;
-    this.#fail(
-      p,
-      new NetlinkError(p.op, EBADMSG, { cause: e, sequence: p.seq }),
-    );
-  }
-
-  /** Routes one message of the current datagram. */
-  #route(v: MessageView): void {
-    const h = v.header;
-    if (this.#multicast) {
-      this.#unsolicited(v, true);
-      return;
-    }
-    const seq = h.sequence;
-    const p = this.#lookup(seq);
-    if (p === null) {
-      if (seq === 0) this.#unsolicited(v, true);
-      else if (this.#rawSeqs.has(seq)) this.#unsolicited(v, false);
-      // Otherwise a reply nobody waits for: dropped.
-      return;
-    }
-    this.#last = p;
-    const type = h.type;
-    const flags = h.flags;
-    if (type === ERROR || (type === DONE && (flags & MULTI) !== 0)) {
-      // The kernel marks the DONE too when the data changed after the last part.
-      if ((flags & DUMP_INTR) !== 0) p.interrupted = true;
-      let err: unknown = null;
-      if (
-        v.length >= 4 ? errnoAt(v) !== 0 : !(type === DONE && v.length === 0)
-      ) err = this.#kernelError(v, p);
-      this.#finish(p, err);
-      return;
-    }
-    if (!p.done) {
-      if (h.pid !== 0 && p.pid !== 0 && h.pid !== p.pid) {
-        this.#fail(p, this.#validationError(v, p));
-      } else {
-        if ((flags & DUMP_INTR) !== 0) p.interrupted = true;
-        if (p.kind === VISIT) {
-          try {
-            p.visitor!(v);
-            p.count++;
-          } catch (e) {
-            this.#fail(p, e);
-          }
-        } else {
-          p.messages.push(this.#keep(v));
-          if (p.kind === STREAM) p.wake?.();
-        }
-      }
-    }
-    if ((flags & MULTI) !== 0) p.multi = true;
-    else if (!p.multi && !p.expectAck) this.#ends.push(p);
-  }
-
-  /**
-   * A Message for the view `v` of the current datagram, its `data` a view of
-   * the datagram's one copy (made here on first use). A datagram holding just
-   * this message copies only the payload, as a lone `slice()` would.
-   */
-  #keep(v: MessageView): Message {
-    const h = v.header;
-    const start = v.offset;
-    const length = v.length;
-    let data: Uint8Array;
-    // (A constructor call is cheaper than subarray() on both engines.)
-    const c = this.#copy;
-    if (c !== null) data = new Uint8Array(c, start, length);
-    else {
-      const bytes = v.bytes;
-      if (
-        start === HEADER_LENGTH && bytes.length - start - length < HEADER_LENGTH
-      ) {
-        // The only message of its datagram (what follows is too short for another).
-        data = bytes.slice(start, start + length);
-      } else {
-        const copy = bytes.slice().buffer;
-        this.#copy = copy;
-        data = new Uint8Array(copy, start, length);
-      }
-    }
-    return {
-      header: {
-        length: h.length,
-        type: h.type,
-        flags: h.flags,
-        sequence: h.sequence,
-        pid: h.pid,
-      },
-      data,
-    };
-  }
-
-  /** A message that answers no request: multicast/seq 0 (notifications), or a reply to `send()`. */
-  #unsolicited(v: MessageView, notification: boolean): void {
-    if (notification && this.#listeners.size > 0) {
-      const m = this.#keep(v);
-      for (const l of this.#listeners) {
-        if (l.queue.length - l.head >= QUEUE_LIMIT) l.overrun = true;
-        else l.queue.push(m);
-        l.wake?.();
-      }
-      return;
-    }
-    const b = this.#batch ??= {
-      messages: [],
-      error: null,
-      done: false,
-      interrupted: false,
-    };
-    if (b.error !== null || b.done) return;
-    const h = v.header;
-    if ((h.flags & DUMP_INTR) !== 0) b.interrupted = true;
-    if (h.type === ERROR || (h.type === DONE && (h.flags & MULTI) !== 0)) {
-      if (
-        v.length >= 4 ? errnoAt(v) !== 0 : !(h.type === DONE && v.length === 0)
-      ) {
-        b.error = this.#decodeKernelError(v, "receive", undefined);
-        return;
-      }
-      if (h.type === DONE) {
-        b.done = true;
-        return;
-      }
-    }
-    b.messages.push(this.#keep(v));
-  }
-
-  #kernelError(v: MessageView, p: Pending): unknown {
-    return this.#decodeKernelError(v, p.op, this.#requestBytes(p));
-  }
-
-  #decodeKernelError(
-    v: MessageView,
-    op: string,
-    request: Uint8Array | undefined,
-  ): unknown {
-    try {
-      return decodeError(v, op, request) ?? null;
-    } catch (e) {
-      return new NetlinkError(op, EBADMSG, {
-        cause: e,
-        sequence: v.header.sequence,
-      });
-    }
-  }
-
-  #validationError(v: MessageView, p: Pending): unknown {
-    const request: Message = {
-      header: {
-        length: p.reqLen,
-        type: p.type,
-        flags: p.flags,
-        sequence: p.seq,
-        pid: p.pid,
-      },
-      data: new Uint8Array(0),
-    };
-    try {
-      validate(request, [copyMessage(v)]);
-    } catch (e) {
-      return e;
-    }
-    return new NetlinkError("validate", 71, { sequence: p.seq });
-  }
-
-  /** The final message of `p`'s reply arrived: unregister it and complete it (unless it already failed). */
-  #finish(p: Pending, err: unknown): void {
-    this.#unregister(p);
-    if (p.abandoned) {
-      p.abandoned = false;
-      this.#abandoned--;
-    }
-    if (p.done) return;
-    if (err !== null) {
-      p.failed = true;
-      p.error = err;
-    } else if (p.interrupted) {
-      p.failed = true;
-      p.error = new DumpInterruptedError(
-        p.op,
-        p.kind === COLLECT ? p.messages : [],
-        { sequence: p.seq },
-      );
-    }
-    p.done = true;
-    p.wake?.();
-  }
-
-  /** Completes `p` with an error now; its remaining replies are discarded as they arrive. */
-  #fail(p: Pending, err: unknown): void {
-    if (p.done) return;
-    p.failed = true;
-    p.error = err;
-    this.#abandon(p);
-  }
-
-  /** Stops delivering to `p`; keeps it registered until its final message so stragglers are dropped. */
-  #abandon(p: Pending): void {
-    p.done = true;
-    if (p.kind === STREAM) {
-      p.messages.length = 0;
-      p.head = 0;
-    }
-    if (p.registered && !p.abandoned) {
-      p.abandoned = true;
-      if (++this.#abandoned > ABANDONED_LIMIT) this.#forgetAbandoned();
-    }
-    p.wake?.();
-  }
-
-  #forgetAbandoned(): void {
-    for (const p of this.#inFlight()) {
-      if (this.#abandoned <= ABANDONED_LIMIT / 2) break;
-      if (p.abandoned) {
-        this.#unregister(p);
-        p.abandoned = false;
-        this.#abandoned--;
-      }
-    }
-  }
-
-  #lookup(seq: number): Pending | null {
-    const s = this.#slot;
-    if (s !== null && s.seq === seq) return s;
-    return this.#pending.size === 0 ? null : (this.#pending.get(seq) ?? null);
-  }
-
-  #unregister(p: Pending): void {
-    if (!p.registered) return;
-    p.registered = false;
-    if (this.#slot === p) this.#slot = null;
-    else this.#pending.delete(p.seq);
-    if (this.#last === p) this.#last = null;
-  }
-
-  /** A snapshot of every registered request. */
-  #inFlight(): Pending[] {
-    const all = [...this.#pending.values()];
-    if (this.#slot !== null) all.unshift(this.#slot);
-    return all;
   }
 }
 
@@ -1646,45 +969,7 @@ export function connFromSocket(
   socket: Socket,
   options: ConnOptions = {},
 ): Conn {
-  const set = (
-    option: number,
-    enable: boolean | undefined,
-    byDefault = false,
-  ): void => {
-    if (!(enable ?? byDefault)) return;
-    try {
-      socket.setOption(option, true);
-    } catch (e) {
-      // The default extended ACK is best effort (kernels before 4.12 lack it).
-      if (enable === undefined) return;
-      throw socketError("dial", e);
-    }
-  };
-  try {
-    set(ConnOption.ExtendedAcknowledge, options.extendedAck, true);
-    set(ConnOption.GetStrictCheck, options.strict);
-    set(ConnOption.CapAcknowledge, options.capAck);
-    set(ConnOption.NoENOBUFS, options.noENOBUFS);
-    set(ConnOption.BroadcastError, options.broadcastError);
-    set(ConnOption.ListenAllNSID, options.listenAllNSID);
-    if (options.receiveBufferSize !== undefined) {
-      checkInteger(
-        "dial",
-        "receiveBufferSize",
-        options.receiveBufferSize,
-        0,
-        0x7fffffff,
-      );
-      try {
-        socket.setReceiveBufferSize(options.receiveBufferSize, false);
-      } catch (e) {
-        throw socketError("dial", e);
-      }
-    }
-  } catch (e) {
-    socket.close();
-    throw e;
-  }
+  applyOptions(socket, options);
   return new Conn(socket);
 }
 
@@ -1696,5 +981,5 @@ export function connFromSocket(
  * @returns Its socket.
  */
 export function socketOf(conn: Conn): Socket {
-  return socketOfConn(conn);
+  return conn[SOCKET]();
 }

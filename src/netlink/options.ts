@@ -43,7 +43,25 @@ export interface ConnOptions {
   extendedAck?: boolean;
   /** `NETLINK_CAP_ACK`: the kernel echoes only the request header in errors, not its payload. */
   capAck?: boolean;
-  /** `NETLINK_NO_ENOBUFS`: do not report ENOBUFS when multicast messages are dropped. */
+  /**
+   * `NETLINK_NO_ENOBUFS`: do not report ENOBUFS when the receive buffer
+   * overflows. The kernel then drops what does not fit without a word: lost
+   * notifications, and also lost unicast replies, so a request whose reply
+   * was dropped would wait forever. With this option, give every call that
+   * waits a `timeout` (or a `signal`), as below.
+   *
+   * @example Bound each wait when overruns are silent
+   * ```ts
+   * import { HeaderFlags } from "@nlkit/netlink/netlink";
+   * import { dial } from "@nlkit/netlink/nltest";
+   * import assert from "node:assert/strict";
+   *
+   * // A kernel that never answers stands in for a reply the kernel dropped.
+   * using conn = dial(() => new Promise(() => {}), { noENOBUFS: true });
+   * const noop = { header: { length: 0, type: 1, flags: HeaderFlags.Request | HeaderFlags.Acknowledge, sequence: 0, pid: 0 } };
+   * await assert.rejects(conn.execute(noop, { timeout: 50 }), { code: "ETIMEDOUT" });
+   * ```
+   */
   noENOBUFS?: boolean;
   /** `NETLINK_BROADCAST_ERROR`: report errors delivering broadcasts. */
   broadcastError?: boolean;
@@ -65,9 +83,21 @@ export interface ConnOptions {
  * using conn = dial(() => []);
  * const options: ReceiveOptions = { signal: AbortSignal.abort(new Error("stop")) };
  * await assert.rejects(conn.receive(options), { message: "stop" });
+ * await assert.rejects(conn.receive({ timeout: 10 }), { code: "ETIMEDOUT" });
  * ```
  */
 export interface ReceiveOptions {
   /** Aborts the wait: the call rejects with the signal's reason and the connection stays usable. */
   signal?: AbortSignal;
+  /**
+   * The longest the call waits for the kernel at a time, in milliseconds
+   * (an integer from 0 to 2^31 - 1): when nothing arrives for it in that
+   * time, the call rejects (an iterator's `next()` throws and the iterator
+   * ends) with a {@linkcode NetlinkError} of code `ETIMEDOUT`, and the
+   * connection stays usable. A reply that is already queued, as kernel
+   * replies are when the request is sent, costs no timer. Use it where a
+   * reply can be lost silently (`noENOBUFS`); a dump is bounded per wait,
+   * not as a whole.
+   */
+  timeout?: number;
 }

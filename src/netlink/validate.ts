@@ -4,15 +4,8 @@
  * @module
  */
 
-import { Errno } from "./errno.ts";
-import { NetlinkError } from "./errors.ts";
+import { checkReply } from "./_conn_state.ts";
 import type { Message } from "./message.ts";
-
-// `EPROTO` ("Protocol error") is the errno validate() reports. A reply that
-// does not echo our sequence number or port id breaks the netlink
-// request/reply protocol, and no kernel errno means that more closely; it
-// cannot be confused with a kernel answer to a well-formed request, which
-// never carries EPROTO for this reason.
 
 /**
  * Checks that replies answer `request`, with the rules of the Go
@@ -45,22 +38,9 @@ import type { Message } from "./message.ts";
  * ```
  */
 export function validate(request: Message, replies: readonly Message[]): void {
-  const sequence = request.header.sequence;
-  const pid = request.header.pid;
+  const { sequence, pid } = request.header;
   for (let i = 0; i < replies.length; i++) {
-    const h = replies[i]!.header;
-    if (sequence !== 0 && h.sequence !== sequence) {
-      throw new NetlinkError("validate", Errno.EPROTO, {
-        sequence,
-        detail:
-          `mismatched sequence in netlink reply: got ${h.sequence}, want ${sequence}`,
-      });
-    }
-    if (pid !== 0 && h.pid !== 0 && h.pid !== pid) {
-      throw new NetlinkError("validate", Errno.EPROTO, {
-        sequence,
-        detail: `mismatched pid in netlink reply: got ${h.pid}, want ${pid}`,
-      });
-    }
+    const e = checkReply(sequence, pid, replies[i]!.header);
+    if (e !== null) throw e;
   }
 }

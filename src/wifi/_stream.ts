@@ -10,6 +10,7 @@
 
 import { Errno } from "../netlink/errno.ts";
 import type { Conn } from "../netlink/conn.ts";
+import { mapStream } from "../netlink/_conn_stream.ts";
 import { NetlinkError } from "../netlink/errors.ts";
 import type { Message } from "../netlink/message.ts";
 import { decodeGenlMessage, type GenlMessage } from "../genetlink/message.ts";
@@ -69,53 +70,16 @@ export function eventStream(
   signal: AbortSignal | undefined,
   onFinish: () => void,
 ): AsyncIterableIterator<WifiEvent> {
-  const it = conn.notifications(signal ? { signal } : {});
-  let finished = false;
-  const finish = (): void => {
-    if (finished) return;
-    finished = true;
-    onFinish();
-    void it.return?.();
-  };
-  const done: IteratorReturnResult<undefined> = {
-    value: undefined,
-    done: true,
-  };
-  return {
-    async next(): Promise<IteratorResult<WifiEvent, undefined>> {
-      if (finished) return done;
-      for (;;) {
-        let r: IteratorResult<Message>;
-        try {
-          r = await it.next();
-        } catch (e) {
-          finish();
-          throw e;
-        }
-        if (r.done) {
-          finish();
-          return done;
-        }
-        const g = genl(r.value, familyId);
-        if (!g) continue;
-        const { command } = g.header;
-        try {
-          return { value: decodeEvent(command, g.data), done: false };
-        } catch (e) {
-          if (!(e instanceof RangeError)) throw e;
-          return {
-            value: { type: "unknown", command, data: g.data },
-            done: false,
-          };
-        }
-      }
-    },
-    return(): Promise<IteratorResult<WifiEvent, undefined>> {
-      finish();
-      return Promise.resolve(done);
-    },
-    [Symbol.asyncIterator](): AsyncIterableIterator<WifiEvent> {
-      return this;
-    },
-  };
+  const events = conn.notifications(signal ? { signal } : {});
+  return mapStream(events, (m): WifiEvent | undefined => {
+    const g = genl(m, familyId);
+    if (!g) return undefined;
+    const { command } = g.header;
+    try {
+      return decodeEvent(command, g.data);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      return { type: "unknown", command, data: g.data };
+    }
+  }, { onEnd: onFinish, signal });
 }

@@ -672,8 +672,8 @@ describe("Conn.visit", () => {
 });
 
 describe("Conn concurrency", () => {
-  it("routes several execute and dump calls in flight by sequence", async () => {
-    // The kernel holds every request and answers them in reverse order, interleaving datagrams.
+  it("routes several execute and dump calls in flight by sequence; dumps go one at a time", async () => {
+    // The kernel holds every request and answers them out of order, interleaving datagrams.
     const held: Uint8Array[] = [];
     const { conn, socket } = rawConn((_s, d) => void held.push(d));
     using _ = conn;
@@ -695,8 +695,9 @@ describe("Conn concurrency", () => {
       (v) => void v4.push(v.bytes[v.offset]!),
     );
     await tick();
-    assert.equal(held.length, 4);
-    const [r1, r2, r3, r4] = held.map((d) => parseMessages(d)[0]!);
+    // The second dump waits: the kernel runs one dump per socket.
+    assert.equal(held.length, 3);
+    const [r1, r2, r3] = held.map((d) => parseMessages(d)[0]!);
     const part = (r: Message, n: number, flags: number = Multi, type = 0x10) =>
       encodeMessage({
         header: {
@@ -708,15 +709,21 @@ describe("Conn concurrency", () => {
         },
         data: new Uint8Array([n, 0, 0, 0]),
       });
-    socket.deliver(part(r4!, 40));
     socket.deliver(part(r3!, 30));
     socket.deliver(encodeMessage(ack(r2!)[0]!));
-    socket.deliver(part(r4!, 41));
     socket.deliver(part(r2!, 20, 0)); // arrives after its ACK: dropped, the call already ended
     socket.deliver(part(r3!, 31));
-    socket.deliver(part(r1!, 10, 0));
+    await tick();
+    assert.equal(held.length, 3, "no second dump before the first one's DONE");
     socket.deliver(part(r3!, 0, Multi, HeaderType.Done));
-    socket.deliver(part(r4!, 0, Multi, HeaderType.Done));
+    await tick();
+    assert.equal(held.length, 4, "the queued dump is sent after the DONE");
+    const r4 = parseMessages(held[3]!)[0]!;
+    assert.deepEqual([...r4.data], [4, 0, 0, 0]);
+    socket.deliver(part(r4, 40));
+    socket.deliver(part(r1!, 10, 0));
+    socket.deliver(part(r4, 41));
+    socket.deliver(part(r4, 0, Multi, HeaderType.Done));
     assert.deepEqual((await e1).map((m) => m.data[0]), [10]);
     assert.deepEqual(await e2, []);
     await d3;

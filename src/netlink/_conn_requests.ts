@@ -1,0 +1,276 @@
+/**
+ * The requests in flight on a `Conn`: one record per request, the table
+ * that routes replies to them by sequence number, their completion, and the
+ * dump queue (the kernel runs one dump per socket, so a dump is sent only
+ * once the previous one has ended). Not part of the public API.
+ *
+ * @module
+ */
+
+import { ABANDONED_LIMIT, ACK, DUMP, type Waiter } from "./_conn_state.ts";
+import type { Stream } from "./_conn_stream.ts";
+import { DumpInterruptedError } from "./errors.ts";
+import type { Header } from "./header.ts";
+import type { Message, MessageView } from "./message.ts";
+
+/** Kinds of request: `execute` collects, `dump` streams, `visit` calls a visitor. */
+export const COLLECT = 0;
+export const STREAM = 1;
+export const VISIT = 2;
+
+/** The (never written) message list of a visit or a dump. */
+const NO_MESSAGES: Message[] = Object.freeze([]) as unknown as Message[];
+
+/** A request in flight (execute, dump or visit), keyed by sequence number. */
+export class Request implements Waiter {
+  wake: (() => void) | null = null;
+  kind = 0;
+  op = "";
+  seq = 0;
+  pid = 0;
+  /** The request asked for an ACK: the ACK, not a lone reply, ends it. */
+  expectAck = false;
+  /** A dump (`NLM_F_ROOT` or `NLM_F_MATCH`): goes through the dump queue. */
+  dump = false;
+  visitor: ((view: MessageView) => void) | null = null;
+  /** The encoded request: a copy once needed; else `gen`/`length` locate it in the encode buffer. */
+  bytes: Uint8Array | null = null;
+  gen = 0;
+  length = 0;
+  /** COLLECT: the replies. */
+  messages: Message[] = NO_MESSAGES;
+  /** STREAM: where replies go. */
+  stream: Stream<Message> | null = null;
+  /** VISIT: messages visited. */
+  count = 0;
+  multi = false;
+  interrupted = false;
+  /** Sent to the kernel (a queued dump is not, yet). */
+  sent = false;
+  /** Finished for its caller (replies, error or abandoned). */
+  done = false;
+  failed = false;
+  error: unknown = null;
+  /** Done for its caller, but still registered so its remaining replies are dropped (or drained). */
+  abandoned = false;
+  /** Replies are routed to this record (it is in the table). */
+  registered = false;
+
+  /** (Re)initialises this record: records are reused on the fast path. */
+  reset(
+    kind: number,
+    op: string,
+    h: Header,
+    seq: number,
+    pid: number,
+    visitor: ((view: MessageView) => void) | null,
+  ): this {
+    this.wake = null;
+    this.kind = kind;
+    this.op = op;
+    this.seq = seq;
+    this.pid = pid;
+    this.expectAck = (h.flags & ACK) !== 0;
+    this.dump = (h.flags & DUMP) !== 0;
+    this.visitor = visitor;
+    this.bytes = null;
+    this.gen = 0;
+    this.length = 0;
+    this.messages = kind === COLLECT ? [] : NO_MESSAGES;
+    this.stream = null;
+    this.count = 0;
+    this.multi = false;
+    this.interrupted = false;
+    this.sent = false;
+    this.done = false;
+    this.failed = false;
+    this.error = null;
+    this.abandoned = false;
+    this.registered = false;
+    return this;
+  }
+
+  ready(): boolean {
+    return this.done;
+  }
+}
+
+/**
+ * The table of requests in flight, and their life: registered when sent,
+ * completed by their final reply ({@linkcode Registry.finish}) or early
+ * ({@linkcode Registry.fail}, {@linkcode Registry.abandon}); an abandoned
+ * request stays registered until its final reply so that its remaining
+ * replies are dropped rather than taken for another's.
+ *
+ * Dumps: the kernel runs one dump per socket and answers a second one with
+ * EBUSY while the first has not ended, so the registry holds the dump the
+ * kernel is running ({@linkcode Registry.runningDump}) and queues later ones
+ * until its final reply arrives, even when its caller left early (then the
+ * connection drains it: {@linkcode Registry.draining}).
+ */
+export class Registry {
+  /** The first request in flight: no Map traffic on the one-request fast path. */
+  #slot: Request | null = null;
+  readonly #table = new Map<number, Request>();
+  #abandoned = 0;
+  #running: Request | null = null;
+  readonly #queue: Request[] = [];
+  /** Ready when no dump runs: a target for pumping until the dump slot frees. */
+  readonly dumpIdle: Waiter = {
+    wake: null,
+    ready: () => this.#running === null,
+  };
+
+  /** The request with sequence `seq`, or null. */
+  lookup(seq: number): Request | null {
+    const s = this.#slot;
+    if (s !== null && s.seq === seq) return s;
+    return this.#table.size === 0 ? null : (this.#table.get(seq) ?? null);
+  }
+
+  /** The only request in flight, or null when none or several. */
+  only(): Request | null {
+    return this.#table.size === 0 ? this.#slot : null;
+  }
+
+  /** Starts routing replies with `p.seq` to `p`. */
+  add(p: Request): void {
+    p.registered = true;
+    if (this.#slot === null) this.#slot = p;
+    else this.#table.set(p.seq, p);
+  }
+
+  /** Every registered request. */
+  all(): Request[] {
+    const all = [...this.#table.values()];
+    if (this.#slot !== null) all.unshift(this.#slot);
+    return all;
+  }
+
+  /** The dump the kernel runs for this socket (sent, final reply not yet received), or null. */
+  get runningDump(): Request | null {
+    return this.#running;
+  }
+
+  /** True while the running dump's caller has left: its replies must still be read. */
+  get draining(): boolean {
+    return this.#running !== null && this.#running.abandoned;
+  }
+
+  /**
+   * The socket is empty: a dump whose caller left no longer holds the
+   * queue. The kernel makes the next part of a dump inside the receive that
+   * read the previous one, so with nothing queued the dump has either ended
+   * or stalled for good (a BPF filter dropped a part); waiting for it would
+   * hang the next dump, which the kernel answers EBUSY instead.
+   */
+  releaseDrained(): void {
+    if (this.#running !== null && this.#running.abandoned) {
+      this.#running = null;
+    }
+  }
+
+  /** Records that the kernel now runs dump `p`. */
+  run(p: Request): void {
+    this.#running = p;
+  }
+
+  /** Queues dump `p` (registered, not sent) until the running one ends. */
+  enqueue(p: Request): void {
+    this.add(p);
+    this.#queue.push(p);
+  }
+
+  /** The next queued dump to send once no dump runs, or null. */
+  nextDump(): Request | null {
+    if (this.#running !== null) return null;
+    const q = this.#queue;
+    while (q.length > 0) {
+      const p = q.shift()!;
+      if (!p.done) return p;
+    }
+    return null;
+  }
+
+  /** The final reply of `p` arrived: unregister it and complete it (unless it already ended for its caller). */
+  finish(p: Request, err: unknown): void {
+    this.#remove(p);
+    if (p.done) return;
+    if (err !== null) {
+      p.failed = true;
+      p.error = err;
+    } else if (p.interrupted) {
+      p.failed = true;
+      p.error = new DumpInterruptedError(
+        p.op,
+        p.kind === COLLECT ? p.messages : [],
+        { sequence: p.seq },
+      );
+    }
+    p.done = true;
+    this.#settled(p);
+  }
+
+  /** Completes `p` with an error now; its remaining replies are dropped as they arrive. */
+  fail(p: Request, err: unknown): void {
+    if (p.done) return;
+    p.failed = true;
+    p.error = err;
+    p.done = true;
+    this.abandon(p);
+    this.#settled(p);
+  }
+
+  /** Stops delivering to `p`; keeps it registered until its final reply, if it was sent. */
+  abandon(p: Request): void {
+    p.done = true;
+    if (!p.registered || p.abandoned) return;
+    if (!p.sent) {
+      this.#remove(p); // a queued dump: nothing to drop
+      return;
+    }
+    p.abandoned = true;
+    if (++this.#abandoned > ABANDONED_LIMIT) this.#forget();
+  }
+
+  /** Fails every request (close): nothing is routed any more. */
+  clear(fail: (p: Request) => unknown): void {
+    for (const p of this.all()) {
+      if (!p.done) this.fail(p, fail(p));
+      p.registered = false;
+      p.abandoned = false;
+    }
+    this.#slot = null;
+    this.#table.clear();
+    this.#abandoned = 0;
+    this.#running = null;
+    this.#queue.length = 0;
+  }
+
+  #settled(p: Request): void {
+    const s = p.stream;
+    if (s === null) p.wake?.();
+    else if (p.failed) s.fail(p.error);
+    else s.end();
+  }
+
+  #remove(p: Request): void {
+    if (p.abandoned) {
+      p.abandoned = false;
+      this.#abandoned--;
+    }
+    if (!p.registered) return;
+    p.registered = false;
+    if (this.#slot === p) this.#slot = null;
+    else this.#table.delete(p.seq);
+    if (this.#running === p) this.#running = null;
+  }
+
+  /** Too many abandoned requests: forget the oldest half (their stragglers then match nothing). */
+  #forget(): void {
+    for (const p of this.all()) {
+      if (this.#abandoned <= ABANDONED_LIMIT / 2) break;
+      if (p.abandoned) this.#remove(p);
+    }
+  }
+}
