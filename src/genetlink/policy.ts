@@ -416,6 +416,25 @@ export function decodePolicy(
     }
   }
 
+  // The kernel numbers the tables 0..n-1 and every one is in the dump or
+  // referenced by an operation or a nested attribute, so n is the number of
+  // distinct indexes seen: an index at or beyond it is garbage (and would
+  // size the table array from the wire: 0xfffffffe gave a 4-billion-slot array).
+  const seen = new Set<number>(rawTables.keys());
+  for (const [, idx] of opIndexes) {
+    if (idx.do !== undefined) seen.add(idx.do);
+    if (idx.dump !== undefined) seen.add(idx.dump);
+  }
+  for (const raw of rawTables.values()) {
+    for (const r of raw.values()) if (r.index !== undefined) seen.add(r.index);
+  }
+  for (const i of seen) {
+    if (i >= seen.size) {
+      throw new RangeError(
+        `Cannot decode policy: table index ${i} is beyond the ${seen.size} tables the dump describes`,
+      );
+    }
+  }
   // A table whose attributes are all unchecked (NLA_UNSPEC) or rejected has
   // no message in the dump: an index with no messages is an empty table.
   const tables: PolicyTable[] = [];

@@ -143,6 +143,13 @@ export function readPcap(bytes: Uint8Array): PcapPacket[] {
         } bytes left at offset ${pos}`,
       );
     }
+    if (orig < incl) {
+      throw new RangeError(
+        `Cannot read pcap: original length ${orig} is less than the ${incl} bytes captured at offset ${
+          pos - 4
+        }`,
+      );
+    }
     if (incl < COOKED_HEADER_LENGTH) {
       throw new RangeError(
         `Cannot read pcap: record of ${incl} bytes is shorter than the 16-byte netlink pseudo-header at offset ${pos}`,

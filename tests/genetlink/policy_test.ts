@@ -83,7 +83,7 @@ describe("decodePolicy()", { skip: BIG_ENDIAN }, () => {
           0,
           (a) =>
             a.nested(1, (p) =>
-              p.uint32(PolicyTypeAttribute.PolicyIndex, 5).uint32(1, 13)),
+              p.uint32(PolicyTypeAttribute.PolicyIndex, 1).uint32(1, 13)),
         ),
     )
       .encode();
@@ -92,7 +92,42 @@ describe("decodePolicy()", { skip: BIG_ENDIAN }, () => {
       data,
     }]);
     assert.deepEqual(policy.tables[0]!.get(1)!.nested, new Map());
-    assert.equal(policy.tables[0]!.get(1)!.nested, policy.tables[5]);
+    assert.equal(policy.tables[0]!.get(1)!.nested, policy.tables[1]);
+  });
+
+  it("refuses a table index beyond the tables the dump describes (issue 15: 0xfffffffe)", () => {
+    for (const index of [0xfffffffe, 1e8, 2]) {
+      const data = new AttributeEncoder().uint16(1, 0x20).nested(
+        8,
+        (t) =>
+          t.nested(
+            0,
+            (a) =>
+              a.nested(1, (p) =>
+                p.uint32(PolicyTypeAttribute.PolicyIndex, index).uint32(1, 13)),
+          ),
+      ).encode();
+      const t0 = performance.now();
+      assert.throws(
+        () => decodePolicy([{ header: { command: 10, version: 2 }, data }]),
+        (e: unknown) =>
+          e instanceof RangeError &&
+          e.message ===
+            `Cannot decode policy: table index ${index} is beyond the 2 tables the dump describes`,
+      );
+      assert.ok(performance.now() - t0 < 100);
+    }
+  });
+
+  it("refuses an operation pointing beyond the tables", () => {
+    const data = new AttributeEncoder().uint16(1, 0x20).nested(
+      9, // CTRL_ATTR_OP_POLICY
+      (ops) => ops.nested(3, (op) => op.uint32(1, 0xfffffffe)),
+    ).encode();
+    assert.throws(
+      () => decodePolicy([{ header: { command: 10, version: 2 }, data }]),
+      /table index 4294967294 is beyond the 1 tables/,
+    );
   });
 
   it("throws RangeError for a malformed dump", () => {
