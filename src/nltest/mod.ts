@@ -124,3 +124,10 @@ export {
   summarizeDatagram,
 } from "./replay.ts";
 export { runBPF } from "./kernel_bpf.ts";
+export {
+  type SimInetSocket,
+  SimSockDiag,
+  type SimSockDiagOptions,
+  type SimUnixSocket,
+} from "./sockdiag.ts";
+export { SimAudit, type SimAuditOptions } from "./audit.ts";
