@@ -10,10 +10,57 @@ import type { BPFInstruction, Socket } from "./_socket.ts";
 import { BPF_MAXINSNS, checkInteger, socketError } from "./_conn_state.ts";
 import { ConnOption } from "./header.ts";
 import type { ConnOptions } from "./options.ts";
-import type { OpenSocketOptions } from "./socket.ts";
+import { openSocket, type OpenSocketOptions } from "./socket.ts";
+
+/**
+ * `Conn.dial` up to the bound socket: checks `family` and the bind-time
+ * options, opens the socket.
+ *
+ * @throws {NetlinkError} When a system call fails (`cause`: the SyscallError).
+ */
+export async function openChecked(
+  family: number,
+  options: ConnOptions,
+): Promise<Socket> {
+  checkInteger("dial", "family", family, 0, 31);
+  const open = bindOptions(options);
+  try {
+    return await openSocket(family, open);
+  } catch (e) {
+    throw socketError("dial", e);
+  }
+}
+
+/** A multicast group number: 1 to 2^32 - 1. */
+export function checkGroup(op: string, group: number): void {
+  checkInteger(op, "group", group, 1, 0xffffffff);
+}
+
+/** A `SOL_NETLINK` option number, and the boolean to set it to. */
+export function checkOption(op: string, option: number, enable: boolean): void {
+  checkInteger(op, "option", option, 0, 0x7fffffff);
+  if (typeof enable !== "boolean") {
+    throw new TypeError(
+      `Cannot ${op}: enable must be a boolean, got ${typeof enable}`,
+    );
+  }
+}
+
+/** A buffer size (0 to 2^31 - 1) and its `force` flag; returns the flag. */
+export function checkSize(
+  op: string,
+  bytes: number,
+  force: boolean | undefined,
+): boolean {
+  checkInteger(op, "size", bytes, 0, 0x7fffffff);
+  if (typeof (force ?? false) !== "boolean") {
+    throw new TypeError(`Cannot ${op}: force must be a boolean`);
+  }
+  return force ?? false;
+}
 
 /** The bind-time part of `options` (groups, pid, netns), checked. */
-export function bindOptions(options: ConnOptions): OpenSocketOptions {
+function bindOptions(options: ConnOptions): OpenSocketOptions {
   const open: OpenSocketOptions = {};
   if (options.groups !== undefined) {
     open.groups = checkInteger("dial", "groups", options.groups, 0, 0xffffffff);

@@ -4,37 +4,24 @@
  * zero-copy visitor and multicast notifications, over the internal Socket
  * seam (a libc socket in production, an in-memory kernel under nltest).
  *
- * `Conn` composes parts with one job each: the encoder (`_conn_encoder.ts`)
- * writes and sends requests, the registry (`_conn_requests.ts`) tracks them
- * and queues dumps, the reader (`_conn_reader.ts`) is the one place that
- * reads the socket, the router (`_conn_router.ts`) hands each message to its
- * request, to the notification streams or to `receive()`
- * (`_conn_unsolicited.ts`), and every stream is one queue-backed iterator
- * (`_conn_stream.ts`).
+ * The workings live in `_conn_core.ts` and the parts it composes.
  *
  * @module
  */
 
 import type { BPFInstruction, Socket } from "./_socket.ts";
-import { Encoder, type Outgoing } from "./_conn_encoder.ts";
-import { Reader } from "./_conn_reader.ts";
-import { COLLECT, Registry, Request, STREAM, VISIT } from "./_conn_requests.ts";
-import { Router } from "./_conn_router.ts";
-import { applyOptions, bindOptions, checkProgram } from "./_conn_setup.ts";
+import { COLLECT, ConnCore, VISIT } from "./_conn_core.ts";
 import {
-  checkInteger,
-  checkMessage,
-  checkTimeout,
-  closedError,
-  EMPTY,
-  socketError,
-} from "./_conn_state.ts";
-import { Stream } from "./_conn_stream.ts";
-import { Unsolicited } from "./_conn_unsolicited.ts";
+  applyOptions,
+  checkGroup,
+  checkOption,
+  checkProgram,
+  checkSize,
+  openChecked,
+} from "./_conn_setup.ts";
 import type { Header } from "./header.ts";
 import type { Message, MessageView } from "./message.ts";
 import type { ConnOptions, ReceiveOptions } from "./options.ts";
-import { openSocket } from "./socket.ts";
 
 /** The key of the internal accessor that {@linkcode socketOf} uses. */
 const SOCKET: unique symbol = Symbol("nlkit.socket");
@@ -77,15 +64,7 @@ const SOCKET: unique symbol = Symbol("nlkit.socket");
  * ```
  */
 export class Conn implements Disposable, AsyncDisposable {
-  readonly #socket: Socket;
-  readonly #encoder = new Encoder();
-  readonly #requests = new Registry();
-  readonly #unsolicited = new Unsolicited();
-  readonly #router: Router;
-  readonly #reader: Reader;
-  #closed = false;
-  /** A finished request record, reused by the next request (fast path). */
-  #spare: Request | null = null;
+  readonly #core: ConnCore;
 
   /**
    * Use {@linkcode Conn.dial} (or nltest's `dial`); this constructor is internal.
@@ -94,29 +73,7 @@ export class Conn implements Disposable, AsyncDisposable {
    * @internal
    */
   constructor(socket: Socket) {
-    this.#socket = socket;
-    const requests = this.#requests;
-    const router = new Router(
-      socket,
-      requests,
-      this.#unsolicited,
-      this.#encoder,
-    );
-    this.#router = router;
-    this.#reader = new Reader(socket, {
-      datagram: (d) => {
-        router.datagram(d);
-        if (requests.runningDump === null) this.#sendQueuedDump();
-        else if (requests.draining) this.#reader.start();
-      },
-      failAll: (e) => this.#failAll(e),
-      background: () => requests.draining,
-      idle: () => {
-        if (!requests.draining) return;
-        requests.releaseDrained();
-        this.#sendQueuedDump();
-      },
-    });
+    this.#core = new ConnCore(socket);
   }
 
   /**
@@ -145,15 +102,7 @@ export class Conn implements Disposable, AsyncDisposable {
    * ```
    */
   static async dial(family: number, options: ConnOptions = {}): Promise<Conn> {
-    checkInteger("dial", "family", family, 0, 31);
-    const open = bindOptions(options);
-    let socket: Socket;
-    try {
-      socket = await openSocket(family, open);
-    } catch (e) {
-      throw socketError("dial", e);
-    }
-    return connFromSocket(socket, options);
+    return connFromSocket(await openChecked(family, options), options);
   }
 
   /**
@@ -171,25 +120,14 @@ export class Conn implements Disposable, AsyncDisposable {
    * ```
    */
   get pid(): number {
-    return this.#socket.pid;
+    return this.#core.socket.pid;
   }
 
   /**
    * True after {@linkcode Conn.close}.
-   *
-   * @example Check whether a connection is closed
-   * ```ts
-   * import { dial } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * const conn = dial(() => []);
-   * assert.equal(conn.closed, false);
-   * await conn.close();
-   * assert.equal(conn.closed, true);
-   * ```
    */
   get closed(): boolean {
-    return this.#closed;
+    return this.#core.closed;
   }
 
   /**
@@ -252,33 +190,7 @@ export class Conn implements Disposable, AsyncDisposable {
   sendMessages(
     messages: readonly { header: Header; data?: Uint8Array }[],
   ): Message[] {
-    const array = Array.isArray(messages);
-    const op = array && messages.length === 1 ? "send" : "sendMessages";
-    if (this.#closed) throw closedError(op);
-    if (!array) throw new TypeError(`Cannot ${op}: messages must be an array`);
-    if (messages.length === 0) {
-      throw new RangeError(`Cannot ${op}: no messages`);
-    }
-    const enc = this.#encoder;
-    enc.begin();
-    const sent: Message[] = [];
-    let end = 0;
-    for (const m of messages) {
-      checkMessage(op, m);
-      const h = m.header;
-      const sequence = h.sequence === 0 ? enc.nextSequence() : h.sequence;
-      const pid = h.pid === 0 ? this.#socket.pid : h.pid;
-      const start = end;
-      end = enc.encode(op, m, start, sequence, pid);
-      const length = enc.lengthAt(start);
-      sent.push({
-        header: { length, type: h.type, flags: h.flags, sequence, pid },
-        data: m.data ?? EMPTY,
-      });
-    }
-    enc.send(this.#socket, op, end);
-    for (const m of sent) this.#unsolicited.noteSent(m.header.sequence);
-    return sent;
+    return this.#core.send(messages);
   }
 
   /**
@@ -309,10 +221,7 @@ export class Conn implements Disposable, AsyncDisposable {
    * ```
    */
   async receive(options?: ReceiveOptions): Promise<Message[]> {
-    if (this.#closed) throw closedError("receive");
-    options?.signal?.throwIfAborted();
-    checkTimeout("receive", options?.timeout);
-    return await this.#unsolicited.receive(this.#reader, options);
+    return await this.#core.receive(options);
   }
 
   /**
@@ -353,7 +262,13 @@ export class Conn implements Disposable, AsyncDisposable {
   ): Promise<Message[]> {
     // Not `async`: when the reply is already queued (always, on Linux) it is
     // read synchronously and the only promise is the one returned here.
-    return this.#run("execute", message, COLLECT, null, options) as Promise<
+    return this.#core.run(
+      "execute",
+      message,
+      COLLECT,
+      null,
+      options,
+    ) as Promise<
       Message[]
     >;
   }
@@ -393,24 +308,7 @@ export class Conn implements Disposable, AsyncDisposable {
     message: { header: Header; data?: Uint8Array },
     options?: ReceiveOptions,
   ): AsyncIterableIterator<Message> {
-    let p: Request | null = null;
-    return new Stream<Message>({
-      pull: (s) => {
-        if (p === null) {
-          p = this.#start("dump", message, STREAM, null, options);
-          p.stream = s;
-        }
-        this.#reader.pump(s);
-      },
-      wait: (s) => {
-        const q = p!;
-        this.#encoder.keep(q);
-        return this.#reader.wait(s, "dump", options, (e) => this.#fail(q, e));
-      },
-      cancel: () => {
-        if (p !== null) this.#fail(p, null);
-      },
-    }, options?.signal);
+    return this.#core.dump(message, options);
   }
 
   /**
@@ -451,12 +349,7 @@ export class Conn implements Disposable, AsyncDisposable {
     visitor: (view: MessageView) => void,
     options?: ReceiveOptions,
   ): Promise<number> {
-    if (typeof visitor !== "function") {
-      return Promise.reject(
-        new TypeError("Cannot visit: visitor must be a function"),
-      );
-    }
-    return this.#run("visit", message, VISIT, visitor, options) as Promise<
+    return this.#core.run("visit", message, VISIT, visitor, options) as Promise<
       number
     >;
   }
@@ -492,20 +385,7 @@ export class Conn implements Disposable, AsyncDisposable {
    * ```
    */
   notifications(options?: ReceiveOptions): AsyncIterableIterator<Message> {
-    checkTimeout("notifications", options?.timeout);
-    const listeners = this.#unsolicited.listeners;
-    const stream = new Stream<Message>({
-      pull: (s) => this.#reader.pump(s),
-      wait: (s) =>
-        this.#reader.wait(s, "notifications", options, (e) => {
-          listeners.delete(s);
-          s.fail(e);
-        }),
-      cancel: (s) => void listeners.delete(s),
-    }, options?.signal);
-    if (this.#closed) stream.end();
-    else listeners.add(stream);
-    return stream;
+    return this.#core.notifications(options);
   }
 
   /**
@@ -516,7 +396,7 @@ export class Conn implements Disposable, AsyncDisposable {
    * @throws {RangeError} If `group` is not an integer from 1 to 2^32 - 1.
    * @throws {NetlinkError} When the connection is closed or `setsockopt` fails.
    *
-   * @example Using joinGroup
+   * @example Join and leave a group
    * ```ts
    * import { dial } from "@nlkit/netlink/nltest";
    *
@@ -526,8 +406,8 @@ export class Conn implements Disposable, AsyncDisposable {
    * ```
    */
   joinGroup(group: number): void {
-    checkInteger("joinGroup", "group", group, 1, 0xffffffff);
-    this.#call("joinGroup", () => this.#socket.joinGroup(group));
+    checkGroup("joinGroup", group);
+    this.#core.call("joinGroup", (s) => s.joinGroup(group));
   }
 
   /**
@@ -537,19 +417,10 @@ export class Conn implements Disposable, AsyncDisposable {
    * @throws {TypeError} If `group` is not a number.
    * @throws {RangeError} If `group` is not an integer from 1 to 2^32 - 1.
    * @throws {NetlinkError} When the connection is closed or `setsockopt` fails.
-   *
-   * @example Using leaveGroup
-   * ```ts
-   * import { dial } from "@nlkit/netlink/nltest";
-   *
-   * using conn = dial(() => []);
-   * conn.joinGroup(3);
-   * conn.leaveGroup(3);
-   * ```
    */
   leaveGroup(group: number): void {
-    checkInteger("leaveGroup", "group", group, 1, 0xffffffff);
-    this.#call("leaveGroup", () => this.#socket.leaveGroup(group));
+    checkGroup("leaveGroup", group);
+    this.#core.call("leaveGroup", (s) => s.leaveGroup(group));
   }
 
   /**
@@ -573,37 +444,22 @@ export class Conn implements Disposable, AsyncDisposable {
    * ```
    */
   setOption(option: number, enable: boolean): void {
-    checkInteger("setOption", "option", option, 0, 0x7fffffff);
-    if (typeof enable !== "boolean") {
-      throw new TypeError(
-        `Cannot setOption: enable must be a boolean, got ${typeof enable}`,
-      );
-    }
-    this.#call("setOption", () => this.#socket.setOption(option, enable));
+    checkOption("setOption", option, enable);
+    this.#core.call("setOption", (s) => s.setOption(option, enable));
   }
 
   /**
    * Reads a boolean `SOL_NETLINK` socket option.
    *
    * @param option A {@linkcode ConnOption} value.
-   * @returns Whether it is on.
+   * @returns Whether it is on (the example of {@linkcode Conn.setOption} reads one).
    * @throws {TypeError} If `option` is not a number.
    * @throws {RangeError} If `option` is not a non-negative integer.
    * @throws {NetlinkError} When the connection is closed or `getsockopt` fails.
-   *
-   * @example Extended ACK is on by default
-   * ```ts
-   * import { ConnOption } from "@nlkit/netlink/netlink";
-   * import { dial } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * using conn = dial(() => []);
-   * assert.equal(conn.getOption(ConnOption.ExtendedAcknowledge), true);
-   * ```
    */
   getOption(option: number): boolean {
-    checkInteger("getOption", "option", option, 0, 0x7fffffff);
-    return this.#call("getOption", () => this.#socket.getOption(option));
+    checkOption("getOption", option, false);
+    return this.#core.call("getOption", (s) => s.getOption(option));
   }
 
   /**
@@ -617,25 +473,20 @@ export class Conn implements Disposable, AsyncDisposable {
    * @throws {RangeError} If `bytes` is not an integer from 0 to 2^31 - 1.
    * @throws {NetlinkError} When the connection is closed or `setsockopt` fails.
    *
-   * @example Using setReceiveBufferSize
+   * @example Set the buffer sizes
    * ```ts
    * import { dial } from "@nlkit/netlink/nltest";
    *
    * using conn = dial(() => []);
    * conn.setReceiveBufferSize(1 << 20);
+   * conn.setSendBufferSize(1 << 16);
    * ```
    */
   setReceiveBufferSize(bytes: number, options: { force?: boolean } = {}): void {
-    checkInteger("setReceiveBufferSize", "size", bytes, 0, 0x7fffffff);
-    const force = options.force ?? false;
-    if (typeof force !== "boolean") {
-      throw new TypeError(
-        "Cannot setReceiveBufferSize: force must be a boolean",
-      );
-    }
-    this.#call(
+    const force = checkSize("setReceiveBufferSize", bytes, options.force);
+    this.#core.call(
       "setReceiveBufferSize",
-      () => this.#socket.setReceiveBufferSize(bytes, force),
+      (s) => s.setReceiveBufferSize(bytes, force),
     );
   }
 
@@ -646,20 +497,12 @@ export class Conn implements Disposable, AsyncDisposable {
    * @throws {TypeError} If `bytes` is not a number.
    * @throws {RangeError} If `bytes` is not an integer from 0 to 2^31 - 1.
    * @throws {NetlinkError} When the connection is closed or `setsockopt` fails.
-   *
-   * @example Using setSendBufferSize
-   * ```ts
-   * import { dial } from "@nlkit/netlink/nltest";
-   *
-   * using conn = dial(() => []);
-   * conn.setSendBufferSize(1 << 16);
-   * ```
    */
   setSendBufferSize(bytes: number): void {
-    checkInteger("setSendBufferSize", "size", bytes, 0, 0x7fffffff);
-    this.#call(
+    checkSize("setSendBufferSize", bytes, false);
+    this.#core.call(
       "setSendBufferSize",
-      () => this.#socket.setSendBufferSize(bytes),
+      (s) => s.setSendBufferSize(bytes),
     );
   }
 
@@ -683,25 +526,16 @@ export class Conn implements Disposable, AsyncDisposable {
    */
   setBPF(program: readonly BPFInstruction[]): void {
     const copy = checkProgram("setBPF", program);
-    this.#call("setBPF", () => this.#socket.setBPF(copy));
+    this.#core.call("setBPF", (s) => s.setBPF(copy));
   }
 
   /**
    * Detaches the BPF filter (`SO_DETACH_FILTER`).
    *
    * @throws {NetlinkError} When the connection is closed or `setsockopt` fails.
-   *
-   * @example Using removeBPF
-   * ```ts
-   * import { dial } from "@nlkit/netlink/nltest";
-   *
-   * using conn = dial(() => []);
-   * conn.setBPF([{ code: 0x06, jt: 0, jf: 0, k: 0 }]);
-   * conn.removeBPF();
-   * ```
    */
   removeBPF(): void {
-    this.#call("removeBPF", () => this.#socket.removeBPF());
+    this.#core.call("removeBPF", (s) => s.removeBPF());
   }
 
   /**
@@ -711,7 +545,7 @@ export class Conn implements Disposable, AsyncDisposable {
    *
    * @returns A promise that resolves once closed.
    *
-   * @example Using close
+   * @example Close explicitly, or with `using` / `await using`
    * ```ts
    * import { dial } from "@nlkit/netlink/nltest";
    * import assert from "node:assert/strict";
@@ -721,52 +555,28 @@ export class Conn implements Disposable, AsyncDisposable {
    * await conn.close();
    * await assert.rejects(pending, /closed/);
    * await conn.close(); // no-op
+   * {
+   *   await using scoped = dial(() => []); // closed at the end of the block
+   *   assert.equal(scoped.closed, false);
+   * }
    * ```
    */
   close(): Promise<void> {
-    this.#close();
+    this.#core.close();
     return Promise.resolve();
   }
 
   /**
    * Closes the connection (see {@linkcode Conn.close}).
-   *
-   * @example Close with a using declaration
-   * ```ts
-   * import { dial } from "@nlkit/netlink/nltest";
-   * import type { Conn } from "@nlkit/netlink/netlink";
-   * import assert from "node:assert/strict";
-   *
-   * let outer: Conn;
-   * {
-   *   using conn = dial(() => []);
-   *   outer = conn;
-   * }
-   * assert.equal(outer.closed, true);
-   * ```
    */
   [Symbol.dispose](): void {
-    this.#close();
+    this.#core.close();
   }
 
   /**
    * Closes the connection (see {@linkcode Conn.close}).
    *
    * @returns A promise that resolves once closed.
-   *
-   * @example Close with an await using declaration
-   * ```ts
-   * import { dial } from "@nlkit/netlink/nltest";
-   * import type { Conn } from "@nlkit/netlink/netlink";
-   * import assert from "node:assert/strict";
-   *
-   * let outer: Conn;
-   * {
-   *   await using conn = dial(() => []);
-   *   outer = conn;
-   * }
-   * assert.equal(outer.closed, true);
-   * ```
    */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
@@ -779,176 +589,7 @@ export class Conn implements Disposable, AsyncDisposable {
    * @internal
    */
   [SOCKET](): Socket {
-    return this.#socket;
-  }
-
-  // ---- internals ----
-
-  /** `execute` and `visit`: start, read what is queued, settle (synchronously when the reply is complete). */
-  #run(
-    op: string,
-    message: Outgoing,
-    kind: number,
-    visitor: ((view: MessageView) => void) | null,
-    options: ReceiveOptions | undefined,
-  ): Promise<unknown> {
-    let p: Request;
-    try {
-      p = this.#start(op, message, kind, visitor, options);
-      this.#reader.pump(p);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    if (!p.done) return this.#later(p, options);
-    try {
-      return Promise.resolve(this.#result(p));
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
-
-  /** The slow path of {@linkcode Conn.#run}: the reply is not all queued yet. */
-  async #later(
-    p: Request,
-    options: ReceiveOptions | undefined,
-  ): Promise<unknown> {
-    const fail = (e: unknown): void => this.#fail(p, e);
-    while (!p.done) {
-      this.#encoder.keep(p);
-      await this.#reader.wait(p, p.op, options, fail);
-      if (!p.done) this.#reader.pump(p);
-    }
-    return this.#result(p);
-  }
-
-  /** The outcome of a finished `execute`/`visit`; the record is kept for reuse. */
-  #result(p: Request): unknown {
-    const value = p.kind === VISIT ? p.count : p.messages;
-    const failed = p.failed;
-    const error = p.error;
-    if (!p.abandoned && p.wake === null && !p.registered) {
-      p.visitor = null;
-      p.error = null;
-      p.bytes = null;
-      this.#spare = p;
-    }
-    if (failed) throw error;
-    return value;
-  }
-
-  /**
-   * Encodes and registers a request and sends it, unless it is a dump and
-   * the kernel still runs another for this socket: then that one is read to
-   * its end first if it is all queued, else the request is queued.
-   */
-  #start(
-    op: string,
-    m: Outgoing,
-    kind: number,
-    visitor: ((view: MessageView) => void) | null,
-    options: ReceiveOptions | undefined,
-  ): Request {
-    if (this.#closed) throw closedError(op);
-    if (options !== undefined) {
-      options.signal?.throwIfAborted();
-      checkTimeout(op, options.timeout);
-    }
-    checkMessage(op, m);
-    const h = m.header;
-    const enc = this.#encoder;
-    const requests = this.#requests;
-    const seq = h.sequence === 0 ? enc.nextSequence() : h.sequence;
-    if (requests.lookup(seq) !== null) {
-      throw new TypeError(
-        `Cannot ${op}: sequence ${seq} is already in flight on this connection`,
-      );
-    }
-    const pid = h.pid === 0 ? this.#socket.pid : h.pid;
-    const gen = enc.begin();
-    const end = enc.encode(op, m, 0, seq, pid);
-    const p = (this.#spare ?? new Request()).reset(
-      kind,
-      op,
-      h,
-      seq,
-      pid,
-      visitor,
-    );
-    this.#spare = null;
-    p.gen = gen;
-    p.length = end;
-    if (p.dump && requests.runningDump !== null) {
-      this.#reader.pump(requests.dumpIdle);
-      if (requests.runningDump !== null) {
-        p.bytes = enc.copy(end);
-        requests.enqueue(p);
-        return p;
-      }
-    }
-    enc.send(this.#socket, op, end);
-    p.sent = true;
-    requests.add(p);
-    if (p.dump) requests.run(p);
-    return p;
-  }
-
-  /** Sends the next queued dump once none runs. */
-  #sendQueuedDump(): void {
-    const requests = this.#requests;
-    for (let p = requests.nextDump(); p !== null; p = requests.nextDump()) {
-      try {
-        this.#socket.send(p.bytes!);
-      } catch (e) {
-        requests.fail(p, socketError(p.op, e));
-        continue;
-      }
-      p.sent = true;
-      requests.run(p);
-      return;
-    }
-  }
-
-  /**
-   * Ends `p` for its caller now, with `error` (or, for null, because the
-   * caller left); its remaining replies are dropped, a dump's drained.
-   */
-  #fail(p: Request, error: unknown): void {
-    const requests = this.#requests;
-    if (error === null) requests.abandon(p);
-    else requests.fail(p, error);
-    if (requests.draining) this.#reader.start();
-    else if (requests.runningDump === null) this.#sendQueuedDump();
-  }
-
-  /** A socket failure: every request sent and waiting fails with it (ENOBUFS: OverrunError). */
-  #failAll(e: unknown): void {
-    for (const p of this.#requests.all()) {
-      if (p.sent && !p.done) this.#fail(p, socketError(p.op, e));
-    }
-    this.#unsolicited.failAll(e);
-  }
-
-  #close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#requests.clear((p) => closedError(p.op));
-    this.#router.clear();
-    this.#unsolicited.close();
-    this.#reader.close();
-    try {
-      this.#socket.close();
-    } catch {
-      // Closing twice or a failing close(2): nothing left to release.
-    }
-  }
-
-  #call<T>(op: string, fn: () => T): T {
-    if (this.#closed) throw closedError(op);
-    try {
-      return fn();
-    } catch (e) {
-      throw socketError(op, e);
-    }
+    return this.#core.socket;
   }
 }
 
