@@ -9,6 +9,8 @@ import type { Command } from "./_common.ts";
 import { families, policy } from "./families.ts";
 import { links, monitor } from "./links.ts";
 import { wifi } from "./wifi.ts";
+import { ss } from "./ss.ts";
+import { audit } from "./audit.ts";
 
 /** The commands, in `--help` order. */
 export const COMMANDS: readonly Command[] = [
@@ -17,4 +19,6 @@ export const COMMANDS: readonly Command[] = [
   monitor,
   wifi,
   policy,
+  ss,
+  audit,
 ];

@@ -7,7 +7,7 @@
  * - dumps filter by address family and by the `idiag_states` /
  *   `udiag_states` bit set; IPv4 and IPv6 sockets are dumped separately;
  * - attributes as Linux writes them: `INET_DIAG_SHUTDOWN` and
- *   `INET_DIAG_CGROUP_ID` always, `INET_DIAG_MARK` for a privileged
+ *   `INET_DIAG_CGROUP_ID` and `INET_DIAG_SOCKOPT` always, `INET_DIAG_MARK` for a privileged
  *   requester, `INET_DIAG_SKV6ONLY` for IPv6 sockets that listen or are
  *   unconnected, the rest only when requested (`tcp_info` and the
  *   congestion algorithm only for TCP, nothing for TIME_WAIT sockets);
@@ -61,6 +61,7 @@ import {
   type InetMemInfo,
   type InetProtocol,
   type InetSocket,
+  type InetSockOpt,
   type SkMemInfo,
   SockDiagType,
   SOCKET_STATES,
@@ -142,8 +143,10 @@ export interface SimInetSocket {
   classId?: number;
   /** Default 1n. */
   cgroupId?: bigint;
-  /** IPv6: default false. */
+  /** IPv6: default true when bound to a specific address that is not IPv4-mapped (as Linux sets it on bind). */
   v6only?: boolean;
+  /** `INET_DIAG_SOCKOPT` bits (default: Linux's for a new socket of that kind). */
+  sockOpt?: Partial<InetSockOpt>;
   /** Raw sockets: the socket's protocol (default 255). */
   rawProtocol?: number;
 }
@@ -360,7 +363,25 @@ export class SimSockDiag {
         drops: 0,
       },
     };
-    if (family === 6) s.v6only = spec.v6only ?? false;
+    if (family === 6) {
+      s.v6only = spec.v6only ??
+        (s.localAddress !== "::" && !s.localAddress.startsWith("::ffff:"));
+    }
+    // A new socket: multicast loop on, IPv4 also "multicast all".
+    s.sockOpt = {
+      recverr: false,
+      isIcsk: tcp,
+      freebind: false,
+      hdrincl: false,
+      mcLoop: true,
+      transparent: false,
+      mcAll: family === 4,
+      nodefrag: false,
+      bindAddressNoPort: false,
+      recverrRfc4884: false,
+      deferConnect: false,
+      ...spec.sockOpt,
+    };
     if (spec.protocol === "raw") s.rawProtocol = spec.rawProtocol ?? 255;
     if (tcp) {
       const info = encodeTcpInfo({
@@ -609,6 +630,7 @@ export class SimSockDiag {
       if (this.#privileged) out.mark = s.mark ?? 0;
       if (want("tclass")) out.classId = s.classId ?? 0;
       out.cgroupId = s.cgroupId ?? 1n;
+      if (s.sockOpt) out.sockOpt = s.sockOpt;
       if (want("meminfo") && s.memInfo) out.memInfo = s.memInfo;
       if (want("skmeminfo") && s.skMemInfo) out.skMemInfo = s.skMemInfo;
       if (s.rawProtocol !== undefined) out.rawProtocol = s.rawProtocol;

@@ -157,6 +157,67 @@ export interface TcpBbrInfo {
 }
 
 /**
+ * The socket options of `INET_DIAG_SOCKOPT` (`struct inet_diag_sockopt`).
+ *
+ * @example Options of a TCP socket
+ * ```ts
+ * import type { InetSockOpt } from "@nlkit/netlink/sockdiag";
+ * import assert from "node:assert/strict";
+ *
+ * const o: InetSockOpt = {
+ *   recverr: false, isIcsk: true, freebind: false, hdrincl: false, mcLoop: true, transparent: false,
+ *   mcAll: true, nodefrag: false, bindAddressNoPort: false, recverrRfc4884: false, deferConnect: false,
+ * };
+ * assert.equal(o.isIcsk, true);
+ * ```
+ */
+export interface InetSockOpt {
+  /** `IP_RECVERR`. */
+  recverr: boolean;
+  /** A connection-oriented socket (`inet_connection_sock`). */
+  isIcsk: boolean;
+  /** `IP_FREEBIND`. */
+  freebind: boolean;
+  /** `IP_HDRINCL`. */
+  hdrincl: boolean;
+  /** `IP_MULTICAST_LOOP`. */
+  mcLoop: boolean;
+  /** `IP_TRANSPARENT`. */
+  transparent: boolean;
+  /** `IP_MULTICAST_ALL`. */
+  mcAll: boolean;
+  /** `IP_NODEFRAG`. */
+  nodefrag: boolean;
+  /** `IP_BIND_ADDRESS_NO_PORT`. */
+  bindAddressNoPort: boolean;
+  /** `IP_RECVERR_RFC4884`. */
+  recverrRfc4884: boolean;
+  /** `TCP_FASTOPEN_CONNECT` (deferred connect). */
+  deferConnect: boolean;
+}
+
+const SOCKOPT_BITS = [
+  "recverr",
+  "isIcsk",
+  "freebind",
+  "hdrincl",
+  "mcLoop",
+  "transparent",
+  "mcAll",
+  "nodefrag",
+  "bindAddressNoPort",
+  "recverrRfc4884",
+  "deferConnect",
+] as const;
+
+/** Bit `i` of the struct's bit fields: GCC allocates from the low bits on little-endian machines. */
+function sockOptBit(b: Uint8Array, i: number): boolean {
+  const byte = b[i >> 3]!;
+  const bit = i & 7;
+  return ((byte >> (LE ? bit : 7 - bit)) & 1) !== 0;
+}
+
+/**
  * An attribute kept as bytes: one this package does not decode (or the
  * `INET_DIAG_INFO` of a protocol other than TCP).
  *
@@ -246,6 +307,8 @@ export interface InetSocket {
   v6only?: boolean;
   /** `INET_DIAG_PROTOCOL`: a raw socket's protocol. */
   rawProtocol?: number;
+  /** `INET_DIAG_SOCKOPT`: socket options (Linux sends it for every full socket). */
+  sockOpt?: InetSockOpt;
   /** `INET_DIAG_MEMINFO`. */
   memInfo?: InetMemInfo;
   /** `INET_DIAG_SKMEMINFO`. */
@@ -700,6 +763,13 @@ export function decodeInetSocket(
         };
         break;
       }
+      case InetDiagAttr.SockOpt: {
+        const v = need(d, 2, "INET_DIAG_SOCKOPT");
+        const o = {} as Record<typeof SOCKOPT_BITS[number], boolean>;
+        SOCKOPT_BITS.forEach((name, i) => o[name] = sockOptBit(v, i));
+        s.sockOpt = o;
+        break;
+      }
       case InetDiagAttr.Pad:
         break;
       default:
@@ -777,6 +847,13 @@ export function encodeInetSocket(
   if (s.mark !== undefined) e.uint32(InetDiagAttr.Mark, s.mark);
   if (s.classId !== undefined) e.uint32(InetDiagAttr.ClassId, s.classId);
   if (s.cgroupId !== undefined) e.uint64(InetDiagAttr.CgroupId, s.cgroupId);
+  if (s.sockOpt !== undefined) {
+    const v = new Uint8Array(2);
+    SOCKOPT_BITS.forEach((name, i) => {
+      if (s.sockOpt![name]) v[i >> 3]! |= 1 << (LE ? i & 7 : 7 - (i & 7));
+    });
+    e.bytes(InetDiagAttr.SockOpt, v);
+  }
   if (s.memInfo !== undefined) {
     const m = s.memInfo;
     e.bytes(InetDiagAttr.MemInfo, u32Array([m.rmem, m.wmem, m.fmem, m.tmem]));

@@ -53,6 +53,7 @@ export {
   type InetDiagRequest,
   type InetMemInfo,
   type InetSocket,
+  type InetSockOpt,
   type RawAttribute,
   type SocketId,
   type StateName,
