@@ -156,6 +156,8 @@ export class Reader {
   /** The background reader: while needed, wait for the socket and route what arrives. */
   async #read(): Promise<void> {
     try {
+      // Not inside the caller (a `break` that leaves a dump): from a job.
+      await undefined;
       // What is queued first: a left dump usually is, all of it.
       this.pump(null);
       while (this.#wanted() && !this.#closed) {
