@@ -1,0 +1,1446 @@
+/**
+ * The one codec of every generated family: table-driven, over the compiled
+ * descriptors of `_schema.ts`. Decoding walks `(bytes, offset, length)`
+ * with one {@linkcode AttributeDecoder} per nest level and allocates only
+ * the values it returns; encoding writes straight into an
+ * {@linkcode AttributeEncoder}.
+ *
+ * Lossless: attributes the spec does not know (or whose bytes do not fit
+ * the spec, such as a struct shorter than the spec's) go to
+ * `unknownAttributes` as `{ type, data }` (flag bits included); wire
+ * details a value cannot show (a nest sent without `NLA_F_NESTED`, the
+ * indexes of an indexed-array, the length of a struct) are kept in a
+ * non-enumerable property, so decoding and encoding again gives the same
+ * bytes, while `assert.deepEqual` and JSON see plain values.
+ *
+ * @module
+ */
+
+import {
+  type Attribute,
+  AttributeDecoder,
+  type AttributeEncoder,
+} from "../netlink/attribute.ts";
+import {
+  get16,
+  get32,
+  HOST_LITTLE_ENDIAN,
+  put16,
+  put32,
+} from "../netlink/_endian.ts";
+import {
+  formatIP,
+  formatIPv4Number,
+  formatMAC,
+  parseIP,
+  parseIPv4Number,
+  parseMAC,
+} from "./_text.ts";
+import { checkInteger, checkLength } from "./_checks.ts";
+import {
+  H,
+  INT_SIZE,
+  K,
+  type RtAttr,
+  type RtEnum,
+  type RtMember,
+  RtSet,
+  type RtStruct,
+  type RtSubMessage,
+  type RtValue,
+} from "./_schema.ts";
+
+/** A decoded or to-be-encoded value of an attribute set or struct. */
+export type Obj = Record<string, unknown>;
+
+/** The key under which attributes the spec does not describe are kept. */
+export const UNKNOWN = "unknownAttributes";
+
+/** Wire details a decoded value cannot show, kept for re-encoding. */
+export interface WireMeta {
+  /** The nest's `NLA_F_NESTED` bit, when it is not what the encoder writes by default. */
+  nested?: boolean;
+  /** An indexed-array's attribute types, when not 1, 2, 3, ... */
+  indexes?: number[];
+  /** A struct's payload length, when not the struct's size. */
+  length?: number;
+  /** A struct's bytes after its size (a newer kernel's fields). */
+  tail?: Uint8Array;
+}
+
+/** The non-enumerable property holding {@linkcode WireMeta}. */
+export const META: unique symbol = Symbol("nlkit.families.wire");
+
+const LE = HOST_LITTLE_ENDIAN;
+const NESTED = 0x8000;
+const NET_BYTEORDER = 0x4000;
+const MAX_DEPTH = 32;
+
+/** Read-only zeros, copied into the encoder to reserve room for a struct. */
+const ZEROS = new Uint8Array(4096);
+
+function zeros(n: number): Uint8Array {
+  return n <= ZEROS.length ? ZEROS.subarray(0, n) : new Uint8Array(n);
+}
+
+function pad4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+function setMeta(v: object, m: WireMeta): void {
+  const old = (v as { [META]?: WireMeta })[META];
+  if (old !== undefined) Object.assign(old, m);
+  else {Object.defineProperty(v, META, {
+      value: m,
+      enumerable: false,
+      configurable: true,
+      writable: true,
+    });}
+}
+
+/** The wire details of a decoded value, if any. */
+export function metaOf(v: unknown): WireMeta | undefined {
+  return v !== null && typeof v === "object"
+    ? (v as { [META]?: WireMeta })[META]
+    : undefined;
+}
+
+/** A chain of the values being decoded or encoded, innermost first: where selectors are looked up. */
+interface Frame {
+  readonly obj: Obj;
+  readonly up: Frame | null;
+}
+
+/** Returned by a value decoder when the bytes do not fit the spec: the attribute is kept unknown. */
+const RAW: unique symbol = Symbol("raw");
+
+// --- decoding --------------------------------------------------------------
+
+function short(
+  what: string,
+  a: RtValue,
+  n: number,
+  want: string,
+  at: number,
+): RangeError {
+  return new RangeError(
+    `Cannot decode ${what} ${a.name}: length is ${n} bytes, want ${want}, at offset ${at}`,
+  );
+}
+
+function flagNames(
+  v: number | bigint,
+  masks: [number, string][],
+): (string | number)[] {
+  const out: (string | number)[] = [];
+  if (typeof v === "bigint" && v > 0xffffffffn) {
+    let rest = v;
+    for (const [mask, name] of masks) {
+      const m = BigInt(mask);
+      if (m !== 0n && (v & m) === m) {
+        out.push(name);
+        rest &= ~m;
+      }
+    }
+    for (let bit = 0n; rest !== 0n; bit++) {
+      if ((rest & (1n << bit)) !== 0n) {
+        out.push(Number(1n << bit));
+        rest &= ~(1n << bit);
+      }
+    }
+    return out;
+  }
+  const n = Number(v);
+  let rest = n >>> 0;
+  for (let i = 0; i < masks.length; i++) {
+    const mask = masks[i]![0];
+    if (mask !== 0 && mask <= 0xffffffff && ((n & mask) >>> 0) === mask) {
+      out.push(masks[i]![1]);
+      rest = (rest & ~mask) >>> 0;
+    }
+  }
+  for (let bit = 0; rest !== 0; bit++) {
+    const m = 2 ** bit;
+    if ((rest & m) !== 0) {
+      out.push(m);
+      rest = (rest & ~m) >>> 0;
+    }
+  }
+  return out;
+}
+
+/** Applies an integer's enum, flags or display hint. */
+function named(a: RtValue, n: number): unknown {
+  if (a.flags !== 0) {
+    return flagNames(n, a.en!.flagMasks(a.flags === 1 ? "mask" : "bit"));
+  }
+  if (a.en !== null) return a.en.name(n) ?? n;
+  if (a.hint === H.IP) return formatIPv4Number(n);
+  return n;
+}
+
+function namedBig(a: RtValue, n: bigint): unknown {
+  if (a.flags !== 0) {
+    return flagNames(n, a.en!.flagMasks(a.flags === 1 ? "mask" : "bit"));
+  }
+  if (a.en !== null && n <= 0xffffffffn) return a.en.name(Number(n)) ?? n;
+  return n;
+}
+
+/** Reads a fixed-width integer of kind `k` at `o`. */
+function readInt(
+  k: number,
+  b: Uint8Array,
+  o: number,
+  le: boolean,
+  dv: DataView | null,
+): number | bigint {
+  switch (k) {
+    case K.U8:
+      return b[o]!;
+    case K.S8:
+      return (b[o]! << 24) >> 24;
+    case K.U16:
+      return get16(b, o, le);
+    case K.S16:
+      return (get16(b, o, le) << 16) >> 16;
+    case K.U32:
+      return get32(b, o, le) >>> 0;
+    case K.S32:
+      return get32(b, o, le);
+    case K.U64:
+      return (dv ?? new DataView(b.buffer, b.byteOffset, b.byteLength))
+        .getBigUint64(o, le);
+    default: // K.S64
+      return (dv ?? new DataView(b.buffer, b.byteOffset, b.byteLength))
+        .getBigInt64(o, le);
+  }
+}
+
+/** Decodes a struct's members at `o` into `out`. The caller checks the length. */
+export function decodeStruct(
+  st: RtStruct,
+  b: Uint8Array,
+  o: number,
+  out: Obj,
+): Obj {
+  let dv: DataView | null = null;
+  const ms = st.members;
+  for (let i = 0; i < ms.length; i++) {
+    const m = ms[i]!;
+    const at = o + m.offset;
+    const k = m.kind;
+    if (k === K.PAD) continue;
+    if (k <= K.S64) {
+      if (k === K.U64 || k === K.S64) {
+        dv ??= new DataView(b.buffer, b.byteOffset, b.byteLength);
+        out[m.key] = namedBig(
+          m,
+          readInt(k, b, at, m.be ? false : LE, dv) as bigint,
+        );
+      } else {
+        out[m.key] = named(
+          m,
+          readInt(k, b, at, m.be ? false : LE, null) as number,
+        );
+      }
+    } else if (k === K.STRING) {
+      let end = at;
+      while (end < at + m.size && b[end] !== 0) end++;
+      out[m.key] = new TextDecoder().decode(b.subarray(at, end));
+    } else if (m.struct !== null) {
+      out[m.key] = decodeStruct(m.struct, b, at, {});
+    } else if (m.hint === H.MAC) {
+      out[m.key] = formatMAC(b, at, at + m.size);
+    } else if (m.hint === H.IP) {
+      out[m.key] = formatIP(b, at, at + m.size);
+    } else {
+      out[m.key] = b.slice(at, at + m.size);
+    }
+  }
+  return out;
+}
+
+/** A struct-typed payload: decoded when it holds every member; extra or missing padding kept. */
+function decodeStructPayload(
+  st: RtStruct,
+  b: Uint8Array,
+  o: number,
+  n: number,
+): Obj | typeof RAW {
+  if (n < st.minSize) return RAW;
+  const v = decodeStruct(st, b, o, {});
+  if (n !== st.size) {
+    const m: WireMeta = { length: n };
+    if (n > st.size) m.tail = b.slice(o + st.size, o + n);
+    setMeta(v, m);
+  }
+  return v;
+}
+
+function keepUnknown(out: Obj, d: AttributeDecoder): void {
+  const a: Attribute = { type: d.type | d.flags, data: d.bytes() };
+  const list = out[UNKNOWN] as Attribute[] | undefined;
+  if (list === undefined) out[UNKNOWN] = [a];
+  else list.push(a);
+}
+
+/** The selector's value, from the value being decoded or one enclosing it. */
+function selectorValue(key: string, obj: Obj, up: Frame | null): unknown {
+  let v = obj[key];
+  for (let f = up; v === undefined && f !== null; f = f.up) v = f.obj[key];
+  return v;
+}
+
+/** Decodes a scalar of an indexed-array or binary array element kind. */
+function decodeScalar(
+  a: RtAttr,
+  k: number,
+  b: Uint8Array,
+  o: number,
+  n: number,
+  le: boolean,
+  at: number,
+): unknown {
+  if (k === K.UINT || k === K.SINT) {
+    if (n === 4) {
+      return namedBig(
+        a,
+        k === K.UINT ? BigInt(get32(b, o, le) >>> 0) : BigInt(get32(b, o, le)),
+      );
+    }
+    if (n !== 8) throw short("attribute", a, n, "4 or 8", at);
+    return namedBig(
+      a,
+      readInt(k === K.UINT ? K.U64 : K.S64, b, o, le, null) as bigint,
+    );
+  }
+  const size = INT_SIZE[k]!;
+  if (n !== size) throw short("attribute", a, n, String(size), at);
+  if (k === K.U64 || k === K.S64) {
+    return namedBig(a, readInt(k, b, o, le, null) as bigint);
+  }
+  return named(a, readInt(k, b, o, le, null) as number);
+}
+
+/** Decodes a binary payload by its hint or struct. */
+function decodeBinary(
+  a: RtValue,
+  b: Uint8Array,
+  o: number,
+  n: number,
+): unknown {
+  if (a.struct !== null) return decodeStructPayload(a.struct, b, o, n);
+  if (a.hint === H.MAC) return formatMAC(b, o, o + n);
+  if (a.hint === H.IP) return formatIP(b, o, o + n);
+  return b.slice(o, o + n);
+}
+
+/**
+ * Decodes the attributes in `b[off, off + len)` of `set` into `out`.
+ *
+ * @param up The values enclosing `out`, for sub-message selectors.
+ */
+export function decodeAttrs(
+  set: RtSet,
+  b: Uint8Array,
+  off: number,
+  len: number,
+  out: Obj,
+  up: Frame | null,
+  depth: number,
+): Obj {
+  if (depth > MAX_DEPTH) {
+    throw new RangeError(
+      `Cannot decode attribute set ${set.name}: nesting exceeds ${MAX_DEPTH} levels at offset ${off}`,
+    );
+  }
+  const d = new AttributeDecoder(b, off, len);
+  const byId = set.byId;
+  let deferred: [RtAttr, number, number, number, number][] | null = null;
+  while (d.next()) {
+    const a = byId[d.type];
+    if (a === undefined || a.kind === K.UNUSED) {
+      keepUnknown(out, d);
+      continue;
+    }
+    const o = d.offset;
+    const n = d.length;
+    let v: unknown;
+    switch (a.kind) {
+      case K.U8:
+        if (n !== 1) throw short("attribute", a, n, "1", o - 4);
+        v = named(a, b[o]!);
+        break;
+      case K.U16:
+        if (n !== 2) throw short("attribute", a, n, "2", o - 4);
+        v = named(
+          a,
+          get16(b, o, a.be || (d.flags & NET_BYTEORDER) !== 0 ? false : LE),
+        );
+        break;
+      case K.U32:
+        if (n !== 4) throw short("attribute", a, n, "4", o - 4);
+        v = named(
+          a,
+          get32(b, o, a.be || (d.flags & NET_BYTEORDER) !== 0 ? false : LE) >>>
+            0,
+        );
+        break;
+      case K.S8:
+      case K.S16:
+      case K.S32:
+      case K.U64:
+      case K.S64:
+      case K.UINT:
+      case K.SINT:
+        v = decodeScalar(
+          a,
+          a.kind,
+          b,
+          o,
+          n,
+          a.be || (d.flags & NET_BYTEORDER) !== 0 ? false : LE,
+          o - 4,
+        );
+        break;
+      case K.STRING:
+        v = d.string();
+        break;
+      case K.FLAG:
+        if (n !== 0) throw short("attribute", a, n, "0", o - 4);
+        v = true;
+        break;
+      case K.PAD:
+        v = b.slice(o, o + n);
+        break;
+      case K.BINARY:
+        if (a.sub !== 0) {
+          const size = INT_SIZE[a.sub]!;
+          if (n % size !== 0) {
+            throw short("attribute", a, n, `a multiple of ${size}`, o - 4);
+          }
+          const arr: unknown[] = [];
+          for (let p = o; p < o + n; p += size) {
+            arr.push(
+              decodeScalar(a, a.sub, b, p, size, a.be ? false : LE, o - 4),
+            );
+          }
+          v = arr;
+        } else {
+          v = decodeBinary(a, b, o, n);
+        }
+        break;
+      case K.BITFIELD32: {
+        if (n !== 8) throw short("attribute", a, n, "8", o - 4);
+        const value = get32(b, o, LE) >>> 0;
+        const selector = get32(b, o + 4, LE) >>> 0;
+        v = a.en === null
+          ? { value, selector }
+          : { value: named(a, value), selector: named(a, selector) };
+        break;
+      }
+      case K.NEST: {
+        const inner: Obj = {};
+        decodeAttrs(a.nested!, b, o, n, inner, { obj: out, up }, depth + 1);
+        if ((d.flags & NESTED) === 0) setMeta(inner, { nested: false });
+        v = inner;
+        break;
+      }
+      case K.INDEXED:
+        v = decodeIndexed(a, b, o, n, out, up, depth, (d.flags & NESTED) === 0);
+        break;
+      case K.NTV:
+        v = decodeNestTypeValue(
+          a,
+          b,
+          o,
+          n,
+          out,
+          up,
+          depth,
+          (d.flags & NESTED) === 0,
+        );
+        break;
+      default: { // K.SUBMSG
+        const sel = selectorValue(a.sel!, out, up);
+        if (sel === undefined) {
+          // The selector may come later in this nest: decode this one after it.
+          (deferred ??= []).push([a, o, n, d.type | d.flags, 0]);
+          if (!a.multi) out[a.key] = undefined; // keeps the key's place
+          continue;
+        }
+        v = decodeSubMessage(
+          a.msg!,
+          String(sel),
+          b,
+          o,
+          n,
+          out,
+          up,
+          depth,
+          (d.flags & NESTED) !== 0,
+        );
+      }
+    }
+    if (v === RAW) {
+      keepUnknown(out, d);
+      continue;
+    }
+    if (a.multi) {
+      const list = out[a.key] as unknown[] | undefined;
+      if (list === undefined) out[a.key] = [v];
+      else list.push(v);
+    } else if (out[a.key] !== undefined) {
+      keepUnknown(out, d); // a repeated single attribute: the first stays typed
+    } else {
+      out[a.key] = v;
+    }
+  }
+  if (deferred !== null) finishDeferred(deferred, b, out, up, depth);
+  return out;
+}
+
+function finishDeferred(
+  deferred: [RtAttr, number, number, number, number][],
+  b: Uint8Array,
+  out: Obj,
+  up: Frame | null,
+  depth: number,
+): void {
+  for (const [a, o, n, type] of deferred) {
+    const sel = selectorValue(a.sel!, out, up);
+    const v = sel === undefined ? RAW : decodeSubMessage(
+      a.msg!,
+      String(sel),
+      b,
+      o,
+      n,
+      out,
+      up,
+      depth,
+      (type & NESTED) !== 0,
+    );
+    if (v === RAW) {
+      if (!a.multi && out[a.key] === undefined) delete out[a.key];
+      const list = (out[UNKNOWN] ??= []) as Attribute[];
+      list.push({ type, data: b.slice(o, o + n) });
+    } else if (a.multi) {
+      ((out[a.key] ??= []) as unknown[]).push(v);
+    } else {
+      out[a.key] = v;
+    }
+  }
+}
+
+function decodeSubMessage(
+  msg: RtSubMessage,
+  sel: string,
+  b: Uint8Array,
+  o: number,
+  n: number,
+  out: Obj,
+  up: Frame | null,
+  depth: number,
+  flagged: boolean,
+): Obj | typeof RAW {
+  const f = msg.formats.get(sel);
+  if (f === undefined) return RAW;
+  const v: Obj = {};
+  let at = o;
+  if (f.header !== null) {
+    if (n < f.header.size) return RAW;
+    decodeStruct(f.header, b, o, v);
+    at = o + pad4(f.header.size);
+    if (at > o + n) at = o + n;
+  } else if (f.set === null && n > 0) {
+    return RAW;
+  }
+  if (f.set !== null) {
+    decodeAttrs(f.set, b, at, o + n - at, v, { obj: out, up }, depth + 1);
+  } else if (at < o + n) return RAW;
+  // Default flag: set for a nest of attributes, clear after a fixed header.
+  const want = f.header === null && f.set !== null;
+  if (flagged !== want) setMeta(v, { nested: flagged });
+  return v;
+}
+
+function decodeIndexed(
+  a: RtAttr,
+  b: Uint8Array,
+  o: number,
+  n: number,
+  out: Obj,
+  up: Frame | null,
+  depth: number,
+  noFlag: boolean,
+): unknown[] {
+  const d = new AttributeDecoder(b, o, n);
+  const arr: unknown[] = [];
+  let indexes: number[] | null = null;
+  const k = a.sub;
+  while (d.next()) {
+    const i = arr.length;
+    if (indexes === null && d.type !== i + 1) {
+      indexes = arr.map((_, j) => j + 1);
+    }
+    if (indexes !== null) indexes.push(d.type | d.flags);
+    const p = d.offset;
+    const len = d.length;
+    let v: unknown;
+    if (k === K.NEST) {
+      const inner: Obj = {};
+      decodeAttrs(a.nested!, b, p, len, inner, { obj: out, up }, depth + 1);
+      if ((d.flags & NESTED) === 0) setMeta(inner, { nested: false });
+      v = inner;
+    } else if (k === K.BINARY) {
+      v = decodeBinary(a, b, p, len);
+      if (v === RAW) v = b.slice(p, p + len);
+    } else if (k === K.STRING) {
+      v = d.string();
+    } else {
+      v = decodeScalar(a, k, b, p, len, a.be ? false : LE, p - 4);
+    }
+    arr.push(v);
+  }
+  const m: WireMeta = {};
+  if (noFlag) m.nested = false;
+  if (indexes !== null) m.indexes = indexes;
+  if (noFlag || indexes !== null) setMeta(arr, m);
+  return arr;
+}
+
+function decodeNestTypeValue(
+  a: RtAttr,
+  b: Uint8Array,
+  o: number,
+  n: number,
+  out: Obj,
+  up: Frame | null,
+  depth: number,
+  noFlag: boolean,
+): Obj[] {
+  const keys = a.tv!;
+  const entries: Obj[] = [];
+  let innerNoFlag = false;
+  const walk = (
+    p: number,
+    len: number,
+    level: number,
+    prefix: number[],
+  ): void => {
+    const d = new AttributeDecoder(b, p, len);
+    while (d.next()) {
+      if ((d.flags & NESTED) === 0) innerNoFlag = true;
+      const path = [...prefix, d.type];
+      if (level + 1 < keys.length) {
+        walk(d.offset, d.length, level + 1, path);
+        continue;
+      }
+      const entry: Obj = {};
+      keys.forEach((key, i) => entry[key] = path[i]);
+      decodeAttrs(
+        a.nested!,
+        b,
+        d.offset,
+        d.length,
+        entry,
+        { obj: out, up },
+        depth + 1,
+      );
+      entries.push(entry);
+    }
+  };
+  walk(o, n, 0, []);
+  if (noFlag || innerNoFlag) {
+    const m: WireMeta = {};
+    if (noFlag) m.nested = false;
+    setMeta(entries, m);
+    if (innerNoFlag) { for (const e of entries) setMeta(e, { nested: false }); }
+  }
+  return entries;
+}
+
+// --- encoding --------------------------------------------------------------
+
+/** An encoding failure inside a value: the keys leading to it are added on the way out. */
+export class PathError extends Error {
+  /** Keys (or array indexes) from the outermost value in. */
+  readonly path: string[];
+  /** Attribute types along the path (-1 where a key is no attribute). */
+  readonly types: number[];
+  readonly error: Error;
+
+  constructor(path: string[], types: number[], error: Error) {
+    super(error.message);
+    this.path = path;
+    this.types = types;
+    this.error = error;
+  }
+}
+
+function withPath(e: unknown, key: string, type = -1): PathError {
+  if (e instanceof PathError) {
+    e.path.unshift(key);
+    e.types.unshift(type);
+    return e;
+  }
+  return new PathError(
+    [key],
+    [type],
+    e instanceof Error ? e : new TypeError(String(e)),
+  );
+}
+
+function kindName(k: number): string {
+  return [
+    "",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "s8",
+    "s16",
+    "s32",
+    "s64",
+    "uint",
+    "sint",
+  ][k] ?? "value";
+}
+
+const INT_RANGES: readonly (readonly [number, number])[] = [
+  [0, 0],
+  [0, 0xff],
+  [0, 0xffff],
+  [0, 0xffffffff],
+  [0, 0],
+  [-0x80, 0x7f],
+  [-0x8000, 0x7fff],
+  [-0x80000000, 0x7fffffff],
+];
+
+function enumValue(en: RtEnum, name: string): number {
+  const v = en.table[name];
+  if (v === undefined) {
+    throw new TypeError(
+      `${JSON.stringify(name)} is not a name of the enum (${
+        Object.keys(en.table).join(", ")
+      })`,
+    );
+  }
+  return v;
+}
+
+/** The number or bigint for a value of an integer attribute or member (names, flags, text applied). */
+function toInt(a: RtValue, v: unknown, k: number): number | bigint {
+  if (a.flags !== 0 && Array.isArray(v)) {
+    let mask = 0n;
+    const bits = a.flags === 2;
+    for (const item of v) {
+      if (typeof item === "number" || typeof item === "bigint") {
+        mask |= BigInt(item);
+      } else if (typeof item === "string") {
+        const x = enumValue(a.en!, item);
+        mask |= bits ? 1n << BigInt(x) : BigInt(x);
+      } else {throw new TypeError(
+          `flag ${String(item)} is not a name or a number`,
+        );}
+    }
+    return k === K.U64 || k === K.S64 || k === K.UINT || k === K.SINT
+      ? mask
+      : Number(mask);
+  }
+  if (typeof v === "string") {
+    if (a.en !== null) return enumValue(a.en, v);
+    if (a.hint === H.IP) {
+      const n = parseIPv4Number(v);
+      if (n === undefined) {
+        throw new TypeError(`${JSON.stringify(v)} is not an IPv4 address`);
+      }
+      return n;
+    }
+    throw new TypeError(`value ${JSON.stringify(v)} is not a number`);
+  }
+  if (typeof v === "number" || typeof v === "bigint") return v;
+  throw new TypeError(
+    `value ${String(v)} is not a ${a.flags !== 0 ? "list of flags" : "number"}`,
+  );
+}
+
+function checkInt(k: number, v: number | bigint): number | bigint {
+  if (k === K.U64 || k === K.S64 || k === K.UINT || k === K.SINT) {
+    const x = typeof v === "bigint"
+      ? v
+      : Number.isSafeInteger(v)
+      ? BigInt(v)
+      : NaN;
+    if (typeof x !== "bigint") throw new RangeError(`${v} is not an integer`);
+    const ok = k === K.U64 || k === K.UINT
+      ? x >= 0n && x <= 0xffffffffffffffffn
+      : x >= -0x8000000000000000n && x <= 0x7fffffffffffffffn;
+    if (!ok) throw new RangeError(`${v} is out of range for ${kindName(k)}`);
+    return x;
+  }
+  const n = typeof v === "bigint" ? Number(v) : v;
+  const [min, max] = INT_RANGES[k]!;
+  if (!(n >= min && n <= max && n % 1 === 0)) {
+    throw new RangeError(
+      `${v} is not an integer from ${min} to ${max} (${kindName(k)})`,
+    );
+  }
+  return n;
+}
+
+/** Writes integer `v` of kind `k` at `o` of `b`. */
+function writeInt(
+  k: number,
+  b: Uint8Array,
+  o: number,
+  v: number | bigint,
+  le: boolean,
+): void {
+  switch (k) {
+    case K.U8:
+    case K.S8:
+      b[o] = v as number;
+      return;
+    case K.U16:
+    case K.S16:
+      put16(b, o, v as number, le);
+      return;
+    case K.U32:
+    case K.S32:
+      put32(b, o, v as number, le);
+      return;
+    default: { // 64-bit
+      const x = BigInt.asUintN(64, v as bigint);
+      const lo = Number(x & 0xffffffffn);
+      const hi = Number(x >> 32n);
+      put32(b, o, le ? lo : hi, le);
+      put32(b, o + 4, le ? hi : lo, le);
+    }
+  }
+}
+
+function toBytes(a: RtValue, v: unknown, what: string): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  if (typeof v === "string") {
+    if (a.hint === H.MAC) {
+      const out = parseMAC(v);
+      if (out === undefined) {
+        throw new TypeError(`${JSON.stringify(v)} is not a hardware address`);
+      }
+      return out;
+    }
+    if (a.hint === H.IP) {
+      const out = parseIP(v);
+      if (out === undefined) {
+        throw new TypeError(`${JSON.stringify(v)} is not an IP address`);
+      }
+      return out;
+    }
+  }
+  throw new TypeError(
+    `${what} must be a Uint8Array${
+      a.hint === H.MAC || a.hint === H.IP ? " or an address text" : ""
+    }`,
+  );
+}
+
+/**
+ * Writes struct `st` from `v` at `o` of `b` (the bytes are zero already).
+ * Keys that are no member are refused unless `header` (a fixed header
+ * shares its value with the attributes, which check their own keys).
+ */
+export function writeStruct(
+  st: RtStruct,
+  b: Uint8Array,
+  o: number,
+  v: unknown,
+  header = false,
+): void {
+  if (
+    v === null || typeof v !== "object" || Array.isArray(v) ||
+    v instanceof Uint8Array
+  ) {
+    throw new TypeError(`struct ${st.name} must be an object`);
+  }
+  const obj = v as Obj;
+  if (!header) {
+    for (const key in obj) {
+      if (!st.keys.has(key) && obj[key] !== undefined) {
+        throw withPath(
+          new TypeError(`is not a member of struct ${st.name}`),
+          key,
+        );
+      }
+    }
+  }
+  const ms = st.members;
+  for (let i = 0; i < ms.length; i++) {
+    const m: RtMember = ms[i]!;
+    const x = obj[m.key];
+    if (x === undefined || m.kind === K.PAD) continue;
+    try {
+      const at = o + m.offset;
+      if (m.kind <= K.S64) {
+        writeInt(
+          m.kind,
+          b,
+          at,
+          checkInt(m.kind, toInt(m, x, m.kind)),
+          m.be ? false : LE,
+        );
+      } else if (m.kind === K.STRING) {
+        if (typeof x !== "string") throw new TypeError("must be a string");
+        const bytes = new TextEncoder().encode(x);
+        if (bytes.length > m.size) {
+          throw new RangeError(`${bytes.length} bytes do not fit ${m.size}`);
+        }
+        b.set(bytes, at);
+      } else if (m.struct !== null) {
+        writeStruct(m.struct, b, at, x);
+      } else {
+        const bytes = toBytes(m, x, "member");
+        if (bytes.length > m.size) {
+          throw new RangeError(`${bytes.length} bytes do not fit ${m.size}`);
+        }
+        b.set(bytes, at);
+      }
+    } catch (e) {
+      throw withPath(e, m.key);
+    }
+  }
+}
+
+/** Reserves `n` bytes at the end of `e` (as raw bytes or as attribute `type`) and returns the buffer and where they start. */
+function reserve(
+  e: AttributeEncoder,
+  n: number,
+  type: number,
+): [Uint8Array, number] {
+  if (type < 0) e.raw(zeros(n));
+  else e.bytes(type, zeros(n));
+  const buf = e.view();
+  return [buf, buf.length - pad4(n)];
+}
+
+/** Writes a struct-typed payload (attribute `type`, or raw when `type` is -1), its wire length kept. */
+function encodeStructPayload(
+  e: AttributeEncoder,
+  st: RtStruct,
+  v: unknown,
+  type: number,
+): void {
+  const meta = metaOf(v);
+  const n = meta?.length ?? st.size;
+  if (n < st.size) {
+    // Sent shorter than the struct (without its trailing padding): the one
+    // case written through a scratch copy, as the encoder cannot shrink.
+    const tmp = new Uint8Array(st.size);
+    writeStruct(st, tmp, 0, v);
+    if (type < 0) e.raw(tmp.subarray(0, n));
+    else e.bytes(type, tmp.subarray(0, n));
+    return;
+  }
+  const [buf, at] = reserve(e, n, type);
+  writeStruct(st, buf, at, v);
+  if (n > st.size && meta?.tail !== undefined) {
+    buf.set(meta.tail.subarray(0, n - st.size), at + st.size);
+  }
+}
+
+function clearNested(e: AttributeEncoder, start: number): void {
+  const buf = e.view();
+  put16(buf, start + 2, get16(buf, start + 2, LE) & ~NESTED, LE);
+}
+
+function setNested(e: AttributeEncoder, start: number): void {
+  const buf = e.view();
+  put16(buf, start + 2, get16(buf, start + 2, LE) | NESTED, LE);
+}
+
+function encodeScalarAttr(
+  e: AttributeEncoder,
+  a: RtValue,
+  k: number,
+  type: number,
+  v: unknown,
+): void {
+  const x = checkInt(
+    k === K.UINT ? K.U64 : k === K.SINT ? K.S64 : k,
+    toInt(a, v, k),
+  );
+  const order = a.be ? "big" : undefined;
+  switch (k) {
+    case K.U8:
+      e.uint8(type, x as number);
+      return;
+    case K.S8:
+      e.int8(type, x as number);
+      return;
+    case K.U16:
+      e.uint16(type, x as number, order);
+      return;
+    case K.S16:
+      e.int16(type, x as number, order);
+      return;
+    case K.U32:
+      e.uint32(type, x as number, order);
+      return;
+    case K.S32:
+      e.int32(type, x as number, order);
+      return;
+    case K.U64:
+      e.uint64(type, x as bigint, order);
+      return;
+    case K.S64:
+      e.int64(type, x as bigint, order);
+      return;
+    case K.UINT: {
+      const big = x as bigint;
+      if (big <= 0xffffffffn) e.uint32(type, Number(big), order);
+      else e.uint64(type, big, order);
+      return;
+    }
+    default: { // K.SINT
+      const big = x as bigint;
+      if (big >= -0x80000000n && big <= 0x7fffffffn) {
+        e.int32(type, Number(big), order);
+      } else e.int64(type, big, order);
+    }
+  }
+}
+
+function encodeBinary(
+  e: AttributeEncoder,
+  a: RtValue,
+  type: number,
+  v: unknown,
+): void {
+  if (a.struct !== null && !(v instanceof Uint8Array)) {
+    encodeStructPayload(e, a.struct, v, type);
+    return;
+  }
+  e.bytes(type, toBytes(a, v, "value"));
+}
+
+function writeUnknown(e: AttributeEncoder, v: unknown): void {
+  if (!Array.isArray(v)) {
+    throw withPath(
+      new TypeError("must be an array of { type, data }"),
+      UNKNOWN,
+    );
+  }
+  for (const u of v as Attribute[]) {
+    if (
+      u === null || typeof u !== "object" || !(u.data instanceof Uint8Array)
+    ) {
+      throw withPath(
+        new TypeError("must be an array of { type, data }"),
+        UNKNOWN,
+      );
+    }
+    e.bytes(u.type, u.data);
+  }
+}
+
+/**
+ * Encodes the attributes of `v` (a value of `set`) into `e`, in the order
+ * of `v`'s keys. Keys of `header` (written by the caller) are skipped.
+ */
+export function encodeAttrs(
+  set: RtSet,
+  e: AttributeEncoder,
+  v: unknown,
+  header: RtStruct | null,
+  up: Frame | null,
+): void {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    throw new TypeError(`a value of ${set.name} must be an object`);
+  }
+  const obj = v as Obj;
+  for (const k in obj) {
+    const x = obj[k];
+    if (x === undefined) continue;
+    const a = set.byKey.get(k);
+    if (a === undefined) {
+      if (header !== null && header.keys.has(k)) continue;
+      if (k === UNKNOWN) {
+        writeUnknown(e, x);
+        continue;
+      }
+      throw withPath(new TypeError(`is not an attribute of ${set.name}`), k);
+    }
+    try {
+      if (a.kind === K.UNUSED) throw new TypeError("is an unused attribute");
+      if (a.multi) {
+        if (!Array.isArray(x)) {
+          throw new TypeError("must be an array (the attribute may repeat)");
+        }
+        for (const item of x) encodeValue(a, e, item, obj, up);
+      } else {
+        encodeValue(a, e, x, obj, up);
+      }
+    } catch (err) {
+      throw withPath(err, k, a.id);
+    }
+  }
+}
+
+function encodeValue(
+  a: RtAttr,
+  e: AttributeEncoder,
+  v: unknown,
+  obj: Obj,
+  up: Frame | null,
+): void {
+  if (a.checks !== null) encodeChecked(a, e, v, obj, up);
+  else encodeUnchecked(a, e, v, obj, up);
+}
+
+/** Encodes a value whose attribute has `checks`, and applies them. */
+function encodeChecked(
+  a: RtAttr,
+  e: AttributeEncoder,
+  v: unknown,
+  obj: Obj,
+  up: Frame | null,
+): void {
+  const k = a.kind;
+  if (k <= K.SINT || k === K.BITFIELD32) {
+    if (k <= K.SINT) {
+      checkInteger(
+        a,
+        checkInt(
+          k === K.UINT ? K.U64 : k === K.SINT ? K.S64 : k,
+          toInt(a, v, k),
+        ),
+      );
+    }
+    encodeUnchecked(a, e, v, obj, up);
+    return;
+  }
+  const start = e.length;
+  encodeUnchecked(a, e, v, obj, up);
+  if (k === K.STRING || k === K.BINARY) {
+    checkLength(a, get16(e.view(), start, LE) - 4, k === K.STRING);
+  } else if (k === K.INDEXED && a.sub !== K.NEST) {
+    const d = new AttributeDecoder(
+      e.view(),
+      start + 4,
+      get16(e.view(), start, LE) - 4,
+    );
+    while (d.next()) {
+      try {
+        checkLength(a, d.length, a.sub === K.STRING);
+      } catch (err) {
+        throw withPath(err, String(d.type - 1), d.type);
+      }
+    }
+  }
+}
+
+function encodeUnchecked(
+  a: RtAttr,
+  e: AttributeEncoder,
+  v: unknown,
+  obj: Obj,
+  up: Frame | null,
+): void {
+  const type = a.id;
+  const k = a.kind;
+  if (k <= K.SINT) {
+    encodeScalarAttr(e, a, k, type, v);
+    return;
+  }
+  switch (k) {
+    case K.STRING:
+      if (typeof v !== "string") throw new TypeError("must be a string");
+      e.string(type, v);
+      return;
+    case K.FLAG:
+      if (v === true) e.flag(type);
+      else if (v !== false) throw new TypeError("must be true or false");
+      return;
+    case K.PAD:
+      e.bytes(type, v instanceof Uint8Array ? v : new Uint8Array(0));
+      return;
+    case K.BINARY:
+      if (a.sub !== 0 && !(v instanceof Uint8Array)) {
+        if (!Array.isArray(v)) {
+          throw new TypeError("must be an array of integers");
+        }
+        const size = INT_SIZE[a.sub]!;
+        const [buf, at] = reserve(e, size * v.length, type);
+        v.forEach((item, i) =>
+          writeInt(
+            a.sub,
+            buf,
+            at + i * size,
+            checkInt(a.sub, toInt(a, item, a.sub)),
+            a.be ? false : LE,
+          )
+        );
+        return;
+      }
+      encodeBinary(e, a, type, v);
+      return;
+    case K.BITFIELD32: {
+      if (v === null || typeof v !== "object") {
+        throw new TypeError("must be { value, selector }");
+      }
+      const bf = v as { value?: unknown; selector?: unknown };
+      const value = checkInt(K.U32, toInt(a, bf.value ?? 0, K.U32)) as number;
+      const selector = checkInt(
+        K.U32,
+        toInt(a, bf.selector ?? 0, K.U32),
+      ) as number;
+      const [buf, at] = reserve(e, 8, type);
+      put32(buf, at, value, LE);
+      put32(buf, at + 4, selector, LE);
+      return;
+    }
+    case K.NEST: {
+      const start = e.length;
+      e.nested(type, (n) => encodeAttrs(a.nested!, n, v, null, { obj, up }));
+      if (metaOf(v)?.nested === false) clearNested(e, start);
+      return;
+    }
+    case K.INDEXED:
+      encodeIndexed(a, e, v, obj, up);
+      return;
+    case K.NTV:
+      encodeNestTypeValue(a, e, v, obj, up);
+      return;
+    default: // K.SUBMSG
+      encodeSubMessage(a, e, v, obj, up);
+  }
+}
+
+function encodeIndexed(
+  a: RtAttr,
+  e: AttributeEncoder,
+  v: unknown,
+  obj: Obj,
+  up: Frame | null,
+): void {
+  if (!Array.isArray(v)) throw new TypeError("must be an array");
+  const meta = metaOf(v);
+  const start = e.length;
+  e.nested(a.id, (n) => {
+    v.forEach((item, i) => {
+      const idx = meta?.indexes?.[i] ?? i + 1;
+      try {
+        const k = a.sub;
+        if (k === K.NEST) {
+          const s = n.length;
+          n.nested(
+            idx & 0x3fff,
+            (m) => encodeAttrs(a.nested!, m, item, null, { obj, up }),
+          );
+          if (
+            metaOf(item)?.nested === false ||
+            (idx & NESTED) === 0 && meta?.indexes !== undefined
+          ) {
+            clearNested(n, s);
+          }
+        } else if (k === K.BINARY) {
+          encodeBinary(n, a, idx, item);
+        } else if (k === K.STRING) {
+          if (typeof item !== "string") throw new TypeError("must be a string");
+          n.string(idx, item);
+        } else {
+          encodeScalarAttr(n, a, k, idx, item);
+        }
+      } catch (err) {
+        throw withPath(err, String(i), idx & 0x3fff);
+      }
+    });
+  });
+  if (meta?.nested === false) clearNested(e, start);
+}
+
+function encodeNestTypeValue(
+  a: RtAttr,
+  e: AttributeEncoder,
+  v: unknown,
+  obj: Obj,
+  up: Frame | null,
+): void {
+  if (!Array.isArray(v)) throw new TypeError("must be an array");
+  const keys = a.tv!;
+  const entries = v as Obj[];
+  const start = e.length;
+  const noFlag = (x: unknown): boolean => metaOf(x)?.nested === false;
+  // Consecutive entries with the same leading type values share their nests.
+  const level = (
+    n: AttributeEncoder,
+    from: number,
+    to: number,
+    depth: number,
+  ): void => {
+    let i = from;
+    while (i < to) {
+      const entry = entries[i]!;
+      if (entry === null || typeof entry !== "object") {
+        throw withPath(new TypeError("must be an object"), String(i));
+      }
+      const t = entry[keys[depth]!];
+      if (typeof t !== "number") {
+        throw withPath(
+          new TypeError(`${keys[depth]} must be a number`),
+          String(i),
+        );
+      }
+      let j = i + 1;
+      if (depth + 1 < keys.length) {
+        while (
+          j < to && entries[j]![keys[depth]!] === t &&
+          sameUpTo(entries[j]!, entry, keys, depth)
+        ) j++;
+      }
+      const s = n.length;
+      if (depth + 1 < keys.length) {
+        n.nested(t, (m) => level(m, i, j, depth + 1));
+      } else {
+        const rest: Obj = {};
+        for (const key in entry) {
+          if (!keys.includes(key)) rest[key] = entry[key];
+        }
+        try {
+          n.nested(
+            t,
+            (m) => encodeAttrs(a.nested!, m, rest, null, { obj, up }),
+          );
+        } catch (err) {
+          throw withPath(err, String(i));
+        }
+      }
+      if (noFlag(entry)) clearNested(n, s);
+      i = j;
+    }
+  };
+  e.nested(a.id, (n) => level(n, 0, entries.length, 0));
+  if (noFlag(v)) clearNested(e, start);
+}
+
+function sameUpTo(
+  x: Obj,
+  y: Obj,
+  keys: readonly string[],
+  depth: number,
+): boolean {
+  for (let i = 0; i <= depth; i++) {
+    if (x[keys[i]!] !== y[keys[i]!]) return false;
+  }
+  return true;
+}
+
+function encodeSubMessage(
+  a: RtAttr,
+  e: AttributeEncoder,
+  v: unknown,
+  obj: Obj,
+  up: Frame | null,
+): void {
+  const sel = selectorValue(a.sel!, obj, up);
+  if (sel === undefined) {
+    throw new TypeError(`needs ${a.sel} to choose its format`);
+  }
+  const f = a.msg!.formats.get(String(sel));
+  if (f === undefined) {
+    throw new TypeError(
+      `has no format for ${a.sel} ${JSON.stringify(sel)} (known: ${
+        [...a.msg!.formats.keys()].join(", ")
+      })`,
+    );
+  }
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    throw new TypeError("must be an object");
+  }
+  const start = e.length;
+  e.nested(a.id, (n) => {
+    if (f.header !== null) {
+      const [buf, at] = reserve(n, f.header.size, -1);
+      writeStruct(f.header, buf, at, v, f.set !== null);
+    }
+    if (f.set !== null) encodeAttrs(f.set, n, v, f.header, { obj, up });
+    else if (f.header === null) {
+      for (const key in v as Obj) {
+        if ((v as Obj)[key] !== undefined) {
+          throw withPath(
+            new TypeError(`format ${String(sel)} has no attributes`),
+            key,
+          );
+        }
+      }
+    }
+  });
+  const want = f.header === null && f.set !== null;
+  const flag = metaOf(v)?.nested ?? want;
+  if (!flag) clearNested(e, start);
+  else setNested(e, start);
+}
+
+/** Encodes a fixed header (raw, padded to 4 bytes) and the attributes of `v`. */
+export function encodeBody(
+  e: AttributeEncoder,
+  header: RtStruct | null,
+  set: RtSet | null,
+  v: unknown,
+): void {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    throw new TypeError("must be an object");
+  }
+  if (header !== null) {
+    const [buf, at] = reserve(e, header.size, -1);
+    writeStruct(header, buf, at, v, set !== null);
+  }
+  if (set !== null) encodeAttrs(set, e, v, header, null);
+  else {
+    for (const key in v as Obj) {
+      if (
+        (v as Obj)[key] !== undefined &&
+        (header === null || !header.keys.has(key))
+      ) {
+        throw withPath(
+          new TypeError(
+            "is not a member of the message (the operation has no attributes)",
+          ),
+          key,
+        );
+      }
+    }
+  }
+}
+
+/** Decodes a fixed header and attributes from `b[off, off + len)`. */
+export function decodeBody(
+  header: RtStruct | null,
+  set: RtSet | null,
+  b: Uint8Array,
+  off: number,
+  len: number,
+  what: string,
+): Obj {
+  const out: Obj = {};
+  let at = off;
+  const end = off + len;
+  if (header !== null) {
+    if (len < header.size) {
+      throw new RangeError(
+        `Cannot decode ${what}: ${len} bytes are shorter than ${header.name} (${header.size} bytes) at offset ${off}`,
+      );
+    }
+    decodeStruct(header, b, off, out);
+    at = off + pad4(header.size);
+    if (at > end) at = end;
+  }
+  if (set !== null) decodeAttrs(set, b, at, end - at, out, null, 0);
+  else if (at < end) {
+    // No attribute set: whatever follows is kept, as unknown attributes would be.
+    decodeAttrs(new RtSet("(none)"), b, at, end - at, out, null, 0);
+  }
+  return out;
+}

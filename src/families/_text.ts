@@ -1,0 +1,177 @@
+/**
+ * Text forms of the YNL display hints `ipv4`, `ipv6`, `ipv4-or-v6`, `mac`
+ * and `fddi`: IPv4 dotted quads, IPv6 in RFC 5952 form (lowercase, the
+ * longest run of two or more zero groups as `::`, dotted IPv4-mapped
+ * addresses), hardware addresses as colon-separated hex pairs.
+ *
+ * An address attribute may be neither 4 nor 16 bytes (an MPLS label in a
+ * route, a 2-byte address of an old protocol family): it is written as
+ * `0x` and hex digits, and parsed back the same way, so no byte is lost.
+ *
+ * @module
+ */
+
+const HEX = "0123456789abcdef";
+
+function hexPair(v: number): string {
+  return HEX[v >> 4]! + HEX[v & 15]!;
+}
+
+/** `0x` + lowercase hex, the fallback text for bytes of an unexpected length. */
+function rawHex(b: Uint8Array, start: number, end: number): string {
+  let s = "0x";
+  for (let i = start; i < end; i++) s += hexPair(b[i]!);
+  return s;
+}
+
+/**
+ * Formats an IPv4 address held in a u32 (its value, most significant
+ * byte first).
+ */
+export function formatIPv4Number(v: number): string {
+  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+}
+
+/** Formats `end - start` bytes at `start` as an address: 4 bytes IPv4, 16 bytes IPv6, else `0x...`. */
+export function formatIP(b: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  if (n === 4) {
+    return `${b[start]}.${b[start + 1]}.${b[start + 2]}.${b[start + 3]}`;
+  }
+  if (n !== 16) return rawHex(b, start, end);
+  // IPv4-mapped (::ffff:a.b.c.d): RFC 5952 section 5.
+  let mapped = b[start + 10] === 0xff && b[start + 11] === 0xff;
+  for (let i = 0; mapped && i < 10; i++) if (b[start + i] !== 0) mapped = false;
+  if (mapped) {
+    return `::ffff:${b[start + 12]}.${b[start + 13]}.${b[start + 14]}.${
+      b[start + 15]
+    }`;
+  }
+  // The longest run of zero groups (two or more), the first one on a tie.
+  let bestAt = -1, bestLen = 1, runAt = -1;
+  for (let g = 0; g <= 8; g++) {
+    const zero = g < 8 && b[start + 2 * g] === 0 && b[start + 2 * g + 1] === 0;
+    if (zero) {
+      if (runAt < 0) runAt = g;
+    } else if (runAt >= 0) {
+      if (g - runAt > bestLen) {
+        bestAt = runAt;
+        bestLen = g - runAt;
+      }
+      runAt = -1;
+    }
+  }
+  let s = "";
+  for (let g = 0; g < 8; g++) {
+    if (g === bestAt) {
+      s += g === 0 ? "::" : ":";
+      g += bestLen - 1;
+      continue;
+    }
+    const v = (b[start + 2 * g]! << 8) | b[start + 2 * g + 1]!;
+    s += v.toString(16);
+    if (g < 7) s += ":";
+  }
+  return s;
+}
+
+function parseIPv4Into(s: string, out: Uint8Array, at: number): boolean {
+  const parts = s.split(".");
+  if (parts.length !== 4) return false;
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i]!;
+    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return false;
+    const v = Number(p);
+    if (v > 255) return false;
+    out[at + i] = v;
+  }
+  return true;
+}
+
+function parseIPv6(s: string): Uint8Array<ArrayBuffer> | undefined {
+  const out = new Uint8Array(16);
+  let text = s;
+  let tail = 0; // bytes taken by a trailing dotted IPv4
+  const lastColon = text.lastIndexOf(":");
+  if (lastColon >= 0 && text.indexOf(".", lastColon) > lastColon) {
+    if (!parseIPv4Into(text.slice(lastColon + 1), out, 12)) return undefined;
+    text = text.slice(0, lastColon + 1) + "0:0";
+    tail = 4;
+  }
+  const halves = text.split("::");
+  if (halves.length > 2) return undefined;
+  const groups = (h: string): number[] | undefined => {
+    if (h === "") return [];
+    const out: number[] = [];
+    for (const g of h.split(":")) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = groups(halves[0]!);
+  const rest = halves.length === 2 ? groups(halves[1]!) : [];
+  if (head === undefined || rest === undefined) return undefined;
+  const n = head.length + rest.length;
+  if (halves.length === 1 ? n !== 8 : n > 7) return undefined;
+  const all = [...head, ...new Array<number>(8 - n).fill(0), ...rest];
+  for (let g = 0; g < 8; g++) {
+    if (tail > 0 && g >= 6) break;
+    out[2 * g] = all[g]! >> 8;
+    out[2 * g + 1] = all[g]! & 255;
+  }
+  return out;
+}
+
+function parseRawHex(s: string): Uint8Array<ArrayBuffer> | undefined {
+  const h = s.slice(2);
+  if (h.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(h)) return undefined;
+  const out = new Uint8Array(h.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
+  }
+  return out;
+}
+
+/**
+ * Parses an address written as {@linkcode formatIP} writes it (IPv4,
+ * IPv6, or `0x` and hex digits).
+ *
+ * @returns The bytes, or `undefined` when `s` is none of those.
+ */
+export function parseIP(s: string): Uint8Array<ArrayBuffer> | undefined {
+  if (s.startsWith("0x")) return parseRawHex(s);
+  if (s.includes(":")) return parseIPv6(s);
+  const out = new Uint8Array(4);
+  return parseIPv4Into(s, out, 0) ? out : undefined;
+}
+
+/** Parses a dotted IPv4 address into a u32 (first byte most significant). */
+export function parseIPv4Number(s: string): number | undefined {
+  const out = new Uint8Array(4);
+  if (!parseIPv4Into(s, out, 0)) return undefined;
+  return ((out[0]! << 24) | (out[1]! << 16) | (out[2]! << 8) | out[3]!) >>> 0;
+}
+
+/** Formats bytes as colon-separated hex pairs (`02:00:00:00:00:01`); empty for no bytes. */
+export function formatMAC(b: Uint8Array, start: number, end: number): string {
+  let s = "";
+  for (let i = start; i < end; i++) {
+    if (i > start) s += ":";
+    s += hexPair(b[i]!);
+  }
+  return s;
+}
+
+/** Parses colon-separated hex pairs; `undefined` when `s` is not in that form. */
+export function parseMAC(s: string): Uint8Array<ArrayBuffer> | undefined {
+  if (s === "") return new Uint8Array(0);
+  const parts = s.split(":");
+  const out = new Uint8Array(parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (!/^[0-9a-fA-F]{2}$/.test(p)) return undefined;
+    out[i] = parseInt(p, 16);
+  }
+  return out;
+}
