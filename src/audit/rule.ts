@@ -210,7 +210,7 @@ function lookup(
   for (const [k, v] of Object.entries(table)) {
     if (v === name) return Number(k);
   }
-  const m = /^unknown-(\d+)$/.exec(name);
+  const m = /^unknown-(\d+)$/.exec(name) ?? /^(0x[0-9a-f]+)$/.exec(name);
   if (m) return Number(m[1]);
   throw new TypeError(
     `Cannot encode audit rule: unknown ${what} ${JSON.stringify(name)}`,
