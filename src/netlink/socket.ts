@@ -22,6 +22,7 @@
 import { type Libc, openLibc, type Poller, Sys } from "../ffi/mod.ts";
 import { SyscallError } from "../ffi/types.ts";
 import { HOST_LITTLE_ENDIAN } from "./_endian.ts";
+import { Errno } from "./errno.ts";
 import type { BPFInstruction, Socket } from "./_socket.ts";
 import { inNamespace } from "./netns.ts";
 
@@ -35,13 +36,9 @@ export interface OpenSocketOptions {
   netns?: string | number;
 }
 
-const EBADF = 9;
-const ENOBUFS = 105;
 /** Most datagrams moved to the backlog by one drain (a flood may refill the queue forever). */
 const DRAIN_LIMIT = 4096;
 const EMPTY = new Uint8Array(0);
-const EMSGSIZE = 90;
-const ENOENT = 2;
 /** `BPF_MAXINSNS` in `linux/bpf_common.h`. */
 const BPF_MAXINSNS = 4096;
 /**
@@ -172,19 +169,19 @@ class LibcSocket implements Socket {
   }
 
   send(data: Uint8Array): void {
-    if (this.#closed) throw new SyscallError("send", EBADF);
+    if (this.#closed) throw new SyscallError("send", Errno.EBADF);
     if (this.#congested) this.#drain();
     // No address: an unconnected netlink socket sends to the kernel.
     this.#libc.send(this.#fd, data, 0);
   }
 
   receive(): Uint8Array | null {
-    if (this.#closed) throw new SyscallError("recvmsg", EBADF);
+    if (this.#closed) throw new SyscallError("recvmsg", Errno.EBADF);
     if (this.#backlog.length > 0) return this.#fromBacklog();
     try {
       return this.#recv();
     } catch (e) {
-      if (e instanceof SyscallError && e.errno === ENOBUFS) {
+      if (e instanceof SyscallError && e.errno === Errno.ENOBUFS) {
         this.#congested = true;
       }
       throw e;
@@ -211,7 +208,7 @@ class LibcSocket implements Socket {
     if (last.length === n) return last;
     if (n > buf.length) {
       if (n > buf.length + libc.spillLength) {
-        throw new SyscallError("recvmsg", EMSGSIZE);
+        throw new SyscallError("recvmsg", Errno.EMSGSIZE);
       }
       const grown = new Uint8Array(Math.max(n, buf.length * 2));
       grown.set(buf);
@@ -387,7 +384,7 @@ class LibcSocket implements Socket {
       this.#setInt(Sys.SOL_SOCKET, Sys.SO_DETACH_FILTER, 0);
     } catch (e) {
       // ENOENT: no filter was attached; removing nothing succeeds.
-      if (!(e instanceof SyscallError && e.errno === ENOENT)) throw e;
+      if (!(e instanceof SyscallError && e.errno === Errno.ENOENT)) throw e;
     }
   }
 
@@ -400,7 +397,7 @@ class LibcSocket implements Socket {
 
   #open(call: string): void {
     // EBADF, as the call itself would report on a closed descriptor.
-    if (this.#closed) throw new SyscallError(call, EBADF);
+    if (this.#closed) throw new SyscallError(call, Errno.EBADF);
   }
 
   #setInt(level: number, name: number, value: number): void {
