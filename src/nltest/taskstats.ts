@@ -12,7 +12,8 @@
  *   the pid and the struct (version 16 by default);
  * - a tgid reply: `TASKSTATS_TYPE_AGGR_TGID` echoing the id asked for (any
  *   thread of the group), with the struct zeroed except what the kernel sums
- *   over the group's threads: the delay accounting counts and totals,
+ *   over the group's threads, the live ones and those that exited while
+ *   others lived on: the delay accounting counts and totals,
  *   `cpuRunRealTotal`, `cpuRunVirtualTotal`, `cpuScaledRunRealTotal`,
  *   `acEtime`, `acUtime`, `acStime`, `nvcsw`, `nivcsw` (max/min delays:
  *   the largest max and the smallest non-zero min, an approximation);
@@ -255,6 +256,8 @@ export class Simulator {
    */
   readonly version: number;
   #tasks = new Map<number, TaskState>();
+  /** Per thread group: the sums of its threads that exited (the kernel's `signal->stats`). */
+  #exited = new Map<number, Record<string, bigint>>();
 
   /**
    * Creates the simulator with its tasks.
@@ -331,7 +334,9 @@ export class Simulator {
   }
 
   /**
-   * Removes a task (it exited); later queries for it answer ESRCH.
+   * Removes a task (it exited); later queries for it answer ESRCH. A thread
+   * that exits while others of its group live on still counts in the
+   * group's sums, as in the kernel.
    *
    * @param pid The task.
    * @returns False when there was no such task.
@@ -347,7 +352,21 @@ export class Simulator {
    * ```
    */
   removeTask(pid: number): boolean {
-    return this.#tasks.delete(pid);
+    const t = this.#tasks.get(pid);
+    if (t === undefined) return false;
+    this.#tasks.delete(pid);
+    if (![...this.#tasks.values()].some((x) => x.tgid === t.tgid)) {
+      this.#exited.delete(t.tgid); // the whole group is gone
+      return true;
+    }
+    const acc = this.#exited.get(t.tgid) ?? {};
+    const s = t.stats as unknown as Record<string, bigint | undefined>;
+    for (const k of SUMMED) {
+      const v = s[k];
+      if (v !== undefined) acc[k] = (acc[k] ?? 0n) + v;
+    }
+    this.#exited.set(t.tgid, acc);
+    return true;
   }
 
   /**
@@ -510,6 +529,9 @@ export class Simulator {
       unknown
     >;
     const has = (k: string) => k in out;
+    for (const [k, v] of Object.entries(this.#exited.get(tgid) ?? {})) {
+      if (has(k)) out[k] = v;
+    }
     for (const t of this.#tasks.values()) {
       if (t.tgid !== tgid) continue;
       const s = t.stats as unknown as Record<string, unknown>;

@@ -55,11 +55,12 @@ export interface TaskstatsOptions extends GenlConnOptions {
  * command carries `GENL_ADMIN_PERM`): without it every query fails with
  * EPERM.
  *
- * For a thread group the kernel fills only some fields: the delay
- * accounting fields, `acEtime` (the sum of every live thread's elapsed
- * time), `acUtime`, `acStime`, `nvcsw` and `nivcsw` summed over the live
- * threads (plus those of exited threads when exit listeners are
- * registered); the rest (command, ids, memory, I/O) stay 0.
+ * For a thread group the kernel fills only some fields, summed over the
+ * group's threads, the live ones and those that already exited (the kernel
+ * keeps an exiting thread's totals for its group): the delay accounting
+ * fields, `acEtime` (the sum of the threads' elapsed times), `acUtime`,
+ * `acStime`, `nvcsw` and `nivcsw`; the rest (command, ids, memory, I/O)
+ * stay 0. (Checked on Linux 6.18 by the integration tests.)
  *
  * @example Read a task's CPU time (simulated kernel)
  * ```ts

@@ -173,7 +173,14 @@ describe("Taskstats against the simulated kernel", () => {
     assert.equal((await ts.tgid(1)).nvcsw, 7n);
     assert.equal(sim.removeTask(2), true);
     await assert.rejects(ts.pid(2), (e) => isNotExist(e));
-    assert.equal((await ts.tgid(1)).nvcsw, 3n);
+    // An exited thread still counts in its group's sums, as in the kernel.
+    assert.equal((await ts.tgid(1)).nvcsw, 7n);
+    sim.update(1, { nvcsw: 5n });
+    assert.equal((await ts.tgid(1)).nvcsw, 9n);
+    // The whole group gone: nothing is kept.
+    sim.removeTask(1);
+    sim.addTask({ pid: 1, stats: { nvcsw: 1n } });
+    assert.equal((await ts.tgid(1)).nvcsw, 1n);
   });
 
   it("opens with isNotExist when the kernel has no TASKSTATS family", async () => {
