@@ -66,6 +66,14 @@ export interface WireMeta {
   length?: number;
   /** A struct's bytes after its size (a newer kernel's fields). */
   tail?: Uint8Array;
+  /** A struct's bytes, when its padding was not zero. */
+  bytes?: Uint8Array;
+  /**
+   * The keys of the attributes in wire order, when repeated attributes
+   * (multi-attr, unknown) were not next to each other: `["ifname",
+   * "unknownAttributes", "mtu", "unknownAttributes"]`.
+   */
+  order?: string[];
 }
 
 /** The non-enumerable property holding {@linkcode WireMeta}. */
@@ -116,17 +124,6 @@ const RAW: unique symbol = Symbol("raw");
 
 // --- decoding --------------------------------------------------------------
 
-function short(
-  what: string,
-  a: RtValue,
-  n: number,
-  want: string,
-  at: number,
-): RangeError {
-  return new RangeError(
-    `Cannot decode ${what} ${a.name}: length is ${n} bytes, want ${want}, at offset ${at}`,
-  );
-}
 
 function flagNames(
   v: number | bigint,
@@ -217,6 +214,17 @@ function readInt(
   }
 }
 
+/** True when a struct's padding bytes at `o` (explicit pad members, alignment gaps) are not all zero. */
+function dirtyPadding(st: RtStruct, b: Uint8Array, o: number): boolean {
+  const gaps = st.gaps;
+  for (let i = 0; i < gaps.length; i += 2) {
+    for (let q = o + gaps[i]!; q < o + gaps[i + 1]!; q++) {
+      if (b[q] !== 0) return true;
+    }
+  }
+  return false;
+}
+
 /** Decodes a struct's members at `o` into `out`. The caller checks the length. */
 export function decodeStruct(
   st: RtStruct,
@@ -224,6 +232,9 @@ export function decodeStruct(
   o: number,
   out: Obj,
 ): Obj {
+  if (st.gaps.length > 0 && o + st.size <= b.length && dirtyPadding(st, b, o)) {
+    setMeta(out, { bytes: b.slice(o, o + st.size) });
+  }
   let dv: DataView | null = null;
   const ms = st.members;
   for (let i = 0; i < ms.length; i++) {
@@ -259,6 +270,29 @@ export function decodeStruct(
     }
   }
   return out;
+}
+
+/** Decodes the members of `st` that lie wholly in the first `n` bytes at `o`. */
+function decodeStructPrefix(st: RtStruct, b: Uint8Array, o: number, n: number, out: Obj): void {
+  const fits = new RtStructView(st, n);
+  decodeStruct(fits, b, o, out);
+}
+
+/** A struct cut to its members that fit in `n` bytes. */
+class RtStructView {
+  readonly name: string;
+  readonly size: number;
+  readonly minSize: number;
+  readonly members: RtMember[];
+  readonly keys: Set<string>;
+  readonly gaps: number[] = [];
+  constructor(st: RtStruct, n: number) {
+    this.name = st.name;
+    this.size = n;
+    this.minSize = n;
+    this.members = st.members.filter((m) => m.offset + m.size <= n);
+    this.keys = new Set(this.members.map((m) => m.key));
+  }
 }
 
 /** A struct-typed payload: decoded when it holds every member; extra or missing padding kept. */
@@ -309,14 +343,14 @@ function decodeScalar(
         k === K.UINT ? BigInt(get32(b, o, le) >>> 0) : BigInt(get32(b, o, le)),
       );
     }
-    if (n !== 8) throw short("attribute", a, n, "4 or 8", at);
+    if (n !== 8) return RAW;
     return namedBig(
       a,
       readInt(k === K.UINT ? K.U64 : K.S64, b, o, le, null) as bigint,
     );
   }
   const size = INT_SIZE[k]!;
-  if (n !== size) throw short("attribute", a, n, String(size), at);
+  if (n !== size) return RAW;
   if (k === K.U64 || k === K.S64) {
     return namedBig(a, readInt(k, b, o, le, null) as bigint);
   }
@@ -336,10 +370,40 @@ function decodeBinary(
   return b.slice(o, o + n);
 }
 
+/** The flag bits the encoder writes for an attribute kind: only nests carry NLA_F_NESTED. */
+function nestLike(k: number): boolean {
+  return k === K.NEST || k === K.INDEXED || k === K.NTV || k === K.SUBMSG;
+}
+
+/** Decodes a nested set, or RAW when its payload is not attributes (the spec does not fit the bytes). */
+function decodeNest(
+  set: RtSet,
+  b: Uint8Array,
+  o: number,
+  n: number,
+  out: Obj,
+  up: Frame | null,
+  depth: number,
+): Obj | typeof RAW {
+  const inner: Obj = {};
+  try {
+    decodeAttrs(set, b, o, n, inner, { obj: out, up }, depth + 1);
+  } catch (e) {
+    if (e instanceof RangeError && depth + 1 <= MAX_DEPTH) return RAW;
+    throw e;
+  }
+  return inner;
+}
+
 /**
- * Decodes the attributes in `b[off, off + len)` of `set` into `out`.
+ * Decodes the attributes in `b[off, off + len)` of `set` into `out`. An
+ * attribute whose bytes do not fit the spec (a length its type cannot
+ * have, flag bits its type does not use, a nest that is not attributes, a
+ * sub-message format the spec lacks) is kept in `unknownAttributes`; only
+ * broken attribute framing throws.
  *
  * @param up The values enclosing `out`, for sub-message selectors.
+ * @throws {RangeError} When an attribute header is cut short or runs past the end.
  */
 export function decodeAttrs(
   set: RtSet,
@@ -358,9 +422,25 @@ export function decodeAttrs(
   const d = new AttributeDecoder(b, off, len);
   const byId = set.byId;
   let deferred: [RtAttr, number, number, number, number][] | null = null;
+  // Wire order, kept only once repeated attributes stop being adjacent.
+  let order: string[] | null = null;
+  let last = "";
+  const track = (key: string, repeat: boolean): void => {
+    if (order !== null) order.push(key);
+    else if (repeat && last !== key) {
+      order = wireOrder(set, out);
+      order.push(key);
+    }
+    last = key;
+  };
   while (d.next()) {
     const a = byId[d.type];
-    if (a === undefined || a.kind === K.UNUSED) {
+    const flags = d.flags;
+    if (
+      a === undefined || a.kind === K.UNUSED || (flags & NET_BYTEORDER) !== 0 ||
+      ((flags & NESTED) !== 0 && !nestLike(a.kind))
+    ) {
+      track(UNKNOWN, out[UNKNOWN] !== undefined);
       keepUnknown(out, d);
       continue;
     }
@@ -369,23 +449,13 @@ export function decodeAttrs(
     let v: unknown;
     switch (a.kind) {
       case K.U8:
-        if (n !== 1) throw short("attribute", a, n, "1", o - 4);
-        v = named(a, b[o]!);
+        v = n === 1 ? named(a, b[o]!) : RAW;
         break;
       case K.U16:
-        if (n !== 2) throw short("attribute", a, n, "2", o - 4);
-        v = named(
-          a,
-          get16(b, o, a.be || (d.flags & NET_BYTEORDER) !== 0 ? false : LE),
-        );
+        v = n === 2 ? named(a, get16(b, o, a.be ? false : LE)) : RAW;
         break;
       case K.U32:
-        if (n !== 4) throw short("attribute", a, n, "4", o - 4);
-        v = named(
-          a,
-          get32(b, o, a.be || (d.flags & NET_BYTEORDER) !== 0 ? false : LE) >>>
-            0,
-        );
+        v = n === 4 ? named(a, get32(b, o, a.be ? false : LE) >>> 0) : RAW;
         break;
       case K.S8:
       case K.S16:
@@ -394,22 +464,13 @@ export function decodeAttrs(
       case K.S64:
       case K.UINT:
       case K.SINT:
-        v = decodeScalar(
-          a,
-          a.kind,
-          b,
-          o,
-          n,
-          a.be || (d.flags & NET_BYTEORDER) !== 0 ? false : LE,
-          o - 4,
-        );
+        v = decodeScalar(a, a.kind, b, o, n, a.be ? false : LE, o - 4);
         break;
       case K.STRING:
         v = d.string();
         break;
       case K.FLAG:
-        if (n !== 0) throw short("attribute", a, n, "0", o - 4);
-        v = true;
+        v = n === 0 ? true : RAW;
         break;
       case K.PAD:
         v = b.slice(o, o + n);
@@ -418,13 +479,12 @@ export function decodeAttrs(
         if (a.sub !== 0) {
           const size = INT_SIZE[a.sub]!;
           if (n % size !== 0) {
-            throw short("attribute", a, n, `a multiple of ${size}`, o - 4);
+            v = RAW;
+            break;
           }
           const arr: unknown[] = [];
           for (let p = o; p < o + n; p += size) {
-            arr.push(
-              decodeScalar(a, a.sub, b, p, size, a.be ? false : LE, o - 4),
-            );
+            arr.push(decodeScalar(a, a.sub, b, p, size, a.be ? false : LE, o - 4));
           }
           v = arr;
         } else {
@@ -432,73 +492,70 @@ export function decodeAttrs(
         }
         break;
       case K.BITFIELD32: {
-        if (n !== 8) throw short("attribute", a, n, "8", o - 4);
+        if (n !== 8) {
+          v = RAW;
+          break;
+        }
         const value = get32(b, o, LE) >>> 0;
         const selector = get32(b, o + 4, LE) >>> 0;
-        v = a.en === null
-          ? { value, selector }
-          : { value: named(a, value), selector: named(a, selector) };
+        v = a.en === null ? { value, selector } : { value: named(a, value), selector: named(a, selector) };
         break;
       }
-      case K.NEST: {
-        const inner: Obj = {};
-        decodeAttrs(a.nested!, b, o, n, inner, { obj: out, up }, depth + 1);
-        if ((d.flags & NESTED) === 0) setMeta(inner, { nested: false });
-        v = inner;
+      case K.NEST:
+        v = decodeNest(a.nested!, b, o, n, out, up, depth);
+        if (v !== RAW && (flags & NESTED) === 0) setMeta(v as Obj, { nested: false });
         break;
-      }
       case K.INDEXED:
-        v = decodeIndexed(a, b, o, n, out, up, depth, (d.flags & NESTED) === 0);
+        v = decodeIndexed(a, b, o, n, out, up, depth, (flags & NESTED) === 0);
         break;
       case K.NTV:
-        v = decodeNestTypeValue(
-          a,
-          b,
-          o,
-          n,
-          out,
-          up,
-          depth,
-          (d.flags & NESTED) === 0,
-        );
+        v = decodeNestTypeValue(a, b, o, n, out, up, depth, (flags & NESTED) === 0);
         break;
       default: { // K.SUBMSG
         const sel = selectorValue(a.sel!, out, up);
         if (sel === undefined) {
           // The selector may come later in this nest: decode this one after it.
-          (deferred ??= []).push([a, o, n, d.type | d.flags, 0]);
+          (deferred ??= []).push([a, o, n, d.type | flags, 0]);
           if (!a.multi) out[a.key] = undefined; // keeps the key's place
+          track(a.key, false);
           continue;
         }
-        v = decodeSubMessage(
-          a.msg!,
-          String(sel),
-          b,
-          o,
-          n,
-          out,
-          up,
-          depth,
-          (d.flags & NESTED) !== 0,
-        );
+        v = decodeSubMessage(a.msg!, String(sel), b, o, n, out, up, depth, (flags & NESTED) !== 0);
       }
     }
-    if (v === RAW) {
+    if (v === RAW || (!a.multi && out[a.key] !== undefined)) {
+      // Bytes the spec does not fit, or a repeated single attribute (the
+      // first stays typed): kept unknown.
+      track(UNKNOWN, out[UNKNOWN] !== undefined);
       keepUnknown(out, d);
       continue;
     }
     if (a.multi) {
       const list = out[a.key] as unknown[] | undefined;
+      track(a.key, list !== undefined);
       if (list === undefined) out[a.key] = [v];
       else list.push(v);
-    } else if (out[a.key] !== undefined) {
-      keepUnknown(out, d); // a repeated single attribute: the first stays typed
     } else {
+      track(a.key, false);
       out[a.key] = v;
     }
   }
   if (deferred !== null) finishDeferred(deferred, b, out, up, depth);
+  if (order !== null) setMeta(out, { order });
   return out;
+}
+
+/** The wire order so far of the attributes decoded into `out` (while repeated ones were adjacent). */
+function wireOrder(set: RtSet, out: Obj): string[] {
+  const order: string[] = [];
+  for (const key in out) {
+    const v = out[key];
+    const a = set.byKey.get(key);
+    if (a === undefined && key !== UNKNOWN) continue; // a fixed-header member
+    const n = key === UNKNOWN || a!.multi ? (v as unknown[]).length : 1;
+    for (let i = 0; i < n; i++) order.push(key);
+  }
+  return order;
 }
 
 function finishDeferred(
@@ -557,7 +614,12 @@ function decodeSubMessage(
     return RAW;
   }
   if (f.set !== null) {
-    decodeAttrs(f.set, b, at, o + n - at, v, { obj: out, up }, depth + 1);
+    try {
+      decodeAttrs(f.set, b, at, o + n - at, v, { obj: out, up }, depth + 1);
+    } catch (e) {
+      if (e instanceof RangeError && depth + 1 <= MAX_DEPTH) return RAW;
+      throw e;
+    }
   } else if (at < o + n) return RAW;
   // Default flag: set for a nest of attributes, clear after a fixed header.
   const want = f.header === null && f.set !== null;
@@ -566,6 +628,27 @@ function decodeSubMessage(
 }
 
 function decodeIndexed(
+  a: RtAttr,
+  b: Uint8Array,
+  o: number,
+  n: number,
+  out: Obj,
+  up: Frame | null,
+  depth: number,
+  noFlag: boolean,
+): unknown[] | typeof RAW {
+  try {
+    return indexedArray(a, b, o, n, out, up, depth, noFlag);
+  } catch (e) {
+    if (e instanceof Raw || (e instanceof RangeError && depth + 1 <= MAX_DEPTH)) return RAW;
+    throw e;
+  }
+}
+
+/** Thrown inside an array decoder when an element does not fit the spec. */
+class Raw extends Error {}
+
+function indexedArray(
   a: RtAttr,
   b: Uint8Array,
   o: number,
@@ -588,6 +671,7 @@ function decodeIndexed(
     const p = d.offset;
     const len = d.length;
     let v: unknown;
+    if ((d.flags & NET_BYTEORDER) !== 0 || ((d.flags & NESTED) !== 0 && k !== K.NEST)) throw new Raw();
     if (k === K.NEST) {
       const inner: Obj = {};
       decodeAttrs(a.nested!, b, p, len, inner, { obj: out, up }, depth + 1);
@@ -595,12 +679,12 @@ function decodeIndexed(
       v = inner;
     } else if (k === K.BINARY) {
       v = decodeBinary(a, b, p, len);
-      if (v === RAW) v = b.slice(p, p + len);
     } else if (k === K.STRING) {
       v = d.string();
     } else {
       v = decodeScalar(a, k, b, p, len, a.be ? false : LE, p - 4);
     }
+    if (v === RAW) throw new Raw();
     arr.push(v);
   }
   const m: WireMeta = {};
@@ -611,6 +695,24 @@ function decodeIndexed(
 }
 
 function decodeNestTypeValue(
+  a: RtAttr,
+  b: Uint8Array,
+  o: number,
+  n: number,
+  out: Obj,
+  up: Frame | null,
+  depth: number,
+  noFlag: boolean,
+): Obj[] | typeof RAW {
+  try {
+    return nestTypeValue(a, b, o, n, out, up, depth, noFlag);
+  } catch (e) {
+    if (e instanceof RangeError && depth + 1 <= MAX_DEPTH) return RAW;
+    throw e;
+  }
+}
+
+function nestTypeValue(
   a: RtAttr,
   b: Uint8Array,
   o: number,
@@ -866,6 +968,8 @@ export function writeStruct(
     throw new TypeError(`struct ${st.name} must be an object`);
   }
   const obj = v as Obj;
+  const raw = metaOf(v)?.bytes;
+  if (raw !== undefined && raw.length === st.size) b.set(raw, o);
   if (!header) {
     for (const key in obj) {
       if (!st.keys.has(key) && obj[key] !== undefined) {
@@ -1060,6 +1164,11 @@ export function encodeAttrs(
     throw new TypeError(`a value of ${set.name} must be an object`);
   }
   const obj = v as Obj;
+  const order = metaOf(v)?.order;
+  if (order !== undefined) {
+    encodeInOrder(set, e, obj, header, up, order);
+    return;
+  }
   for (const k in obj) {
     const x = obj[k];
     if (x === undefined) continue;
@@ -1084,6 +1193,58 @@ export function encodeAttrs(
       }
     } catch (err) {
       throw withPath(err, k, a.id);
+    }
+  }
+}
+
+/**
+ * Encodes the attributes of a decoded value in the wire order it came in
+ * (`WireMeta.order`); what the order does not cover (keys added since)
+ * follows in key order.
+ */
+function encodeInOrder(
+  set: RtSet,
+  e: AttributeEncoder,
+  obj: Obj,
+  header: RtStruct | null,
+  up: Frame | null,
+  order: readonly string[],
+): void {
+  const used = new Map<string, number>();
+  const one = (k: string, item: unknown): void => {
+    if (k === UNKNOWN) {
+      writeUnknown(e, [item]);
+      return;
+    }
+    const a = set.byKey.get(k);
+    if (a === undefined) throw withPath(new TypeError(`is not an attribute of ${set.name}`), k);
+    try {
+      encodeValue(a, e, item, obj, up);
+    } catch (err) {
+      throw withPath(err, k, a.id);
+    }
+  };
+  const repeats = (k: string): boolean => k === UNKNOWN || set.byKey.get(k)?.multi === true;
+  for (const k of order) {
+    const x = obj[k];
+    if (x === undefined) continue;
+    const i = used.get(k) ?? 0;
+    used.set(k, i + 1);
+    if (repeats(k)) {
+      if (Array.isArray(x) && i < x.length) one(k, x[i]);
+    } else if (i === 0) {
+      one(k, x);
+    }
+  }
+  for (const k in obj) {
+    const x = obj[k];
+    if (x === undefined || (header !== null && header.keys.has(k))) continue;
+    const i = used.get(k) ?? 0;
+    if (repeats(k)) {
+      if (!Array.isArray(x)) throw withPath(new TypeError("must be an array"), k);
+      for (let j = i; j < x.length; j++) one(k, x[j]);
+    } else if (i === 0) {
+      one(k, x);
     }
   }
 }
@@ -1394,6 +1555,16 @@ export function encodeBody(
     throw new TypeError("must be an object");
   }
   if (header !== null) {
+    const n = metaOf(v)?.length;
+    if (n !== undefined && n < header.size) {
+      // A short header, as it came: only its bytes, no attributes.
+      const tmp = new Uint8Array(header.size);
+      const raw = metaOf(v)?.bytes;
+      if (raw !== undefined) tmp.set(raw.subarray(0, header.size));
+      writeStruct(header, tmp, 0, v, true);
+      e.raw(tmp.subarray(0, n));
+      return;
+    }
     const [buf, at] = reserve(e, header.size, -1);
     writeStruct(header, buf, at, v, set !== null);
   }
@@ -1429,9 +1600,11 @@ export function decodeBody(
   const end = off + len;
   if (header !== null) {
     if (len < header.size) {
-      throw new RangeError(
-        `Cannot decode ${what}: ${len} bytes are shorter than ${header.name} (${header.size} bytes) at offset ${off}`,
-      );
+      // A short header (an old `rtgenmsg` dump request instead of
+      // `ifinfomsg`): the members it holds, its length kept.
+      decodeStructPrefix(header, b, off, len, out);
+      setMeta(out, { length: len, bytes: b.slice(off, off + len) });
+      return out;
     }
     decodeStruct(header, b, off, out);
     at = off + pad4(header.size);

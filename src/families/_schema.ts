@@ -305,6 +305,8 @@ export class RtStruct {
   readonly minSize: number;
   readonly members: RtMember[];
   readonly keys: Set<string>;
+  /** Padding byte ranges `[start, end, start, end, ...]`: pad members, alignment gaps, the tail. */
+  readonly gaps: number[] = [];
 
   constructor(name: string, size: number, members: RtMember[]) {
     this.name = name;
@@ -318,6 +320,19 @@ export class RtStruct {
     this.keys = new Set(
       members.filter((m) => m.kind !== K.PAD).map((m) => m.key),
     );
+    const covered = new Uint8Array(size);
+    for (const m of members) {
+      if (m.kind !== K.PAD) covered.fill(1, m.offset, m.offset + m.size);
+    }
+    for (let i = 0; i < size;) {
+      if (covered[i] === 1) {
+        i++;
+        continue;
+      }
+      const start = i;
+      while (i < size && covered[i] === 0) i++;
+      this.gaps.push(start, i);
+    }
   }
 }
 
