@@ -10,6 +10,9 @@
  * - `routes-visit` / `routes-dump`: the IPv4 route dump decoded into route
  *   objects, through `Conn.visit` (a reused view per reply) and through
  *   `Conn.dump` (a `Message` per reply, for-await).
+ * - `routes-count`: the route dump through `Conn.visit`, counting the
+ *   replies without decoding them: the floor set by the kernel, the system
+ *   calls and the routing, under any decoder.
  * - `links-visit` / `links-dump`: the same for the link dump.
  *
  * @module
@@ -99,6 +102,20 @@ const cases: Record<string, BenchCase> = {
         }
         sink.items = routes;
         return routes.length;
+      }),
+  },
+  "routes-count": {
+    baseline: "routes",
+    rounds: 11,
+    n: 5,
+    label: "visit,no-decode",
+    prepare: () =>
+      withConn(async (conn) => {
+        let n = 0;
+        await conn.visit(routeDumpRequest(2), (v) => {
+          if (v.header.type === Rtm.NewRoute) n++;
+        });
+        return n;
       }),
   },
   "links-visit": {

@@ -134,9 +134,11 @@ export class Router {
       return;
     }
     if (!p.done) {
-      const mismatch = checkReply(p.seq, p.pid, h);
-      if (mismatch !== null) this.#registry.fail(p, mismatch);
-      else {
+      // The sequence matched (routing); the pid rule of checkReply remains.
+      const pid = h.pid;
+      if (pid !== p.pid && pid !== 0 && p.pid !== 0) {
+        this.#registry.fail(p, checkReply(p.seq, p.pid, h));
+      } else {
         if ((flags & DUMP_INTR) !== 0) p.interrupted = true;
         const kind = p.kind;
         if (kind === VISIT) {

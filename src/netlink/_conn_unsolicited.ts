@@ -72,11 +72,12 @@ export class Unsolicited {
     return this.#sent.size > 0 && this.#sent.has(seq);
   }
 
-  /** Hands a notification to every open stream (false: none is open). */
+  /** Hands a notification to every open stream; one too far behind fails with OverrunError and is dropped. */
   notify(m: Message): void {
     for (const l of this.listeners) {
       if (l.queued >= QUEUE_LIMIT) {
         l.fail(new OverrunError("notifications"));
+        this.listeners.delete(l);
       } else l.push(m);
     }
   }
@@ -103,11 +104,13 @@ export class Unsolicited {
 
   /** The socket failed with `e`: tell the streams and `receive()`. */
   failAll(e: unknown): void {
+    const listened = this.listeners.size > 0;
     for (const l of this.listeners) l.fail(socketError("notifications", e));
+    this.listeners.clear();
     const err = socketError("receive", e);
     if (err instanceof OverrunError) {
       // Also for receive(), unless notifications streams took it and nobody is receiving.
-      if (this.#waiters.length > 0 || this.listeners.size === 0) {
+      if (this.#waiters.length > 0 || !listened) {
         this.#overrun = true;
       }
     } else {

@@ -932,6 +932,31 @@ describe("Conn overrun", () => {
     assert.equal(memory(conn).queued, 0);
   });
 
+  it("an overrun taken by a notifications iterator is not reported to receive() again", async () => {
+    using conn = dial(() => [], { groups: 1 });
+    const it = conn.notifications();
+    memory(conn).failNextReceive(105);
+    await assert.rejects(it.next(), OverrunError);
+    notify(conn, 1, [reply(3)]); // no iterator open: for receive()
+    assert.equal((await conn.receive())[0]!.data[0], 3);
+  });
+
+  it("an iterator 4096 messages behind fails with OverrunError; later messages go to receive()", async () => {
+    using conn = dial(() => [], { groups: 1 });
+    const slow = conn.notifications();
+    const fast = conn.notifications();
+    notify(conn, 1, Array.from({ length: 4097 }, (_, i) => reply(i & 0xff)));
+    let seen = 0;
+    for await (const _ of fast) if (++seen === 4097) break; // routes all of them
+    let n = 0;
+    await assert.rejects(async () => {
+      for await (const _ of slow) n++;
+    }, OverrunError);
+    assert.equal(n, 4096, "what was queued before the overrun is delivered");
+    notify(conn, 1, [reply(7)]); // no iterator open any more
+    assert.equal((await conn.receive())[0]!.data[0], 7);
+  });
+
   it("reports the overrun to receive()", async () => {
     using conn = dial(() => [reply(1)]);
     memory(conn).failNextReceive(105);
