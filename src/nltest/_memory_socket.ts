@@ -49,6 +49,12 @@ export interface MemorySocketOptions {
   onSend?: SendHandler;
   /** Called once when the socket closes (to unregister its port id). */
   onClose?: (socket: MemorySocket) => void;
+  /**
+   * Called after each `receive()` that returned a datagram: where the
+   * kernel produces a running dump's next part (`netlink_recvmsg` calls
+   * `netlink_dump`).
+   */
+  onReceive?: (socket: MemorySocket) => void;
 }
 
 interface Queued {
@@ -81,6 +87,8 @@ export class MemorySocket implements Socket {
   onSend: SendHandler | undefined;
   /** Called once on close. */
   onClose: ((socket: MemorySocket) => void) | undefined;
+  /** Called after each `receive()` that returned a datagram. */
+  onReceive: ((socket: MemorySocket) => void) | undefined;
   /** Sender port id of the datagram last returned by `receive()`. */
   senderPid = 0;
   /** Sender group mask of the datagram last returned by `receive()`. */
@@ -103,6 +111,7 @@ export class MemorySocket implements Socket {
   keepSent = false;
   #queue: Queued[] = [];
   #head = 0;
+  #queuedBytes = 0;
   #closed = false;
   #failReceive: unknown[] = [];
   #failSend: number[] = [];
@@ -115,6 +124,7 @@ export class MemorySocket implements Socket {
     this.pid = options.pid ?? 1;
     this.onSend = options.onSend;
     this.onClose = options.onClose;
+    this.onReceive = options.onReceive;
     const mask = options.groups ?? 0;
     for (let g = 1; g <= 32; g++) {
       if ((mask >>> (g - 1)) & 1) this.groups.add(g);
@@ -129,6 +139,11 @@ export class MemorySocket implements Socket {
   /** The number of datagrams waiting to be received. */
   get queued(): number {
     return this.#queue.length - this.#head;
+  }
+
+  /** The bytes of the datagrams waiting to be received. */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
   }
 
   /** The number of pending `wait()` calls. */
@@ -173,6 +188,7 @@ export class MemorySocket implements Socket {
   deliver(datagram: Uint8Array, senderPid = 0, groups = 0): void {
     if (this.#closed) return;
     this.#queue.push({ data: datagram.slice(), pid: senderPid, groups });
+    this.#queuedBytes += datagram.length;
     this.#wakeAll();
   }
 
@@ -209,8 +225,10 @@ export class MemorySocket implements Socket {
       this.#queue = [];
       this.#head = 0;
     }
+    this.#queuedBytes -= q.data.length;
     this.senderPid = q.pid;
     this.senderGroups = q.groups;
+    this.onReceive?.(this);
     return q.data;
   }
 
@@ -281,6 +299,7 @@ export class MemorySocket implements Socket {
     this.#closed = true;
     this.#queue = [];
     this.#head = 0;
+    this.#queuedBytes = 0;
     this.#wakeAll();
     this.onClose?.(this);
   }

@@ -8,7 +8,8 @@
  * | `dumpInterrupted` | `DumpInterruptedError` with the partial result |
  * | `overrun` | `OverrunError` (ENOBUFS) from the next receive; the notification is lost |
  * | `truncate`, `misalign` | a malformed datagram: the call fails, the Conn stays usable |
- * | `wrongSequence`, `wrongPid` | replies that fail validation |
+ * | `wrongSequence` | replies stamped with a sequence nothing in flight uses: dropped, the call waits (use a `signal`) |
+ * | `wrongPid` | replies that fail validation |
  * | `foreignSender` | a spoofed copy from another port, dropped by the Conn |
  * | `error` | `NetlinkError` with the chosen errno and extended ACK |
  * | `delay` | replies held back for some milliseconds or until a promise settles |
@@ -83,7 +84,7 @@ export interface OverrunFault {
 }
 
 /**
- * Cut the first reply datagram short.
+ * Cut the first reply datagram short: the request fails with EBADMSG.
  *
  * @example A cut reply fails the call with EBADMSG; the Conn stays usable
  * ```ts
@@ -106,7 +107,13 @@ export interface OverrunFault {
 export interface TruncateFault {
   /** The kind of fault. */
   type: "truncate";
-  /** How many bytes to keep; default 4 fewer than the datagram holds. */
+  /**
+   * How many bytes to keep; default 4 fewer than the datagram holds. The
+   * cut always lands inside a message's payload (moved forward to the next
+   * payload byte, or back into the last message), so the datagram is
+   * visibly malformed and still names the request it answers: the request
+   * fails with EBADMSG, never with part of its reply.
+   */
   length?: number;
 }
 
@@ -164,7 +171,13 @@ export interface MisalignFault {
 export interface WrongSequenceFault {
   /** The kind of fault. */
   type: "wrongSequence";
-  /** Added to the request's sequence; default 1. */
+  /**
+   * Added to the request's sequence; default 2^31 (half the sequence
+   * space). The result is moved on past 0 (the sequence of notifications)
+   * and past the sequences of the connection's recent requests, so the
+   * stray reply never answers another request in flight: the `Conn` drops
+   * it as it drops any reply nobody waits for.
+   */
   delta?: number;
 }
 
@@ -544,13 +557,31 @@ export function interruptDump(parts: Message[], at: number): void {
 }
 
 /**
- * Returns the datagram cut to `length` bytes (default 4 fewer).
+ * Returns the datagram cut to `length` bytes (default 4 fewer), the cut
+ * moved to the nearest byte inside a message's payload: forward, or back
+ * into the last message. The first message cut keeps its 16-byte header
+ * (so a receiver knows which request it answered) and its length now runs
+ * past the end (so the datagram is visibly malformed); a cut at a message
+ * boundary, in padding or inside a header would instead lose messages
+ * silently or leave bytes nobody can attribute.
  *
  * @internal
  */
 export function truncateDatagram(d: Uint8Array, length?: number): Uint8Array {
-  const keep = Math.max(0, Math.min(d.length, length ?? d.length - 4));
-  return d.slice(0, keep);
+  const want = Math.max(0, Math.min(d.length, length ?? d.length - 4));
+  const v = new DataView(d.buffer, d.byteOffset, d.byteLength);
+  let last = -1;
+  for (let p = 0; d.length - p >= HEADER_LENGTH;) {
+    const len = v.getUint32(p, LE);
+    if (len < HEADER_LENGTH || len > d.length - p) break;
+    if (len > HEADER_LENGTH) {
+      // Payload bytes [p + 16, p + len): cutting at any of them breaks the message.
+      if (want < p + len) return d.slice(0, Math.max(want, p + HEADER_LENGTH));
+      last = p + len - 1;
+    }
+    p += align(len);
+  }
+  return d.slice(0, last >= 0 ? last : want);
 }
 
 /**

@@ -131,7 +131,19 @@ interface Port {
   family: number;
   chain: Promise<void>;
   dropping: number;
+  /**
+   * The dump running on this socket (`cb_running`): the datagram groups it
+   * still has to produce, one group per receive. Null when none runs.
+   */
+  dump: Datagram[][] | null;
+  /** Sequence numbers of the socket's latest requests (to keep stray replies off them). */
+  recent: number[];
 }
+
+/** How many recent request sequence numbers a port remembers. */
+const RECENT = 64;
+/** `SK_RMEM_MAX`-sized default `sk_rcvbuf` of a netlink socket (`net.core.rmem_default`). */
+const DEFAULT_RCVBUF = 212992;
 
 /**
  * A simulated Linux kernel that many {@linkcode Conn}s share. Each
@@ -142,7 +154,12 @@ interface Port {
  * group (by `joinGroup` or by the bind-time `groups` mask), every reply
  * honours the socket's `ExtendedAcknowledge`, `CapAcknowledge` and
  * `GetStrictCheck` options the way the kernel does, and a filter attached
- * with `setBPF` runs on every datagram the socket receives.
+ * with `setBPF` runs on every datagram the socket receives. As on Linux, a
+ * socket runs one dump at a time: the first part is produced when the
+ * request arrives and each next one when the socket is read, and a dump
+ * request arriving before the running dump has produced its `NLMSG_DONE`
+ * is refused with EBUSY (checked against Linux 6.18 by
+ * `tests/integration/ebusy_test.ts`).
  *
  * @example Two connections, one listening for link notifications
  * ```ts
@@ -271,12 +288,18 @@ export class SimKernel {
       onClose: (s) => {
         if (this.#ports.get(s.pid)?.socket === s) this.#ports.delete(s.pid);
       },
+      onReceive: (s) => {
+        const port = this.#ports.get(s.pid);
+        if (port?.socket === s && port.dump !== null) this.#continueDump(port);
+      },
     });
     this.#ports.set(pid, {
       socket,
       family,
       chain: Promise.resolve(),
       dropping: 0,
+      dump: null,
+      recent: [],
     });
     return connFromSocket(socket, options);
   }
@@ -467,7 +490,9 @@ export class SimKernel {
 
   /**
    * Resolves when every request sent so far has been answered (delayed
-   * replies included): lets a test check what a Conn did *not* receive.
+   * replies included): lets a test check what a Conn did *not* receive. A
+   * dump has then produced its first part; as on Linux, each next part
+   * (and the `NLMSG_DONE`) is produced when the socket is read.
    *
    * @returns A promise that settles when the kernel is idle.
    *
@@ -481,6 +506,8 @@ export class SimKernel {
    * await using conn = kernel.dial(Family.Route);
    * conn.send({ header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 }, data: new Uint8Array(16) });
    * await kernel.settled();
+   * assert.deepEqual(kernel.trace.map((t) => t.direction), ["request", "reply"]); // lo
+   * assert.equal((await conn.receive()).length, 1); // reading it produces the NLMSG_DONE
    * assert.deepEqual(kernel.trace.map((t) => t.direction), ["request", "reply", "reply"]);
    * ```
    */
@@ -543,6 +570,8 @@ export class SimKernel {
   async #request(port: Port, m: Message, raw: Uint8Array): Promise<void> {
     const h = m.header;
     const pid = port.socket.pid;
+    port.recent.push(h.sequence);
+    if (port.recent.length > RECENT) port.recent.shift();
     if ((h.flags & HeaderFlags.Request) === 0 || h.type < HeaderType.MinType) {
       if (h.flags & HeaderFlags.Acknowledge) {
         this.#send(port, [{
@@ -572,13 +601,29 @@ export class SimKernel {
         result = asKernelError(e);
       }
     }
+    if (
+      !(result instanceof KernelError) && isDumpReply(result) &&
+      port.dump !== null
+    ) {
+      // netlink_dump_start(): one dump per socket; the running one ends when
+      // its NLMSG_DONE has been produced (which happens as it is read).
+      result = new KernelError(Errno.EBUSY);
+    }
     let out: Uint8Array[];
     if (result instanceof KernelError) {
       out = [
         encodeMessage(this.#ack(port, raw, h, result.errno, result.extAck)),
       ];
     } else if (isDumpReply(result)) {
-      out = this.#dump(port, h, result, fired);
+      // The first part now, each next one when the socket is read.
+      port.dump = this.#mangle(
+        this.#dump(port, h, result, fired),
+        fired,
+        h,
+        port,
+      );
+      this.#continueDump(port);
+      return;
     } else {
       // The replies of a single request travel in one datagram (a Conn reads
       // one datagram for a reply that is not multipart), the ACK in its own.
@@ -591,7 +636,24 @@ export class SimKernel {
         out.push(encodeMessage(this.#ack(port, raw, h, 0)));
       }
     }
-    this.#send(port, this.#mangle(out, fired, pid));
+    this.#send(port, this.#mangle(out, fired, h, port).flat());
+  }
+
+  /**
+   * Produces the running dump's next part, as `netlink_dump()` does from
+   * `netlink_recvmsg()` while the receive queue is at most half full; the
+   * dump ends (another may start) once the part with `NLMSG_DONE` is out.
+   */
+  #continueDump(port: Port): void {
+    const parts = port.dump!;
+    const s = port.socket;
+    const rcvbuf = s.receiveBufferSize > 0
+      ? 2 * s.receiveBufferSize
+      : DEFAULT_RCVBUF;
+    if (s.queuedBytes > rcvbuf / 2) return;
+    const next = parts.shift();
+    if (parts.length === 0) port.dump = null;
+    if (next !== undefined) this.#send(port, next);
   }
 
   #dump(
@@ -667,7 +729,17 @@ export class SimKernel {
     });
   }
 
-  #mangle(out: Uint8Array[], fired: Fault[], pid: number): Datagram[] {
+  /**
+   * Applies the reply faults; returns the datagrams in groups (a datagram,
+   * after its spoofed copy for `foreignSender`), each group delivered at once.
+   */
+  #mangle(
+    out: Uint8Array[],
+    fired: Fault[],
+    h: Message["header"],
+    port: Port,
+  ): Datagram[][] {
+    const pid = port.socket.pid;
     let spoof: number | undefined;
     for (const f of fired) {
       if (out.length === 0) break;
@@ -678,11 +750,11 @@ export class SimKernel {
         case "misalign":
           out[0] = misalignDatagram(out[0]!);
           break;
-        case "wrongSequence":
-          out = out.map((d) =>
-            restampDatagram(d, { sequenceDelta: f.delta ?? 1 })
-          );
+        case "wrongSequence": {
+          const delta = strayDelta(h.sequence, f.delta, port.recent);
+          out = out.map((d) => restampDatagram(d, { sequenceDelta: delta }));
           break;
+        }
         case "wrongPid":
           out = out.map((d) => restampDatagram(d, { pid: f.pid ?? pid + 1 }));
           break;
@@ -691,10 +763,11 @@ export class SimKernel {
           break;
       }
     }
-    const real = out.map((data) => ({ data, sender: 0 }));
-    return spoof === undefined
-      ? real
-      : [...out.map((data) => ({ data, sender: spoof })), ...real];
+    return out.map((data) =>
+      spoof === undefined
+        ? [{ data, sender: 0 }]
+        : [{ data, sender: spoof }, { data, sender: 0 }]
+    );
   }
 
   #trace(
@@ -718,13 +791,11 @@ export class SimKernel {
   #send(port: Port, datagrams: Datagram[]): void {
     for (const d of datagrams) {
       if (port.socket.closed) return;
+      // A filtered dump part is dropped and the dump goes on only when the
+      // socket reads something else (netlink_dump(): sk_filter, then wait
+      // for the next recvmsg), so a filter that drops every part stalls it.
       const data = filterDatagram(port.socket.bpf, d.data);
-      if (data === null) {
-        // netlink_dump() drops a filtered part and goes on only when the
-        // socket reads something: the rest of the dump never comes.
-        if (isDumpPart(d.data)) return;
-        continue;
-      }
+      if (data === null) continue;
       this.#trace("reply", port, data, d.sender, 0);
       port.socket.deliver(data, d.sender, 0);
     }
@@ -768,12 +839,21 @@ export class SimKernel {
 
 export type { SimFamily };
 
-/** True when the datagram's first message is a multipart part other than `NLMSG_DONE`. */
-function isDumpPart(d: Uint8Array): boolean {
-  if (d.length < HEADER_LENGTH) return false;
-  const v = new DataView(d.buffer, d.byteOffset, d.byteLength);
-  return (v.getUint16(6, LE) & HeaderFlags.Multi) !== 0 &&
-    v.getUint16(4, LE) !== HeaderType.Done;
+/**
+ * The sequence delta of a stray reply: `delta` (default half the sequence
+ * space), moved on past 0 (a notification's sequence) and past the socket's
+ * recent requests, so that the stray reply answers nothing in flight.
+ */
+function strayDelta(
+  sequence: number,
+  delta: number | undefined,
+  recent: readonly number[],
+): number {
+  let stray = (sequence + (delta ?? 0x8000_0000)) >>> 0;
+  while (stray === 0 || (stray !== sequence && recent.includes(stray))) {
+    stray = (stray + 1) >>> 0;
+  }
+  return stray - sequence;
 }
 
 /** A KernelError, or any error with a positive numeric `errno` (as genltest accepts); others are rethrown. */

@@ -173,6 +173,20 @@ describe("SimKernel with setBPF", () => {
     abort.abort();
     await assert.rejects(stalled);
     conn.removeBPF();
+    // The stalled dump still runs (as on Linux 6.18: checked by
+    // tests/integration/ebusy_test.ts): another dump is refused with EBUSY,
+    // and reading that answer lets the stalled dump produce its DONE.
+    conn.send({
+      header: {
+        length: 0,
+        type: 18,
+        flags: HeaderFlags.Request | HeaderFlags.Dump,
+        sequence: 0,
+        pid: 0,
+      },
+      data: new Uint8Array(16),
+    });
+    await assert.rejects(conn.receive(), { code: "EBUSY" });
     const links = await conn.execute({
       header: {
         length: 0,
