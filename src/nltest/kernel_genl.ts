@@ -17,7 +17,6 @@ import {
 } from "../genetlink/family.ts";
 import type { OperationPolicy } from "../genetlink/policy.ts";
 import {
-  ControllerAttribute,
   ControllerCommand,
   decodeGenlMessage,
   encodeGenlMessage,
