@@ -10,6 +10,7 @@
 import { execFileSync } from "node:child_process";
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -76,6 +77,7 @@ export function modelOf(
   text: string,
   metas: ReadonlyMap<string, Record<string, unknown>>,
   warnings: SpecError[] = [],
+  overlay?: { file: string; text: string },
 ): FamilyModel {
   const spdx = spdxLine(text);
   if (spdx === undefined) {
@@ -92,7 +94,13 @@ export function modelOf(
       `the licence ${spdx} does not offer BSD-3-Clause`,
     );
   }
-  const model = resolve(file, loadSpec(file, text, metas), spdx, warnings);
+  const model = resolve(
+    file,
+    loadSpec(file, text, metas, overlay),
+    spdx,
+    warnings,
+  );
+  if (overlay !== undefined) model.overlay = overlay.file;
   const types = [
     ...model.enums.map((e) => e.tsName),
     ...model.structs.map((s) => s.tsName),
@@ -126,7 +134,20 @@ export function generate(options: GenerateOptions): GenerateResult {
   ) {
     const path = join(specDir, name);
     const file = relative(root, path);
-    const model = modelOf(file, readFileSync(path, "utf8"), metas, warnings);
+    const overlayPath = join(root, "spec/overlays", name);
+    const overlay = existsSync(overlayPath)
+      ? {
+        file: relative(root, overlayPath),
+        text: readFileSync(overlayPath, "utf8"),
+      }
+      : undefined;
+    const model = modelOf(
+      file,
+      readFileSync(path, "utf8"),
+      metas,
+      warnings,
+      overlay,
+    );
     const commit = COMMITS[model.specName] ?? DEFAULT_COMMIT;
     writeFileSync(join(out, model.moduleFile), emitModule(model, { commit }));
     families.push(model);

@@ -40,21 +40,82 @@ export function spdxLine(text: string): string | undefined {
 }
 
 /**
+ * Merges an overlay (nlkit's additions, `spec/overlays/<spec>.yaml`) into a
+ * parsed spec: its definitions, attribute sets and sub-messages are
+ * appended; the formats of a sub-message the spec has already are added to
+ * it. Nothing of the spec is changed or removed.
+ *
+ * @param file The overlay's path, for errors.
+ * @param spec The parsed spec (changed in place).
+ * @param overlay The parsed overlay.
+ */
+export function mergeOverlay(
+  file: string,
+  spec: Record<string, unknown>,
+  overlay: unknown,
+): void {
+  if (
+    overlay === null || typeof overlay !== "object" || Array.isArray(overlay)
+  ) {
+    throw new SpecError(file, "", "the overlay is not a mapping");
+  }
+  for (
+    const [key, value] of Object.entries(overlay as Record<string, unknown>)
+  ) {
+    if (
+      key !== "definitions" && key !== "attribute-sets" &&
+      key !== "sub-messages"
+    ) {
+      throw new SpecError(
+        file,
+        key,
+        "an overlay may only add definitions, attribute-sets and sub-messages",
+      );
+    }
+    if (!Array.isArray(value)) throw new SpecError(file, key, "must be a list");
+    const list = (spec[key] ??= []) as Record<string, unknown>[];
+    for (const item of value as Record<string, unknown>[]) {
+      const same = list.find((x) => x.name === item.name);
+      if (same === undefined) {
+        list.push(item);
+      } else if (key === "sub-messages") {
+        (same.formats as unknown[]).push(...(item.formats as unknown[] ?? []));
+      } else {
+        throw new SpecError(
+          file,
+          `${key}[${item.name}]`,
+          "the spec defines it already: an overlay only adds",
+        );
+      }
+    }
+  }
+}
+
+/**
  * Parses a spec and checks it against its meta-schema.
  *
  * @param file The spec's path, for errors.
  * @param text The spec's YAML.
  * @param metas The parsed meta-schemas by file name (`genetlink.yaml`, ...).
+ * @param overlay nlkit's additions to merge first, if any.
  * @returns The parsed spec.
  */
 export function loadSpec(
   file: string,
   text: string,
   metas: ReadonlyMap<string, Record<string, unknown>>,
+  overlay?: { file: string; text: string },
 ): Record<string, unknown> {
   const spec = parseYaml(file, text);
   if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
     throw new SpecError(file, "", "the document is not a mapping");
+  }
+  if (overlay !== undefined) {
+    mergeOverlay(
+      overlay.file,
+      spec as Record<string, unknown>,
+      parseYaml(overlay.file, overlay.text),
+    );
   }
   const protocol = (spec as Record<string, unknown>).protocol ?? "genetlink";
   const metaFile = typeof protocol === "string"

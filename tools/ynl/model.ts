@@ -203,6 +203,8 @@ export interface GroupModel extends Documented {
 export interface FamilyModel {
   /** Spec file path, for the header of the generated file. */
   file: string;
+  /** nlkit's additions merged into the spec (`spec/overlays/rt-link.yaml`), if any. */
+  overlay?: string;
   /** Spec file name without `.yaml` (`rt-link`, `ovs_flow`). */
   specName: string;
   /** The module file name (`rt_link.ts`). */
