@@ -80,7 +80,9 @@ export class Reader {
       }
     } finally {
       this.#pumping = false;
-      if (!this.#wanted()) this.#readerAbort?.abort();
+      if (this.#readerAbort !== null && !this.#wanted()) {
+        this.#readerAbort.abort();
+      }
     }
   }
 

@@ -183,8 +183,8 @@ export class Registry {
 
   /** The next queued dump to send once no dump runs, or null. */
   nextDump(): Request | null {
-    if (this.#running !== null) return null;
     const q = this.#queue;
+    if (q.length === 0 || this.#running !== null) return null;
     while (q.length > 0) {
       const p = q.shift()!;
       if (!p.done) return p;
