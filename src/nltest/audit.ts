@@ -17,6 +17,10 @@
  *   accepted and dropped; a record reads
  *   `audit(SEC.MS:SERIAL): pid=P uid=U auid=A ses=S msg='text'`.
  *
+ * One difference: for a request with `NLM_F_ACK`, Linux sends the ACK
+ * first and the reply later from a kernel thread; here the reply comes
+ * first (the `Audit` client never asks for an ACK on a get).
+ *
  * Not simulated: `CAP_AUDIT_READ` on joining the read-log group (any
  * simulated socket may join), the `EVENT_LISTENER` record, rule changes,
  * the audit daemon (`AUDIT_STATUS_PID`) and TTY auditing.

@@ -177,7 +177,7 @@ export interface SimUnixSocket {
   cookie?: bigint;
   /** The peer's inode. */
   peer?: number;
-  /** Listeners: inodes of connections waiting to be accepted. */
+  /** Listeners: inodes of the sockets whose connections wait to be accepted. */
   pending?: number[];
   /** Default 0 (listeners: the number of pending connections). */
   receiveQueue?: number;

@@ -400,7 +400,7 @@ export const UnixDiagAttr = {
   Vfs: 1,
   /** `UNIX_DIAG_PEER`: u32 inode of the peer. */
   Peer: 2,
-  /** `UNIX_DIAG_ICONS`: u32 array of inodes of pending connections (listeners). */
+  /** `UNIX_DIAG_ICONS`: u32 array, for a listener, of the inodes of the sockets connecting to it. */
   Icons: 3,
   /** `UNIX_DIAG_RQLEN`: `struct unix_diag_rqlen`. */
   RqLen: 4,

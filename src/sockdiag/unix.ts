@@ -76,7 +76,7 @@ export interface UnixSocket {
   vfs?: { inode: number; device: number };
   /** `UNIX_DIAG_PEER`: the peer's inode. */
   peer?: number;
-  /** `UNIX_DIAG_ICONS`: inodes of connections waiting to be accepted (listeners). */
+  /** `UNIX_DIAG_ICONS`: for a listener, the inodes of the sockets whose connections wait to be accepted. */
   pending?: number[];
   /** `UNIX_DIAG_RQLEN` `udiag_rqueue`: bytes queued to read (listeners: connections waiting). */
   receiveQueue?: number;
