@@ -63,6 +63,7 @@ export { checkRequest, type RequestCheck } from "./check_request.ts";
 export { UnexpectedRequestError } from "./unexpected_request.ts";
 export * as genltest from "./genltest.ts";
 export * as nl80211 from "./nl80211.ts";
+export * as uevent from "./uevent.ts";
 export * as taskstats from "./taskstats.ts";
 export {
   type SimFamily,

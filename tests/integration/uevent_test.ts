@@ -1,0 +1,194 @@
+// Real-kernel tests for the uevent monitor: network devices made in the test
+// namespace announce themselves. Run by .ci/run as root inside a fresh
+// `unshare -n` namespace with NLKIT_INTEGRATION=1, under Deno and Bun. Every
+// test uses unique names and removes what it creates.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { Conn, Family } from "../../src/netlink/mod.ts";
+import { socketOf } from "../../src/netlink/conn.ts";
+import { events, Monitor, type Uevent } from "../../src/uevent/mod.ts";
+
+function isRoot(): boolean {
+  try {
+    return process.getuid?.() === 0;
+  } catch {
+    return false; // Deno without --allow-sys
+  }
+}
+
+const skip = process.platform !== "linux"
+  ? "integration: needs Linux"
+  : process.env.NLKIT_INTEGRATION !== "1"
+  ? "integration: set NLKIT_INTEGRATION=1 (root, in a throwaway network namespace)"
+  : !isRoot()
+  ? "integration: needs root"
+  : false;
+if (skip) console.log(`skipping tests/integration/uevent_test.ts: ${skip}`);
+
+const tag = `${(process.pid % 10000).toString(36)}${
+  Math.floor(Math.random() * 1296).toString(36)
+}`;
+let counter = 0;
+/** A unique interface name (at most 15 bytes). */
+function uniqueName(prefix: string): string {
+  return `${prefix}${tag}${(counter++).toString(36)}`.slice(0, 15);
+}
+
+function ip(...args: string[]): string {
+  return execFileSync("ip", args, { encoding: "utf8" });
+}
+
+function ipQuiet(...args: string[]): void {
+  try {
+    execFileSync("ip", args, { stdio: "ignore" });
+  } catch {
+    // Already gone.
+  }
+}
+
+function ifindex(name: string): number {
+  return (JSON.parse(ip("-j", "link", "show", "dev", name)) as {
+    ifindex: number;
+  }[])[0]!.ifindex;
+}
+
+/** How many NETLINK_KOBJECT_UEVENT sockets this network namespace has (/proc/net/netlink). */
+function ueventSockets(): number {
+  const lines = readFileSync("/proc/net/netlink", "utf8").trim().split("\n")
+    .slice(1);
+  return lines.filter((l) => l.trim().split(/\s+/)[1] === "15").length;
+}
+
+/** Collects `net` uevents of the given interfaces until `done` says so; fails after 10 s. */
+async function collect(
+  monitor: Monitor,
+  names: readonly string[],
+  done: (seen: Uevent[]) => boolean,
+): Promise<Uevent[]> {
+  const seen: Uevent[] = [];
+  for await (
+    const e of monitor.events({ signal: AbortSignal.timeout(10_000) })
+  ) {
+    if (e.subsystem === "net" && names.includes(e.env.INTERFACE ?? "")) {
+      seen
+        .push(e);
+    }
+    if (done(seen)) break;
+  }
+  return seen;
+}
+
+describe("integration: uevent", { skip }, () => {
+  it("integration: creating and deleting a veth yields add and remove uevents of subsystem net", async () => {
+    const a = uniqueName("uevA"),
+      b = uniqueName("uevB"),
+      c = uniqueName("uevC");
+    await using monitor = await Monitor.open();
+    // A second socket, not read until `ip` returns, to see what is queued by then.
+    await using raw = await Conn.dial(Family.KobjectUevent, { groups: 1 });
+    try {
+      ip("link", "add", a, "type", "veth", "peer", "name", b);
+      // The uevent was queued before the request was answered (the simulator does the same).
+      assert.notEqual(
+        socketOf(raw).receive(),
+        null,
+        "no uevent queued when `ip link add` returned",
+      );
+      const ia = ifindex(a), ib = ifindex(b);
+      ip("link", "set", a, "name", c);
+      ip("link", "del", c);
+      const seen = await collect(
+        monitor,
+        [a, b, c],
+        (s) => s.filter((e) => e.action === "remove").length === 2,
+      );
+      const lines = seen.map((e) =>
+        `${e.action} ${e.env.INTERFACE} ${e.env.IFINDEX}`
+      );
+      // Adds in ifindex order (Linux registers the peer first), the rename, then
+      // the deleted end's removal before its peer's.
+      const adds = [[a, ia], [b, ib]].sort((x, y) =>
+        Number(x[1]) - Number(y[1])
+      );
+      assert.deepEqual(lines, [
+        ...adds.map(([n, i]) => `add ${n} ${i}`),
+        `move ${c} ${ia}`,
+        `remove ${c} ${ia}`,
+        `remove ${b} ${ib}`,
+      ]);
+      const add = seen[0]!;
+      assert.equal(add.devpath, `/devices/virtual/net/${add.env.INTERFACE}`);
+      assert.equal(add.source, "kernel");
+      assert.deepEqual(Object.keys(add.env), [
+        "ACTION",
+        "DEVPATH",
+        "SUBSYSTEM",
+        "INTERFACE",
+        "IFINDEX",
+        "SEQNUM",
+      ]);
+      const move = seen.find((e) => e.action === "move")!;
+      assert.equal(move.env.DEVPATH_OLD, `/devices/virtual/net/${a}`);
+      assert.deepEqual(Object.keys(move.env), [
+        "ACTION",
+        "DEVPATH",
+        "SUBSYSTEM",
+        "DEVPATH_OLD",
+        "INTERFACE",
+        "IFINDEX",
+        "SEQNUM",
+      ]);
+      for (let i = 1; i < seen.length; i++) {
+        assert.ok(seen[i]!.seqnum > seen[i - 1]!.seqnum);
+      }
+      // Everything came from the kernel and decoded.
+      assert.equal(monitor.stats.malformed, 0);
+      assert.equal(monitor.stats.foreign, 0);
+    } finally {
+      ipQuiet("link", "del", a);
+      ipQuiet("link", "del", c);
+    }
+  });
+
+  it("integration: events() reads the kernel's uevents and closes its socket at the end", async () => {
+    const before = ueventSockets();
+    const ac = new AbortController();
+    const timer = setTimeout(
+      () => ac.abort(new Error("deadline of 10 s passed")),
+      10_000,
+    );
+    const made: string[] = [];
+    // events() opens its socket on the first next(): make veths until one is seen.
+    const maker = setInterval(() => {
+      const n = uniqueName("uevD");
+      made.push(n);
+      ip("link", "add", n, "type", "veth", "peer", "name", uniqueName("uevE"));
+    }, 100);
+    const stream = events({ signal: ac.signal });
+    try {
+      let got: Uevent | undefined;
+      for (let r = await stream.next(); !r.done; r = await stream.next()) {
+        if (
+          r.value.subsystem === "net" &&
+          made.includes(r.value.env.INTERFACE ?? "")
+        ) {
+          got = r.value;
+          break;
+        }
+      }
+      assert.equal(got?.action, "add");
+    } finally {
+      clearInterval(maker);
+      clearTimeout(timer);
+      await stream.return();
+      for (const n of made) ipQuiet("link", "del", n);
+    }
+    assert.equal(
+      ueventSockets(),
+      before,
+      "the socket events() opened is closed",
+    );
+  });
+});
