@@ -30,7 +30,11 @@ export class Request implements Waiter {
   pid = 0;
   /** The request asked for an ACK: the ACK, not a lone reply, ends it. */
   expectAck = false;
-  /** A dump (`NLM_F_ROOT` or `NLM_F_MATCH`): goes through the dump queue. */
+  /**
+   * A dump: goes through the dump queue. Both bits of `NLM_F_DUMP`
+   * (`NLM_F_ROOT | NLM_F_MATCH`), as dump requests set them; one alone is
+   * also `NLM_F_REPLACE` or `NLM_F_EXCL` in a NEW request, which is no dump.
+   */
   dump = false;
   visitor: ((view: MessageView) => void) | null = null;
   /** The encoded request: a copy once needed; else `gen`/`length` locate it in the encode buffer. */
@@ -71,7 +75,7 @@ export class Request implements Waiter {
     this.seq = seq;
     this.pid = pid;
     this.expectAck = (h.flags & ACK) !== 0;
-    this.dump = (h.flags & DUMP) !== 0;
+    this.dump = (h.flags & DUMP) === DUMP;
     this.visitor = visitor;
     this.bytes = null;
     this.gen = 0;

@@ -38,9 +38,10 @@ const SOCKET: unique symbol = Symbol("nlkit.socket");
  *   walks it without copying, over the receive buffer.
  * - Several requests may be in flight at once: replies are routed by
  *   sequence number; multicast goes to {@linkcode Conn.notifications}.
- *   Dumps are queued: the kernel runs one per socket (a second one fails
- *   with EBUSY), so a dump is sent once the previous one has ended, and a
- *   dump left early is read to its end in the background.
+ *   Dumps (requests with both bits of `HeaderFlags.Dump`) are queued: the
+ *   kernel runs one per socket (a second one fails with EBUSY), so a dump is
+ *   sent once the previous one has ended, and a dump left early is read to
+ *   its end in the background. Other requests are not held up.
  * - Every call that waits takes `{ signal, timeout }`; {@linkcode Conn.close}
  *   ends every pending wait.
  *

@@ -77,7 +77,7 @@ class DumpKernel extends MemorySocket {
     for (const r of parseMessages(d)) {
       const { sequence: seq, flags } = r.header;
       const tag = r.data[0] ?? 0;
-      if ((flags & Dump) !== 0) {
+      if ((flags & Dump) === Dump) {
         if (this.#unread.size > 0) this.early++;
         if (this.running !== null) {
           this.log.push(`EBUSY ${tag}`);
@@ -315,6 +315,19 @@ describe("Conn dump queue: dumps in flight together", () => {
     const rest = await Array.fromAsync(it);
     assert.deepEqual(entries(rest, 1), ALL.slice(1));
     assert.deepEqual(kernel.log, ["dump 1", "do 7", "do 8", "done 1"]);
+  });
+
+  it("a NEW request with Excl or Replace (the dump bits' other meanings) is no dump", async () => {
+    const { conn, kernel } = open();
+    using _ = conn;
+    const it = conn.dump(dumpRequest(1));
+    await it.next();
+    const { Create, Excl, Replace } = HeaderFlags;
+    for (const [tag, flags] of [[5, Create | Excl], [6, Replace]] as const) {
+      await conn.execute(doRequest(tag, Request | Acknowledge | flags));
+    }
+    assert.deepEqual(kernel.log, ["dump 1", "do 5", "do 6"]);
+    await it.return!();
   });
 });
 
