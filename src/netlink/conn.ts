@@ -108,17 +108,6 @@ export class Conn implements Disposable, AsyncDisposable {
 
   /**
    * The port id bound to this connection (`nl_pid`), assigned by the kernel unless `pid` was given.
-   *
-   * @example The port id the kernel assigned
-   * ```ts
-   * import { SimKernel } from "@nlkit/netlink/nltest";
-   * import { Family } from "@nlkit/netlink/netlink";
-   * import assert from "node:assert/strict";
-   *
-   * const kernel = new SimKernel({ firstPid: 4000 });
-   * await using conn = kernel.dial(Family.Route);
-   * assert.equal(conn.pid, 4000);
-   * ```
    */
   get pid(): number {
     return this.#core.socket.pid;
