@@ -6,6 +6,7 @@
  */
 
 import { auditTypeName } from "./constants.ts";
+import { checkRange } from "../sockdiag/_struct.ts";
 
 /**
  * One audit record, decoded: its type, the event's serial number and time
@@ -187,14 +188,7 @@ export function decodeAuditEvent(
   length: number,
   type: number,
 ): AuditEvent {
-  if (
-    !(Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 &&
-      length >= 0 && offset + length <= bytes.length)
-  ) {
-    throw new RangeError(
-      `Cannot decode audit record: range of ${length} bytes at offset ${offset} is outside the ${bytes.length}-byte buffer`,
-    );
-  }
+  checkRange(bytes, offset, length, "audit record", 0);
   let end = offset;
   while (end < offset + length && bytes[end] !== 0) end++;
   return parseAuditRecord(type, UTF8.decode(bytes.subarray(offset, end)));

@@ -6,6 +6,7 @@
  */
 
 import { get32, HOST_LITTLE_ENDIAN, put32 } from "../netlink/_endian.ts";
+import { checkRange } from "../sockdiag/_struct.ts";
 import {
   AUDIT_ACTION_NAMES,
   AUDIT_FIELD_NAMES,
@@ -134,19 +135,7 @@ export function decodeAuditRule(
   offset: number,
   length: number,
 ): AuditRule {
-  if (
-    !(Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 &&
-      length >= 0 && offset + length <= bytes.length)
-  ) {
-    throw new RangeError(
-      `Cannot decode audit_rule_data: range of ${length} bytes at offset ${offset} is outside the ${bytes.length}-byte buffer`,
-    );
-  }
-  if (length < AUDIT_RULE_LENGTH) {
-    throw new RangeError(
-      `Cannot decode audit_rule_data: length ${length} is less than ${AUDIT_RULE_LENGTH} at offset ${offset}`,
-    );
-  }
+  checkRange(bytes, offset, length, "audit_rule_data", AUDIT_RULE_LENGTH);
   const u = (at: number): number => get32(bytes, offset + at, LE) >>> 0;
   const flags = u(0);
   const count = u(8);

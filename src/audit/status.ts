@@ -6,6 +6,7 @@
  */
 
 import { get32, HOST_LITTLE_ENDIAN, put32 } from "../netlink/_endian.ts";
+import { checkRange } from "../sockdiag/_struct.ts";
 
 const LE = HOST_LITTLE_ENDIAN;
 
@@ -71,28 +72,6 @@ const FIELDS = [
   "backlogWaitTime",
   "backlogWaitTimeActual",
 ] as const;
-
-function checkRange(
-  bytes: Uint8Array,
-  offset: number,
-  length: number,
-  what: string,
-  min: number,
-): void {
-  if (
-    !(Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 &&
-      length >= 0 && offset + length <= bytes.length)
-  ) {
-    throw new RangeError(
-      `Cannot decode ${what}: range of ${length} bytes at offset ${offset} is outside the ${bytes.length}-byte buffer`,
-    );
-  }
-  if (length < min) {
-    throw new RangeError(
-      `Cannot decode ${what}: length ${length} is less than ${min} at offset ${offset}`,
-    );
-  }
-}
 
 function u32(v: number | undefined, what: string): number {
   const x = v ?? 0;

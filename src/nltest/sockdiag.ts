@@ -64,13 +64,13 @@ import {
   type InetSockOpt,
   type SkMemInfo,
   SockDiagType,
-  SOCKET_STATES,
   type SocketState,
   type TcpInfo,
   UnixDiagShow,
   type UnixSocket,
   type UnixType,
 } from "../sockdiag/mod.ts";
+import { stateNumber } from "../sockdiag/inet.ts";
 import { type HandlerResult, KernelError } from "./kernel_handler.ts";
 import { SimKernel } from "./kernel.ts";
 
@@ -226,10 +226,6 @@ const DEFAULT_PROTOCOLS: readonly InetProtocol[] = [
   "mptcp",
 ];
 
-function stateNumber(s: string): number {
-  return SOCKET_STATES.indexOf(s as SocketState);
-}
-
 function sameId(s: InetSocket, r: InetDiagRequest): boolean {
   const id = r.id;
   if (id === undefined) return false;
@@ -316,12 +312,7 @@ export class SimSockDiag {
     const tcp = spec.protocol === "tcp";
     const state = spec.state ??
       (spec.remotePort ? "established" : tcp ? "listen" : "close");
-    const n = stateNumber(state);
-    if (n <= 0) {
-      throw new TypeError(
-        `Cannot add simulated socket: unknown state ${JSON.stringify(state)}`,
-      );
-    }
+    const n = stateNumber(state, "simulated socket");
     const s: InetSocket = {
       family,
       protocol: spec.protocol,
@@ -432,11 +423,7 @@ export class SimSockDiag {
   addUnix(spec: SimUnixSocket): UnixSocket {
     const state = spec.state ??
       (spec.peer !== undefined ? "established" : "close");
-    if (stateNumber(state) <= 0) {
-      throw new TypeError(
-        `Cannot add simulated socket: unknown state ${JSON.stringify(state)}`,
-      );
-    }
+    stateNumber(state, "simulated socket");
     const inode = spec.inode ?? this.#nextInode++;
     const s: UnixSocket = {
       type: spec.type ?? "stream",
@@ -563,7 +550,9 @@ export class SimSockDiag {
       const out: Message[] = [];
       for (const s of this.#inet) {
         if (s.protocol !== protocol || s.family !== r.family) continue;
-        if ((r.states & (1 << stateNumber(s.state))) === 0) continue;
+        if (
+          (r.states & (1 << stateNumber(s.state, "simulated socket"))) === 0
+        ) continue;
         if (
           protocol === "raw" && r.rawProtocol !== undefined &&
           r.rawProtocol !== s.rawProtocol
@@ -666,7 +655,9 @@ export class SimSockDiag {
     if (dump) {
       const out: Message[] = [];
       for (const s of this.#unix) {
-        if ((r.states & (1 << stateNumber(s.state))) === 0) continue;
+        if (
+          (r.states & (1 << stateNumber(s.state, "simulated socket"))) === 0
+        ) continue;
         out.push(this.#unixMessage(s, r.show));
       }
       return { dump: out };

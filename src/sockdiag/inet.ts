@@ -17,6 +17,13 @@ import {
 import { AttributeDecoder, type AttributeEncoder } from "../netlink/mod.ts";
 import { formatAddress, parseAddress } from "./_address.ts";
 import {
+  checkRange,
+  checkU32,
+  getCookie,
+  payload,
+  putCookie,
+} from "./_struct.ts";
+import {
   AddressFamily,
   InetDiagAttr,
   InetDiagRequestAttr,
@@ -60,6 +67,25 @@ export type StateName = SocketState | `unknown-${number}`;
  */
 export function stateName(n: number): StateName {
   return SOCKET_STATES[n] ?? `unknown-${n}`;
+}
+
+/**
+ * The number of a state name (`"unknown-N"` gives N).
+ *
+ * @internal
+ * @param name The state name.
+ * @param what What is encoded, for the message.
+ * @returns The state number.
+ * @throws {TypeError} If the name is not a state.
+ */
+export function stateNumber(name: StateName, what: string): number {
+  const n = SOCKET_STATES.indexOf(name as SocketState);
+  if (n > 0) return n;
+  const m = /^unknown-(\d+)$/.exec(String(name));
+  if (m && Number(m[1]) <= 0xff) return Number(m[1]);
+  throw new TypeError(
+    `Cannot encode ${what}: unknown state ${JSON.stringify(name)}`,
+  );
 }
 
 /**
@@ -385,28 +411,6 @@ export interface InetDiagRequest {
   id?: SocketId;
 }
 
-function checkRange(
-  bytes: Uint8Array,
-  offset: number,
-  length: number,
-  what: string,
-  min: number,
-): void {
-  if (
-    !(Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 &&
-      length >= 0 && offset + length <= bytes.length)
-  ) {
-    throw new RangeError(
-      `Cannot decode ${what}: range of ${length} bytes at offset ${offset} is outside the ${bytes.length}-byte buffer`,
-    );
-  }
-  if (length < min) {
-    throw new RangeError(
-      `Cannot decode ${what}: length ${length} is less than ${min} at offset ${offset}`,
-    );
-  }
-}
-
 function familyOf(af: number, what: string, offset: number): 4 | 6 {
   if (af === AddressFamily.Inet) return 4;
   if (af === AddressFamily.Inet6) return 6;
@@ -448,17 +452,7 @@ function writeSockId(
     );
   }
   put32(b, o + 36, ifindex, LE);
-  const cookie = id.cookie ?? NO_COOKIE;
-  if (typeof cookie !== "bigint" || cookie < 0n || cookie > NO_COOKIE) {
-    throw new TypeError("Cannot encode socket id: cookie is not a u64 bigint");
-  }
-  put32(b, o + 40, Number(cookie & 0xffffffffn), LE);
-  put32(b, o + 44, Number(cookie >> 32n), LE);
-}
-
-function readCookie(b: Uint8Array, o: number): bigint {
-  return (BigInt(get32(b, o + 4, LE) >>> 0) << 32n) |
-    BigInt(get32(b, o, LE) >>> 0);
+  putCookie(b, o + 40, id.cookie ?? NO_COOKIE, "socket id");
 }
 
 function readSockId(b: Uint8Array, o: number, v6: boolean): SocketId & {
@@ -471,7 +465,7 @@ function readSockId(b: Uint8Array, o: number, v6: boolean): SocketId & {
     remoteAddress: formatAddress(b, o + 20, v6),
     remotePort: be16(b, o + 2),
     interface: get32(b, o + 36, LE) >>> 0,
-    cookie: readCookie(b, o + 40),
+    cookie: getCookie(b, o + 40),
   };
 }
 
@@ -612,17 +606,6 @@ function u32At(view: Uint8Array, i: number): number {
   return get32(view, 4 * i, LE) >>> 0;
 }
 
-function need(d: AttributeDecoder, n: number, what: string): Uint8Array {
-  if (d.length < n) {
-    throw new RangeError(
-      `Cannot decode ${what}: length ${d.length} is less than ${n} at offset ${
-        d.offset - 4
-      }`,
-    );
-  }
-  return d.view();
-}
-
 /**
  * Decodes one inet_diag reply (`struct inet_diag_msg` and its attributes)
  * from `length` bytes at `offset` in `bytes`, such as a `Conn.visit` view,
@@ -715,7 +698,7 @@ export function decodeInetSocket(
         s.congestion = d.string();
         break;
       case InetDiagAttr.MemInfo: {
-        const v = need(d, 16, "INET_DIAG_MEMINFO");
+        const v = payload(d, 16, "INET_DIAG_MEMINFO");
         s.memInfo = {
           rmem: u32At(v, 0),
           wmem: u32At(v, 1),
@@ -733,7 +716,7 @@ export function decodeInetSocket(
         } else (s.rawAttributes ??= []).push({ type: d.type, data: d.bytes() });
         break;
       case InetDiagAttr.VegasInfo: {
-        const v = need(d, 16, "INET_DIAG_VEGASINFO");
+        const v = payload(d, 16, "INET_DIAG_VEGASINFO");
         s.vegas = {
           enabled: u32At(v, 0),
           rttCount: u32At(v, 1),
@@ -743,7 +726,7 @@ export function decodeInetSocket(
         break;
       }
       case InetDiagAttr.DctcpInfo: {
-        const v = need(d, 16, "INET_DIAG_DCTCPINFO");
+        const v = payload(d, 16, "INET_DIAG_DCTCPINFO");
         s.dctcp = {
           enabled: get16(v, 0, LE),
           ceState: get16(v, 2, LE),
@@ -754,7 +737,7 @@ export function decodeInetSocket(
         break;
       }
       case InetDiagAttr.BbrInfo: {
-        const v = need(d, 20, "INET_DIAG_BBRINFO");
+        const v = payload(d, 20, "INET_DIAG_BBRINFO");
         s.bbr = {
           bandwidth: (BigInt(u32At(v, 1)) << 32n) | BigInt(u32At(v, 0)),
           minRtt: u32At(v, 2),
@@ -764,7 +747,7 @@ export function decodeInetSocket(
         break;
       }
       case InetDiagAttr.SockOpt: {
-        const v = need(d, 2, "INET_DIAG_SOCKOPT");
+        const v = payload(d, 2, "INET_DIAG_SOCKOPT");
         const o = {} as Record<typeof SOCKOPT_BITS[number], boolean>;
         SOCKOPT_BITS.forEach((name, i) => o[name] = sockOptBit(v, i));
         s.sockOpt = o;
@@ -779,18 +762,11 @@ export function decodeInetSocket(
   return s;
 }
 
-function checkU32(v: number, what: string): number {
-  if (!(Number.isInteger(v) && v >= 0 && v <= 0xffffffff)) {
-    throw new TypeError(
-      `Cannot encode inet_diag_msg: ${what} ${v} is not a u32`,
-    );
-  }
-  return v;
-}
-
 function u32Array(values: readonly number[]): Uint8Array {
   const b = new Uint8Array(4 * values.length);
-  values.forEach((v, i) => put32(b, 4 * i, checkU32(v, "counter"), LE));
+  values.forEach((v, i) =>
+    put32(b, 4 * i, checkU32(v, "inet_diag_msg: counter"), LE)
+  );
   return b;
 }
 
@@ -826,16 +802,15 @@ export function encodeInetSocket(
   const b = new Uint8Array(INET_DIAG_MSG_LENGTH);
   const v6 = s.family === 6;
   b[0] = v6 ? AddressFamily.Inet6 : AddressFamily.Inet;
-  const state = SOCKET_STATES.indexOf(s.state as SocketState);
-  b[1] = state > 0 ? state : Number(String(s.state).slice(8)) & 0xff;
+  b[1] = stateNumber(s.state, "inet_diag_msg");
   b[2] = checkByte(s.timer, "timer");
   b[3] = checkByte(s.retransmits, "retransmits");
   writeSockId(b, 4, v6, s);
-  put32(b, 52, checkU32(s.expires, "expires"), LE);
-  put32(b, 56, checkU32(s.receiveQueue, "receive queue"), LE);
-  put32(b, 60, checkU32(s.sendQueue, "send queue"), LE);
-  put32(b, 64, checkU32(s.uid, "uid"), LE);
-  put32(b, 68, checkU32(s.inode, "inode"), LE);
+  put32(b, 52, checkU32(s.expires, "inet_diag_msg: expires"), LE);
+  put32(b, 56, checkU32(s.receiveQueue, "inet_diag_msg: receive queue"), LE);
+  put32(b, 60, checkU32(s.sendQueue, "inet_diag_msg: send queue"), LE);
+  put32(b, 64, checkU32(s.uid, "inet_diag_msg: uid"), LE);
+  put32(b, 68, checkU32(s.inode, "inet_diag_msg: inode"), LE);
   e.raw(b);
   // inet_diag_msg_attrs_fill(), then inet_sk_diag_fill().
   if (s.shutdown !== undefined) e.uint8(InetDiagAttr.Shutdown, s.shutdown);

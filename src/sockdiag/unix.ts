@@ -8,15 +8,21 @@
 
 import { get32, HOST_LITTLE_ENDIAN, put32 } from "../netlink/_endian.ts";
 import { AttributeDecoder, type AttributeEncoder } from "../netlink/mod.ts";
+import { AddressFamily, UnixDiagAttr, type UnixType } from "./constants.ts";
 import {
-  AddressFamily,
-  SOCKET_STATES,
-  type SocketState,
-  UnixDiagAttr,
-  type UnixType,
-} from "./constants.ts";
-import { type RawAttribute, type StateName, stateName } from "./inet.ts";
+  type RawAttribute,
+  type StateName,
+  stateName,
+  stateNumber,
+} from "./inet.ts";
 import { decodeSkMemInfo, encodeSkMemInfo, type SkMemInfo } from "./meminfo.ts";
+import {
+  checkRange,
+  checkU32,
+  getCookie,
+  payload,
+  putCookie,
+} from "./_struct.ts";
 
 const LE = HOST_LITTLE_ENDIAN;
 
@@ -117,26 +123,14 @@ export interface UnixDiagRequest {
   cookie?: bigint;
 }
 
-function checkRange(
+function checkUnix(
   bytes: Uint8Array,
   offset: number,
   length: number,
   what: string,
   min: number,
 ): void {
-  if (
-    !(Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 &&
-      length >= 0 && offset + length <= bytes.length)
-  ) {
-    throw new RangeError(
-      `Cannot decode ${what}: range of ${length} bytes at offset ${offset} is outside the ${bytes.length}-byte buffer`,
-    );
-  }
-  if (length < min) {
-    throw new RangeError(
-      `Cannot decode ${what}: length ${length} is less than ${min} at offset ${offset}`,
-    );
-  }
+  checkRange(bytes, offset, length, what, min);
   if (bytes[offset] !== AddressFamily.Unix) {
     throw new RangeError(
       `Cannot decode ${what}: family ${
@@ -144,28 +138,6 @@ function checkRange(
       } is not AF_UNIX at offset ${offset}`,
     );
   }
-}
-
-function checkU32(v: number, what: string): number {
-  if (!(Number.isInteger(v) && v >= 0 && v <= 0xffffffff)) {
-    throw new TypeError(`Cannot encode unix_diag: ${what} ${v} is not a u32`);
-  }
-  return v;
-}
-
-function putCookie(b: Uint8Array, o: number, cookie: bigint): void {
-  if (
-    typeof cookie !== "bigint" || cookie < 0n || cookie > 0xffffffffffffffffn
-  ) {
-    throw new TypeError("Cannot encode unix_diag: cookie is not a u64 bigint");
-  }
-  put32(b, o, Number(cookie & 0xffffffffn), LE);
-  put32(b, o + 4, Number(cookie >> 32n), LE);
-}
-
-function getCookie(b: Uint8Array, o: number): bigint {
-  return (BigInt(get32(b, o + 4, LE) >>> 0) << 32n) |
-    BigInt(get32(b, o, LE) >>> 0);
 }
 
 /**
@@ -192,10 +164,10 @@ export function encodeUnixDiagRequest(
 ): AttributeEncoder {
   const b = new Uint8Array(UNIX_DIAG_REQUEST_LENGTH);
   b[0] = AddressFamily.Unix;
-  put32(b, 4, checkU32(r.states, "states"), LE);
-  put32(b, 8, checkU32(r.inode ?? 0, "inode"), LE);
-  put32(b, 12, checkU32(r.show, "show"), LE);
-  putCookie(b, 16, r.cookie ?? 0xffffffffffffffffn);
+  put32(b, 4, checkU32(r.states, "unix_diag: states"), LE);
+  put32(b, 8, checkU32(r.inode ?? 0, "unix_diag: inode"), LE);
+  put32(b, 12, checkU32(r.show, "unix_diag: show"), LE);
+  putCookie(b, 16, r.cookie ?? 0xffffffffffffffffn, "unix_diag request");
   return e.raw(b);
 }
 
@@ -221,7 +193,7 @@ export function decodeUnixDiagRequest(
   offset: number,
   length: number,
 ): UnixDiagRequest {
-  checkRange(
+  checkUnix(
     bytes,
     offset,
     length,
@@ -273,17 +245,6 @@ export function unixPathBytes(path: string): Uint8Array {
   return out;
 }
 
-function need(d: AttributeDecoder, n: number, what: string): Uint8Array {
-  if (d.length < n) {
-    throw new RangeError(
-      `Cannot decode ${what}: length ${d.length} is less than ${n} at offset ${
-        d.offset - 4
-      }`,
-    );
-  }
-  return d.view();
-}
-
 /**
  * Decodes one unix_diag reply from `length` bytes at `offset` in `bytes`
  * (such as a `Conn.visit` view), without copying the buffer.
@@ -310,7 +271,7 @@ export function decodeUnixSocket(
   offset: number,
   length: number,
 ): UnixSocket {
-  checkRange(bytes, offset, length, "unix_diag_msg", UNIX_DIAG_MSG_LENGTH);
+  checkUnix(bytes, offset, length, "unix_diag_msg", UNIX_DIAG_MSG_LENGTH);
   const b = bytes;
   const o = offset;
   const type = b[o + 1]!;
@@ -331,7 +292,7 @@ export function decodeUnixSocket(
         s.path = unixPathText(d.view());
         break;
       case UnixDiagAttr.Vfs: {
-        const v = need(d, 8, "UNIX_DIAG_VFS");
+        const v = payload(d, 8, "UNIX_DIAG_VFS");
         s.vfs = {
           inode: get32(v, 0, LE) >>> 0,
           device: get32(v, 4, LE) >>> 0,
@@ -358,7 +319,7 @@ export function decodeUnixSocket(
         break;
       }
       case UnixDiagAttr.RqLen: {
-        const v = need(d, 8, "UNIX_DIAG_RQLEN");
+        const v = payload(d, 8, "UNIX_DIAG_RQLEN");
         s.receiveQueue = get32(v, 0, LE) >>> 0;
         s.sendQueue = get32(v, 4, LE) >>> 0;
         break;
@@ -404,32 +365,37 @@ export function encodeUnixSocket(
 ): AttributeEncoder {
   const b = new Uint8Array(UNIX_DIAG_MSG_LENGTH);
   b[0] = AddressFamily.Unix;
-  const type = TYPE_NUMBERS[s.type] ?? Number(String(s.type).slice(8));
-  const state = SOCKET_STATES.indexOf(s.state as SocketState);
-  b[1] = type & 0xff;
-  b[2] = state > 0 ? state : Number(String(s.state).slice(8)) & 0xff;
-  put32(b, 4, checkU32(s.inode, "inode"), LE);
-  putCookie(b, 8, s.cookie);
+  const m = /^unknown-(\d+)$/.exec(String(s.type));
+  const type = TYPE_NUMBERS[s.type] ?? (m ? Number(m[1]) : -1);
+  if (!(type >= 0 && type <= 0xff)) {
+    throw new TypeError(
+      `Cannot encode unix_diag_msg: unknown type ${JSON.stringify(s.type)}`,
+    );
+  }
+  b[1] = type;
+  b[2] = stateNumber(s.state, "unix_diag_msg");
+  put32(b, 4, checkU32(s.inode, "unix_diag: inode"), LE);
+  putCookie(b, 8, s.cookie, "unix_diag_msg");
   e.raw(b);
   if (s.path !== undefined) e.bytes(UnixDiagAttr.Name, unixPathBytes(s.path));
   if (s.vfs !== undefined) {
     const v = new Uint8Array(8);
-    put32(v, 0, checkU32(s.vfs.inode, "vfs inode"), LE);
-    put32(v, 4, checkU32(s.vfs.device, "vfs device"), LE);
+    put32(v, 0, checkU32(s.vfs.inode, "unix_diag: vfs inode"), LE);
+    put32(v, 4, checkU32(s.vfs.device, "unix_diag: vfs device"), LE);
     e.bytes(UnixDiagAttr.Vfs, v);
   }
   if (s.peer !== undefined) e.uint32(UnixDiagAttr.Peer, s.peer);
   if (s.pending !== undefined) {
     const v = new Uint8Array(4 * s.pending.length);
     s.pending.forEach((ino, i) =>
-      put32(v, 4 * i, checkU32(ino, "pending"), LE)
+      put32(v, 4 * i, checkU32(ino, "unix_diag: pending"), LE)
     );
     e.bytes(UnixDiagAttr.Icons, v);
   }
   if (s.receiveQueue !== undefined || s.sendQueue !== undefined) {
     const v = new Uint8Array(8);
-    put32(v, 0, checkU32(s.receiveQueue ?? 0, "receive queue"), LE);
-    put32(v, 4, checkU32(s.sendQueue ?? 0, "send queue"), LE);
+    put32(v, 0, checkU32(s.receiveQueue ?? 0, "unix_diag: receive queue"), LE);
+    put32(v, 4, checkU32(s.sendQueue ?? 0, "unix_diag: send queue"), LE);
     e.bytes(UnixDiagAttr.RqLen, v);
   }
   if (s.memInfo !== undefined) {

@@ -23,15 +23,13 @@ import {
   AuditType,
 } from "../../src/audit/mod.ts";
 import { SimAudit } from "../../src/nltest/mod.ts";
-import { NOBODY, probe, runs, systemPython } from "../sockdiag/_python.ts";
-
-function isRoot(): boolean {
-  try {
-    return process.getuid?.() === 0;
-  } catch {
-    return false; // Deno without --allow-sys
-  }
-}
+import {
+  isRoot,
+  NOBODY,
+  probe,
+  runs,
+  systemPython,
+} from "../sockdiag/_python.ts";
 
 /** Opening NETLINK_AUDIT fails with EPROTONOSUPPORT on a kernel without audit. */
 async function auditMissing(): Promise<string | false> {

@@ -25,19 +25,12 @@ import {
 import { record, SimSockDiag } from "../../src/nltest/mod.ts";
 import {
   Helper,
+  isRoot,
   NOBODY,
   probe,
   runs,
   systemPython,
 } from "../sockdiag/_python.ts";
-
-function isRoot(): boolean {
-  try {
-    return process.getuid?.() === 0;
-  } catch {
-    return false; // Deno without --allow-sys
-  }
-}
 
 const skip = process.platform !== "linux"
   ? "integration: needs Linux"

@@ -3,6 +3,7 @@
 // under another identity (setpriv, unshare -U). Not a test file.
 import { execFileSync, spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
+import process from "node:process";
 
 /**
  * Holds sockets for the test. One JSON command per line on stdin, one JSON
@@ -101,6 +102,15 @@ except socket.timeout:
     out.append({"timeout": True})
 print(json.dumps(out))
 `;
+
+/** Reports whether this process runs as root (false when it cannot tell, as Deno without --allow-sys). */
+export function isRoot(): boolean {
+  try {
+    return process.getuid?.() === 0;
+  } catch {
+    return false;
+  }
+}
 
 /** Reports whether `cmd args` runs. */
 export function runs(cmd: string, args: string[]): boolean {

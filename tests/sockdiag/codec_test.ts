@@ -652,5 +652,10 @@ describe("encodeUnixDiagRequest()", { skip: skipBE }, () => {
       show: 0x5f,
       inode: 0,
     });
+    b[0] = 2;
+    assert.throws(
+      () => decodeUnixDiagRequest(b, 0, b.length),
+      /unix_diag request: family 2 is not AF_UNIX/,
+    );
   });
 });
