@@ -6,6 +6,7 @@ import {
   DumpInterruptedError,
   encodeMessage,
   encodeMessages,
+  Errno,
   HeaderFlags,
   HeaderType,
   isNetlinkError,
@@ -906,7 +907,7 @@ describe("Conn.notifications", () => {
   it("throws OverrunError on ENOBUFS and ends; a new iterator works", async () => {
     using conn = dial(() => [], { groups: 1 });
     const it = conn.notifications();
-    memory(conn).failNextReceive(105);
+    memory(conn).failNextReceive(Errno.ENOBUFS);
     await assert.rejects(it.next(), OverrunError);
     assert.equal((await it.next()).done, true);
     const again = conn.notifications();
@@ -919,7 +920,7 @@ describe("Conn.notifications", () => {
 describe("Conn overrun", () => {
   it("turns ENOBUFS into OverrunError, then completes a request", async () => {
     using conn = dial(() => [reply(1)]);
-    memory(conn).failNextReceive(105);
+    memory(conn).failNextReceive(Errno.ENOBUFS);
     await assert.rejects(conn.execute(request()), (e) => {
       assert.ok(e instanceof OverrunError);
       assert.equal(e.code, "ENOBUFS");
@@ -935,7 +936,7 @@ describe("Conn overrun", () => {
   it("an overrun taken by a notifications iterator is not reported to receive() again", async () => {
     using conn = dial(() => [], { groups: 1 });
     const it = conn.notifications();
-    memory(conn).failNextReceive(105);
+    memory(conn).failNextReceive(Errno.ENOBUFS);
     await assert.rejects(it.next(), OverrunError);
     notify(conn, 1, [reply(3)]); // no iterator open: for receive()
     assert.equal((await conn.receive())[0]!.data[0], 3);
@@ -959,7 +960,7 @@ describe("Conn overrun", () => {
 
   it("reports the overrun to receive()", async () => {
     using conn = dial(() => [reply(1)]);
-    memory(conn).failNextReceive(105);
+    memory(conn).failNextReceive(Errno.ENOBUFS);
     conn.send(request());
     await assert.rejects(conn.receive(), OverrunError);
     assert.equal((await conn.receive())[0]!.data[0], 1);
@@ -1264,7 +1265,7 @@ describe("Conn.receive Go parity (vectors §1.11, §8)", () => {
 
   it("a socket error surfaces as NetlinkError with the SyscallError cause", async () => {
     using conn = dial(() => []);
-    memory(conn).failNextReceive(2);
+    memory(conn).failNextReceive(Errno.ENOENT);
     await assert.rejects(conn.receive(), (e) => {
       assert.ok(isNetlinkError(e));
       assert.equal(e.op, "receive");
