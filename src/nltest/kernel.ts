@@ -129,7 +129,8 @@ interface Datagram {
 interface Port {
   socket: MemorySocket;
   family: number;
-  chain: Promise<void>;
+  /** The request being processed asynchronously (a later one waits for it), or null. */
+  busy: Promise<void> | null;
   dropping: number;
   /**
    * The dump running on this socket (`cb_running`): the datagram groups it
@@ -138,12 +139,16 @@ interface Port {
   dump: Datagram[][] | null;
   /** Sequence numbers of the socket's latest requests (to keep stray replies off them). */
   recent: number[];
+  /** `NETLINK_S_CONGESTED`: set by an overrun, cleared when the queue is read empty. */
+  congested: boolean;
 }
 
 /** How many recent request sequence numbers a port remembers. */
 const RECENT = 64;
-/** `SK_RMEM_MAX`-sized default `sk_rcvbuf` of a netlink socket (`net.core.rmem_default`). */
+/** The default `sk_rcvbuf` of a netlink socket (`net.core.rmem_default`). */
 const DEFAULT_RCVBUF = 212992;
+/** `SOCK_MIN_RCVBUF`: the smallest `sk_rcvbuf` `SO_RCVBUF` can set (x86_64). */
+const SOCK_MIN_RCVBUF = 4608;
 
 /**
  * A simulated Linux kernel that many {@linkcode Conn}s share. Each
@@ -290,16 +295,19 @@ export class SimKernel {
       },
       onReceive: (s) => {
         const port = this.#ports.get(s.pid);
-        if (port?.socket === s && port.dump !== null) this.#continueDump(port);
+        if (port?.socket !== s) return;
+        if (s.queued === 0) port.congested = false; // netlink_rcv_wake()
+        if (port.dump !== null) this.#continueDump(port);
       },
     });
     this.#ports.set(pid, {
       socket,
       family,
-      chain: Promise.resolve(),
+      busy: null,
       dropping: 0,
       dump: null,
       recent: [],
+      congested: false,
     });
     return connFromSocket(socket, options);
   }
@@ -517,22 +525,41 @@ export class SimKernel {
 
   // ---- internals ----
 
-  #onSend(socket: MemorySocket, datagram: Uint8Array): Promise<void> {
+  /**
+   * Processes a sent datagram. Like Linux, which answers inside `sendmsg`,
+   * the replies are queued before `send()` returns, unless a handler is
+   * async or a delay fault holds them back; then this socket's later
+   * requests wait their turn.
+   */
+  #onSend(socket: MemorySocket, datagram: Uint8Array): void | Promise<void> {
     const port = this.#ports.get(socket.pid);
-    if (!port || port.socket !== socket) return Promise.resolve();
+    if (!port || port.socket !== socket) return;
     this.#trace("request", port, datagram, 0, 0);
-    const p = port.chain.then(() => this.#process(port, datagram));
-    port.chain = p.then(undefined, () => {});
-    const tracked = port.chain;
-    this.#idle.add(tracked);
-    tracked.then(() => this.#idle.delete(tracked));
+    if (port.busy === null) {
+      const r = this.#process(port, datagram, 0);
+      if (r !== undefined) this.#hold(port, r);
+      return r;
+    }
+    const p = port.busy.then(() => this.#process(port, datagram, 0));
+    this.#hold(port, p);
     return p;
   }
 
-  async #process(port: Port, d: Uint8Array): Promise<void> {
+  /** Makes `port`'s next requests wait for `p`, and `settled()` too. */
+  #hold(port: Port, p: Promise<void>): void {
+    const tracked = p.then(undefined, () => {});
+    port.busy = tracked;
+    this.#idle.add(tracked);
+    tracked.then(() => {
+      this.#idle.delete(tracked);
+      if (port.busy === tracked) port.busy = null;
+    });
+  }
+
+  #process(port: Port, d: Uint8Array, from: number): void | Promise<void> {
     const v = new DataView(d.buffer, d.byteOffset, d.byteLength);
     // netlink_rcv_skb: walk while a header fits; a bad length ends the walk silently.
-    for (let pos = 0; d.length - pos >= HEADER_LENGTH;) {
+    for (let pos = from; d.length - pos >= HEADER_LENGTH;) {
       const length = v.getUint32(pos, LE);
       if (length < HEADER_LENGTH || length > d.length - pos) break;
       const m: Message = {
@@ -545,8 +572,10 @@ export class SimKernel {
         },
         data: d.subarray(pos + HEADER_LENGTH, pos + length),
       };
-      await this.#request(port, m, d.subarray(pos, pos + length));
-      pos += align(length);
+      const next = pos + align(length);
+      const r = this.#request(port, m, d.subarray(pos, pos + length));
+      if (r !== undefined) return r.then(() => this.#process(port, d, next));
+      pos = next;
     }
   }
 
@@ -567,7 +596,7 @@ export class SimKernel {
     };
   }
 
-  async #request(port: Port, m: Message, raw: Uint8Array): Promise<void> {
+  #request(port: Port, m: Message, raw: Uint8Array): void | Promise<void> {
     const h = m.header;
     const pid = port.socket.pid;
     port.recent.push(h.sequence);
@@ -585,22 +614,58 @@ export class SimKernel {
     const fired = this.#faults.filter((f) =>
       f.fault.type !== "overrun" && f.take(m, pid)
     ).map((f) => f.fault);
-    for (const f of fired) {
-      if (f.type === "delay") await waitDelay(f as DelayFault);
-    }
+    const delays = fired.filter((f) => f.type === "delay") as DelayFault[];
+    if (delays.length === 0) return this.#handle(port, m, raw, fired);
+    return delays.reduce(
+      (p, f) => p.then(() => waitDelay(f)),
+      Promise.resolve(),
+    ).then(() => this.#handle(port, m, raw, fired));
+  }
+
+  /** Runs the handler (or the error fault) on a request. */
+  #handle(
+    port: Port,
+    m: Message,
+    raw: Uint8Array,
+    fired: Fault[],
+  ): void | Promise<void> {
     const errorFault = fired.find((f) => f.type === "error");
-    let result: HandlerResult | KernelError;
     if (errorFault?.type === "error") {
-      result = new KernelError(errorFault.errno, errorFault.extAck ?? {});
-    } else {
-      const handler = this.#handlers.get(port.family);
-      try {
-        if (!handler) throw new KernelError(Errno.EOPNOTSUPP);
-        result = await handler(m, this.#context(port));
-      } catch (e) {
-        result = asKernelError(e);
-      }
+      return this.#answer(
+        port,
+        m,
+        raw,
+        fired,
+        new KernelError(errorFault.errno, errorFault.extAck ?? {}),
+      );
     }
+    const handler = this.#handlers.get(port.family);
+    let result: HandlerResult | Promise<HandlerResult> | KernelError;
+    try {
+      if (!handler) throw new KernelError(Errno.EOPNOTSUPP);
+      result = handler(m, this.#context(port));
+    } catch (e) {
+      result = asKernelError(e);
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (r) => this.#answer(port, m, raw, fired, r),
+        (e: unknown) => this.#answer(port, m, raw, fired, asKernelError(e)),
+      );
+    }
+    this.#answer(port, m, raw, fired, result);
+  }
+
+  /** Sends the answer to a request: its error, its replies, or a dump's first part. */
+  #answer(
+    port: Port,
+    m: Message,
+    raw: Uint8Array,
+    fired: Fault[],
+    result: HandlerResult | KernelError,
+  ): void {
+    const h = m.header;
+    const pid = port.socket.pid;
     if (
       !(result instanceof KernelError) && isDumpReply(result) &&
       port.dump !== null
@@ -646,11 +711,7 @@ export class SimKernel {
    */
   #continueDump(port: Port): void {
     const parts = port.dump!;
-    const s = port.socket;
-    const rcvbuf = s.receiveBufferSize > 0
-      ? 2 * s.receiveBufferSize
-      : DEFAULT_RCVBUF;
-    if (s.queuedBytes > rcvbuf / 2) return;
+    if (port.socket.queuedBytes > this.#rcvbuf(port) / 2) return;
     const next = parts.shift();
     if (parts.length === 0) port.dump = null;
     if (next !== undefined) this.#send(port, next);
@@ -796,9 +857,35 @@ export class SimKernel {
       // for the next recvmsg), so a filter that drops every part stalls it.
       const data = filterDatagram(port.socket.bpf, d.data);
       if (data === null) continue;
+      if (!this.#admit(port)) continue;
       this.#trace("reply", port, data, d.sender, 0);
       port.socket.deliver(data, d.sender, 0);
     }
+  }
+
+  /** `sk_rcvbuf`: twice `SO_RCVBUF` (at least `SOCK_MIN_RCVBUF`), or the default. */
+  #rcvbuf(port: Port): number {
+    const set = port.socket.receiveBufferSize;
+    return set > 0 ? Math.max(2 * set, SOCK_MIN_RCVBUF) : DEFAULT_RCVBUF;
+  }
+
+  /**
+   * Whether a datagram fits the socket's receive buffer. When it does not
+   * (or the socket is congested since the last overrun) it is dropped, as
+   * `netlink_attachskb()` drops a unicast reply and
+   * `netlink_broadcast_deliver()` a notification, and `netlink_overrun()`
+   * reports ENOBUFS once, unless `NoENOBUFS`: then the loss is silent, a
+   * dropped reply included. Memory is counted in datagram bytes (the
+   * kernel counts `truesize`, a few hundred bytes more per datagram).
+   */
+  #admit(port: Port): boolean {
+    const s = port.socket;
+    if (s.queuedBytes <= this.#rcvbuf(port) && !port.congested) return true;
+    if (!s.getOption(ConnOption.NoENOBUFS) && !port.congested) {
+      port.congested = true;
+      s.failNextReceive(Errno.ENOBUFS);
+    }
+    return false;
   }
 
   #multicast(
@@ -830,7 +917,7 @@ export class SimKernel {
         continue;
       }
       const data = filterDatagram(s.bpf, d);
-      if (data === null) continue;
+      if (data === null || !this.#admit(port)) continue;
       this.#trace("notification", port, data, 0, groupMask(group));
       s.deliver(data, 0, groupMask(group));
     }

@@ -286,7 +286,10 @@ export class GenlRegistry {
   }
 
   /** The `Family.Generic` protocol handler. */
-  async handle(m: Message, ctx: RequestContext): Promise<HandlerResult> {
+  handle(
+    m: Message,
+    ctx: RequestContext,
+  ): HandlerResult | Promise<HandlerResult> {
     const entry = this.#byId.get(m.header.type);
     if (!entry) throw new KernelError(Errno.ENOENT);
     if (m.data.length < GENL_HEADER_LENGTH + (entry.family.headerSize ?? 0)) {
@@ -334,14 +337,18 @@ export class GenlRegistry {
       "type" in x.header
         ? (x as Message)
         : genlMessage(family.id, 0, x as GenlMessage);
-    const r = await handler(req, gctx);
-    if (Array.isArray(r) && dump) return { dump: r.map(wrap) };
-    if (!Array.isArray(r)) {
-      const out: HandlerResult = { dump: r.dump.map(wrap) };
-      if (r.filtered) out.filtered = true;
-      return out;
-    }
-    return r.map(wrap);
+    const result = (r: GenlReply): HandlerResult => {
+      if (Array.isArray(r) && dump) return { dump: r.map(wrap) };
+      if (!Array.isArray(r)) {
+        const out: HandlerResult = { dump: r.dump.map(wrap) };
+        if (r.filtered) out.filtered = true;
+        return out;
+      }
+      return r.map(wrap);
+    };
+    // A synchronous handler answers synchronously (as Linux, inside send()).
+    const r = handler(req, gctx);
+    return r instanceof Promise ? r.then(result) : result(r);
   }
 
   #ctrl(req: GenlMessage, dump: boolean): HandlerResult {
