@@ -39,17 +39,6 @@ export const AUDIT_MESSAGE_TEXT_MAX = 8560;
 /**
  * Options of {@linkcode Audit.open}: those of `Conn.dial`, or a connection
  * to use.
- *
- * @example Open over a simulated kernel
- * ```ts
- * import { Audit, type AuditOptions } from "@nlkit/netlink/audit";
- * import { SimAudit } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const options: AuditOptions = { conn: new SimAudit().dial() };
- * await using audit = await Audit.open(options);
- * assert.equal((await audit.status()).enabled, 1);
- * ```
  */
 export interface AuditOptions extends ConnOptions {
   /** A `NETLINK_AUDIT` connection to use (the client closes it). Default: a new one. */
@@ -58,15 +47,6 @@ export interface AuditOptions extends ConnOptions {
 
 /**
  * Options of {@linkcode Audit.events}.
- *
- * @example Stop reading with a signal
- * ```ts
- * import type { AuditEventsOptions } from "@nlkit/netlink/audit";
- * import assert from "node:assert/strict";
- *
- * const options: AuditEventsOptions = { signal: AbortSignal.timeout(1000) };
- * assert.ok(options.signal);
- * ```
  */
 export interface AuditEventsOptions {
   /** Ends the iteration (the pending `next()` rejects with the signal's reason). */
@@ -174,17 +154,6 @@ export class Audit implements AsyncDisposable {
 
   /**
    * The connection this client uses.
-   *
-   * @example The underlying connection
-   * ```ts
-   * import { Audit } from "@nlkit/netlink/audit";
-   * import { SimAudit } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * const conn = new SimAudit().dial();
-   * await using audit = await Audit.open({ conn });
-   * assert.equal(audit.conn, conn);
-   * ```
    */
   get conn(): Conn {
     return this.#conn;
@@ -501,17 +470,6 @@ export class Audit implements AsyncDisposable {
    * @param mode `"silent"`, `"printk"` or `"panic"`.
    * @throws {TypeError} On another value.
    * @throws {NetlinkError} EPERM without `CAP_AUDIT_CONTROL` or when locked.
-   *
-   * @example Log failures to the kernel log
-   * ```ts
-   * import { Audit } from "@nlkit/netlink/audit";
-   * import { SimAudit } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using audit = await Audit.open({ conn: new SimAudit().dial() });
-   * await audit.setFailure("silent");
-   * assert.equal((await audit.status()).failure, 0);
-   * ```
    */
   async setFailure(mode: "silent" | "printk" | "panic"): Promise<void> {
     const failure = FAILURES[mode];
@@ -532,17 +490,6 @@ export class Audit implements AsyncDisposable {
    * @param perSecond The limit.
    * @throws {TypeError} If it is not a u32.
    * @throws {NetlinkError} EPERM without `CAP_AUDIT_CONTROL` or when locked.
-   *
-   * @example Limit the rate
-   * ```ts
-   * import { Audit } from "@nlkit/netlink/audit";
-   * import { SimAudit } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using audit = await Audit.open({ conn: new SimAudit().dial() });
-   * await audit.setRateLimit(100);
-   * assert.equal((await audit.status()).rateLimit, 100);
-   * ```
    */
   async setRateLimit(perSecond: number): Promise<void> {
     const op = "set audit rate limit";
@@ -586,17 +533,6 @@ export class Audit implements AsyncDisposable {
    * @throws {TypeError} If it is not a u32.
    * @throws {NetlinkError} EPERM without `CAP_AUDIT_CONTROL`, EINVAL out of
    * the kernel's range.
-   *
-   * @example Wait less
-   * ```ts
-   * import { Audit } from "@nlkit/netlink/audit";
-   * import { SimAudit } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using audit = await Audit.open({ conn: new SimAudit().dial() });
-   * await audit.setBacklogWaitTime(6000);
-   * assert.equal((await audit.status()).backlogWaitTime, 6000);
-   * ```
    */
   async setBacklogWaitTime(time: number): Promise<void> {
     const op = "set audit backlog wait time";
@@ -610,17 +546,6 @@ export class Audit implements AsyncDisposable {
    * Closes the connection. Safe to call twice.
    *
    * @returns When the connection is closed.
-   *
-   * @example Close explicitly
-   * ```ts
-   * import { Audit } from "@nlkit/netlink/audit";
-   * import { SimAudit } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * const audit = await Audit.open({ conn: new SimAudit().dial() });
-   * await audit.close();
-   * assert.equal(audit.conn.closed, true);
-   * ```
    */
   close(): Promise<void> {
     return this.#conn.close();

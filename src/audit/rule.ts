@@ -60,15 +60,6 @@ const UTF8_ENCODER = new TextEncoder();
 
 /**
  * One comparison of a rule, as `auditctl -l` shows it (`-F arch=b64`).
- *
- * @example A key field
- * ```ts
- * import type { AuditRuleField } from "@nlkit/netlink/audit";
- * import assert from "node:assert/strict";
- *
- * const f: AuditRuleField = { field: "filterkey", op: "=", value: "logins" };
- * assert.equal(f.value, "logins");
- * ```
  */
 export interface AuditRuleField {
   /** The field's name ({@linkcode AUDIT_FIELD_NAMES}), or `unknown-N`. */

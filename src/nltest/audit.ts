@@ -67,15 +67,6 @@ const DEFAULT_WAIT_TIME = 15000;
 
 /**
  * Who sends requests to the simulated audit system.
- *
- * @example A process inside a container's user namespace
- * ```ts
- * import type { SimAuditOptions } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const options: SimAuditOptions = { initialUserNamespace: false };
- * assert.equal(options.initialUserNamespace, false);
- * ```
  */
 export interface SimAuditOptions {
   /** The status (defaults: enabled 1, failure 1, backlog limit 64, feature bitmap 0x7f, wait time 15000). */
@@ -185,14 +176,6 @@ export class SimAudit {
 
   /**
    * The current status.
-   *
-   * @example Read the simulated status
-   * ```ts
-   * import { SimAudit } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * assert.equal(new SimAudit({ status: { enabled: 2 } }).status.enabled, 2);
-   * ```
    */
   get status(): AuditStatus {
     return { ...this.#status };
@@ -244,15 +227,6 @@ export class SimAudit {
    * @param request The request message.
    * @returns The replies.
    * @throws {KernelError} With the errno Linux answers.
-   *
-   * @example Serve the handler directly
-   * ```ts
-   * import { SimAudit, SimKernel } from "@nlkit/netlink/nltest";
-   * import { Family } from "@nlkit/netlink/netlink";
-   *
-   * const sim = new SimAudit();
-   * new SimKernel().handle(Family.Audit, (m) => sim.handle(m));
-   * ```
    */
   handle(request: Message): HandlerResult {
     const type = request.header.type;
@@ -410,15 +384,6 @@ export class SimAudit {
    *
    * @param options Connection options (as `Conn.dial`).
    * @returns The connection.
-   *
-   * @example Dial
-   * ```ts
-   * import { SimAudit } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using conn = new SimAudit().dial();
-   * assert.equal(conn.closed, false);
-   * ```
    */
   dial(options: ConnOptions = {}): Conn {
     const kernel = new SimKernel({ rtnetlink: false });

@@ -82,15 +82,6 @@ const AF_MAX = 46;
  * the rest defaults to an unconnected socket (`"listen"` for TCP, `"close"`
  * otherwise; `"established"` when a remote port is given), family from the
  * address, fresh inode and cookie, uid 0, empty queues.
- *
- * @example A connected TCP socket
- * ```ts
- * import type { SimInetSocket } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const s: SimInetSocket = { protocol: "tcp", localAddress: "10.0.0.1", localPort: 22, remoteAddress: "10.0.0.2", remotePort: 50000, tcpInfo: { rtt: 250 } };
- * assert.equal(s.protocol, "tcp");
- * ```
  */
 export interface SimInetSocket {
   /** The protocol. */
@@ -154,15 +145,6 @@ export interface SimInetSocket {
 /**
  * A UNIX socket in the simulated table: defaults to an unbound, unconnected
  * stream socket with a fresh inode and cookie.
- *
- * @example An abstract datagram socket
- * ```ts
- * import type { SimUnixSocket } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const s: SimUnixSocket = { type: "dgram", path: "@journal" };
- * assert.equal(s.path, "@journal");
- * ```
  */
 export interface SimUnixSocket {
   /** Default `"stream"`. */
@@ -193,18 +175,6 @@ export interface SimUnixSocket {
 
 /**
  * How the simulated kernel is built and who asks.
- *
- * @example A kernel without destroy support
- * ```ts
- * import { SockDiag } from "@nlkit/netlink/sockdiag";
- * import { SimSockDiag } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const sim = new SimSockDiag({ destroy: false, inet: [{ protocol: "tcp", localPort: 80 }] });
- * await using diag = await SockDiag.open({ conn: sim.dial() });
- * const [s] = await diag.inet({ family: 4, protocol: "tcp" });
- * await assert.rejects(diag.destroy(s!), { code: "EOPNOTSUPP" });
- * ```
  */
 export interface SimSockDiagOptions {
   /** The IPv4/IPv6 sockets. */
@@ -452,16 +422,6 @@ export class SimSockDiag {
    *
    * @param match Which sockets to remove.
    * @returns How many were removed.
-   *
-   * @example Close every UDP socket
-   * ```ts
-   * import { SimSockDiag } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * const sim = new SimSockDiag({ inet: [{ protocol: "udp" }, { protocol: "tcp" }] });
-   * assert.equal(sim.remove((s) => "protocol" in s && s.protocol === "udp"), 1);
-   * assert.equal(sim.inetSockets.length, 1);
-   * ```
    */
   remove(match: (s: InetSocket | UnixSocket) => boolean): number {
     const before = this.#inet.length + this.#unix.length;
@@ -472,14 +432,6 @@ export class SimSockDiag {
 
   /**
    * The IPv4/IPv6 sockets, in table order.
-   *
-   * @example The table
-   * ```ts
-   * import { SimSockDiag } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * assert.equal(new SimSockDiag({ inet: [{ protocol: "udp" }] }).inetSockets[0]?.protocol, "udp");
-   * ```
    */
   get inetSockets(): readonly InetSocket[] {
     return this.#inet;
@@ -487,14 +439,6 @@ export class SimSockDiag {
 
   /**
    * The UNIX sockets, in table order.
-   *
-   * @example The table
-   * ```ts
-   * import { SimSockDiag } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * assert.equal(new SimSockDiag({ unix: [{ type: "dgram" }] }).unixSockets[0]?.type, "dgram");
-   * ```
    */
   get unixSockets(): readonly UnixSocket[] {
     return this.#unix;
@@ -506,15 +450,6 @@ export class SimSockDiag {
    * @param request The request message.
    * @returns The replies or a dump.
    * @throws {KernelError} With the errno Linux answers.
-   *
-   * @example Serve a protocol handler directly
-   * ```ts
-   * import { SimKernel, SimSockDiag } from "@nlkit/netlink/nltest";
-   * import { Family } from "@nlkit/netlink/netlink";
-   *
-   * const sim = new SimSockDiag();
-   * new SimKernel().handle(Family.SockDiag, (m) => sim.handle(m));
-   * ```
    */
   handle(request: Message): HandlerResult {
     const { type, flags } = request.header;
@@ -743,15 +678,6 @@ export class SimSockDiag {
    *
    * @param options Connection options (as `Conn.dial`).
    * @returns The connection.
-   *
-   * @example Dial the table
-   * ```ts
-   * import { SimSockDiag } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using conn = new SimSockDiag().dial();
-   * assert.equal(conn.closed, false);
-   * ```
    */
   dial(options: ConnOptions = {}): Conn {
     const kernel = new SimKernel({ rtnetlink: false });

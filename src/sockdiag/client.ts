@@ -40,17 +40,6 @@ import {
 /**
  * Options of {@linkcode SockDiag.open}: those of `Conn.dial` (such as
  * `netns`, to look at another network namespace), or a connection to use.
- *
- * @example Open over a simulated kernel
- * ```ts
- * import { SockDiag, type SockDiagOptions } from "@nlkit/netlink/sockdiag";
- * import { SimSockDiag } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const options: SockDiagOptions = { conn: new SimSockDiag({}).dial() };
- * await using diag = await SockDiag.open(options);
- * assert.deepEqual(await diag.unix(), []);
- * ```
  */
 export interface SockDiagOptions extends ConnOptions {
   /** A `NETLINK_SOCK_DIAG` connection to use (the client closes it). Default: a new one. */
@@ -59,15 +48,6 @@ export interface SockDiagOptions extends ConnOptions {
 
 /**
  * What {@linkcode SockDiag.inet} asks for.
- *
- * @example Listening TCP sockets with tcp_info
- * ```ts
- * import type { InetQuery } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * const q: InetQuery = { family: 6, protocol: "tcp", states: ["listen"], extensions: ["info", "congestion"] };
- * assert.equal(q.family, 6);
- * ```
  */
 export interface InetQuery {
   /** 4 (IPv4) or 6 (IPv6; includes IPv4-mapped sockets of dual-stack listeners). */
@@ -86,15 +66,6 @@ export interface InetQuery {
 
 /**
  * What {@linkcode SockDiag.unix} asks for.
- *
- * @example Only listening UNIX sockets
- * ```ts
- * import type { UnixQuery } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * const q: UnixQuery = { states: ["listen"] };
- * assert.deepEqual(q.states, ["listen"]);
- * ```
  */
 export interface UnixQuery {
   /** Only sockets in these states (`"listen"`, `"established"`, `"close"`, `"syn-sent"`). Default: every state. */
@@ -255,17 +226,6 @@ export class SockDiag implements AsyncDisposable {
 
   /**
    * The connection this client uses.
-   *
-   * @example The underlying connection
-   * ```ts
-   * import { SockDiag } from "@nlkit/netlink/sockdiag";
-   * import { SimSockDiag } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * const conn = new SimSockDiag({}).dial();
-   * await using diag = await SockDiag.open({ conn });
-   * assert.equal(diag.conn, conn);
-   * ```
    */
   get conn(): Conn {
     return this.#conn;
@@ -553,18 +513,6 @@ export class SockDiag implements AsyncDisposable {
    * Closes the connection. Safe to call twice.
    *
    * @returns When the connection is closed.
-   *
-   * @example Close explicitly
-   * ```ts
-   * import { SockDiag } from "@nlkit/netlink/sockdiag";
-   * import { SimSockDiag } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * const diag = await SockDiag.open({ conn: new SimSockDiag({}).dial() });
-   * await diag.close();
-   * await diag.close();
-   * assert.equal(diag.conn.closed, true);
-   * ```
    */
   close(): Promise<void> {
     return this.#conn.close();

@@ -27,14 +27,6 @@ export const SockDiagType = {
 
 /**
  * Address families a sock_diag request selects (`AF_*` in `sys/socket.h`).
- *
- * @example Address family numbers
- * ```ts
- * import { AddressFamily } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * assert.deepEqual([AddressFamily.Unix, AddressFamily.Inet, AddressFamily.Inet6], [1, 2, 10]);
- * ```
  */
 export const AddressFamily = {
   /** `AF_UNIX`: UNIX domain sockets. */
@@ -47,15 +39,6 @@ export const AddressFamily = {
 
 /**
  * IP protocol numbers the inet_diag handlers serve (`IPPROTO_*` in `linux/in.h`).
- *
- * @example Protocol numbers
- * ```ts
- * import { IpProtocol } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * assert.equal(IpProtocol.TCP, 6);
- * assert.equal(IpProtocol.MPTCP, 262); // above 255: sent as INET_DIAG_REQ_PROTOCOL
- * ```
  */
 export const IpProtocol = {
   /** `IPPROTO_TCP`. */
@@ -76,15 +59,6 @@ export const IpProtocol = {
 
 /**
  * The protocols {@linkcode SockDiag.inet} takes, by name.
- *
- * @example Pick a protocol
- * ```ts
- * import type { InetProtocol } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * const p: InetProtocol = "udp";
- * assert.equal(p, "udp");
- * ```
  */
 export type InetProtocol =
   | "tcp"
@@ -97,14 +71,6 @@ export type InetProtocol =
 
 /**
  * Protocol name to number.
- *
- * @example Look up a protocol number
- * ```ts
- * import { INET_PROTOCOLS } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * assert.equal(INET_PROTOCOLS.udplite, 136);
- * ```
  */
 export const INET_PROTOCOLS: Readonly<Record<InetProtocol, number>> = {
   tcp: IpProtocol.TCP,
@@ -162,15 +128,6 @@ export const TcpState = {
 
 /**
  * A socket state by name, as this package reports and filters it.
- *
- * @example A state filter
- * ```ts
- * import type { SocketState } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * const states: SocketState[] = ["listen", "established"];
- * assert.equal(states.length, 2);
- * ```
  */
 export type SocketState =
   | "established"
@@ -190,14 +147,6 @@ export type SocketState =
 /**
  * State names by number (index 0 is unused); a number outside the table
  * decodes as `"unknown-N"`.
- *
- * @example Name a state number
- * ```ts
- * import { SOCKET_STATES, TcpState } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SOCKET_STATES[TcpState.TimeWait], "time-wait");
- * ```
  */
 export const SOCKET_STATES: readonly (SocketState | undefined)[] = [
   undefined,
@@ -277,14 +226,6 @@ export const InetDiagAttr = {
 
 /**
  * Request attributes of inet_diag (`INET_DIAG_REQ_*` in `linux/inet_diag.h`).
- *
- * @example The protocol attribute
- * ```ts
- * import { InetDiagRequestAttr } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * assert.equal(InetDiagRequestAttr.Protocol, 3); // u32, for protocols above 255
- * ```
  */
 export const InetDiagRequestAttr = {
   /** `INET_DIAG_REQ_BYTECODE`: a filter program. */
@@ -307,15 +248,6 @@ export const InetDiagRequestAttr = {
  * - `"tclass"`: `INET_DIAG_TCLASS` (IPv6; also `INET_DIAG_CLASS_ID`)
  * - `"skmeminfo"`: `INET_DIAG_SKMEMINFO`
  * - `"shutdown"`: `INET_DIAG_SHUTDOWN` (the kernel sends it anyway)
- *
- * @example Ask for TCP info and the congestion algorithm
- * ```ts
- * import type { InetExtension } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * const extensions: InetExtension[] = ["info", "congestion"];
- * assert.equal(extensions.length, 2);
- * ```
  */
 export type InetExtension =
   | "meminfo"
@@ -352,14 +284,6 @@ export const INET_EXTENSIONS: Readonly<Record<InetExtension, number>> = {
 /**
  * Indexes of the `INET_DIAG_SKMEMINFO` / `UNIX_DIAG_MEMINFO` array
  * (`SK_MEMINFO_*` in `linux/sock_diag.h`).
- *
- * @example Index numbers
- * ```ts
- * import { SkMemInfoIndex } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SkMemInfoIndex.Drops, 8);
- * ```
  */
 export const SkMemInfoIndex = {
   /** `SK_MEMINFO_RMEM_ALLOC`. */
@@ -384,14 +308,6 @@ export const SkMemInfoIndex = {
 
 /**
  * Attributes of a unix_diag reply (`UNIX_DIAG_*` in `linux/unix_diag.h`).
- *
- * @example Attribute numbers
- * ```ts
- * import { UnixDiagAttr } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * assert.equal(UnixDiagAttr.Name, 0); // UNIX_DIAG_NAME is attribute 0
- * ```
  */
 export const UnixDiagAttr = {
   /** `UNIX_DIAG_NAME`: the bound address (`sun_path`; abstract names start with a NUL). */
@@ -443,29 +359,12 @@ export const UnixDiagShow = {
 
 /**
  * UNIX socket types (`SOCK_*` in `linux/net.h`), by name.
- *
- * @example A socket type
- * ```ts
- * import type { UnixType } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * const t: UnixType = "seqpacket";
- * assert.equal(t, "seqpacket");
- * ```
  */
 export type UnixType = "stream" | "dgram" | "seqpacket";
 
 /**
  * UNIX socket type numbers (`SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_SEQPACKET`
  * in `linux/net.h`).
- *
- * @example Type numbers
- * ```ts
- * import { UNIX_TYPES } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * assert.deepEqual(UNIX_TYPES, { stream: 1, dgram: 2, seqpacket: 5 });
- * ```
  */
 export const UNIX_TYPES: Readonly<Record<UnixType, number>> = {
   stream: 1,
@@ -475,14 +374,6 @@ export const UNIX_TYPES: Readonly<Record<UnixType, number>> = {
 
 /**
  * Options bits of `tcpi_options` (`TCPI_OPT_*` in `linux/tcp.h`).
- *
- * @example Test for SACK
- * ```ts
- * import { TcpInfoOption } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * assert.equal(0x07 & TcpInfoOption.Sack, TcpInfoOption.Sack);
- * ```
  */
 export const TcpInfoOption = {
   /** `TCPI_OPT_TIMESTAMPS`. */

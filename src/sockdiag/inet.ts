@@ -46,15 +46,6 @@ const NO_COOKIE = 0xffffffffffffffffn;
 /**
  * A socket state, or `"unknown-N"` for a state number this package does
  * not name (a newer kernel's).
- *
- * @example Name or number
- * ```ts
- * import type { StateName } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * const states: StateName[] = ["listen", "unknown-99"];
- * assert.equal(states.length, 2);
- * ```
  */
 export type StateName = SocketState | `unknown-${number}`;
 
@@ -90,15 +81,6 @@ export function stateNumber(name: StateName, what: string): number {
 
 /**
  * `struct inet_diag_meminfo` (`INET_DIAG_MEMINFO`), in bytes.
- *
- * @example Memory of a simulated socket
- * ```ts
- * import type { InetMemInfo } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * const m: InetMemInfo = { rmem: 0, wmem: 0, fmem: 4096, tmem: 0 };
- * assert.equal(m.fmem, 4096);
- * ```
  */
 export interface InetMemInfo {
   /** `idiag_rmem`: receive queue memory. */
@@ -113,15 +95,6 @@ export interface InetMemInfo {
 
 /**
  * `struct tcpvegas_info` (`INET_DIAG_VEGASINFO`).
- *
- * @example Vegas counters
- * ```ts
- * import type { TcpVegasInfo } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * const v: TcpVegasInfo = { enabled: 1, rttCount: 3, rtt: 200, minRtt: 150 };
- * assert.equal(v.minRtt, 150);
- * ```
  */
 export interface TcpVegasInfo {
   /** `tcpv_enabled`. */
@@ -136,15 +109,6 @@ export interface TcpVegasInfo {
 
 /**
  * `struct tcp_dctcp_info` (`INET_DIAG_DCTCPINFO`).
- *
- * @example DCTCP counters
- * ```ts
- * import type { TcpDctcpInfo } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * const d: TcpDctcpInfo = { enabled: 1, ceState: 0, alpha: 1024, abEcn: 0, abTot: 10 };
- * assert.equal(d.alpha, 1024);
- * ```
  */
 export interface TcpDctcpInfo {
   /** `dctcp_enabled`. */
@@ -161,15 +125,6 @@ export interface TcpDctcpInfo {
 
 /**
  * `struct tcp_bbr_info` (`INET_DIAG_BBRINFO`).
- *
- * @example BBR counters
- * ```ts
- * import type { TcpBbrInfo } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * const b: TcpBbrInfo = { bandwidth: 125000n, minRtt: 20, pacingGain: 256, cwndGain: 512 };
- * assert.equal(b.cwndGain / 256, 2);
- * ```
  */
 export interface TcpBbrInfo {
   /** `bbr_bw_hi:bbr_bw_lo`: estimated bandwidth in bytes per second. */
@@ -184,18 +139,6 @@ export interface TcpBbrInfo {
 
 /**
  * The socket options of `INET_DIAG_SOCKOPT` (`struct inet_diag_sockopt`).
- *
- * @example Options of a TCP socket
- * ```ts
- * import type { InetSockOpt } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * const o: InetSockOpt = {
- *   recverr: false, isIcsk: true, freebind: false, hdrincl: false, mcLoop: true, transparent: false,
- *   mcAll: true, nodefrag: false, bindAddressNoPort: false, recverrRfc4884: false, deferConnect: false,
- * };
- * assert.equal(o.isIcsk, true);
- * ```
  */
 export interface InetSockOpt {
   /** `IP_RECVERR`. */
@@ -246,15 +189,6 @@ function sockOptBit(b: Uint8Array, i: number): boolean {
 /**
  * An attribute kept as bytes: one this package does not decode (or the
  * `INET_DIAG_INFO` of a protocol other than TCP).
- *
- * @example Raw attributes keep what is not decoded
- * ```ts
- * import type { RawAttribute } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * const a: RawAttribute = { type: 22, data: new Uint8Array(2) }; // INET_DIAG_SOCKOPT
- * assert.equal(a.data.length, 2);
- * ```
  */
 export interface RawAttribute {
   /** The attribute type. */
@@ -356,15 +290,6 @@ export interface InetSocket {
 /**
  * A socket's identity in a request (`struct inet_diag_sockid`): which socket
  * an exact request or `SOCK_DESTROY` is about.
- *
- * @example The identity of a connection
- * ```ts
- * import type { SocketId } from "@nlkit/netlink/sockdiag";
- * import assert from "node:assert/strict";
- *
- * const id: SocketId = { localAddress: "10.0.0.1", localPort: 22, remoteAddress: "10.0.0.2", remotePort: 50000 };
- * assert.equal(id.cookie, undefined); // INET_DIAG_NOCOOKIE
- * ```
  */
 export interface SocketId {
   /** `idiag_src`. */

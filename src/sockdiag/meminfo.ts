@@ -14,18 +14,6 @@ const LE = HOST_LITTLE_ENDIAN;
  * Socket memory counters (what `ss -m` prints as `skmem:(r..,rb..,t..,...)`),
  * in bytes except `drops`. A counter the kernel did not send (an older
  * kernel's shorter array) is absent.
- *
- * @example Decode the counters of a simulated socket
- * ```ts
- * import { SockDiag } from "@nlkit/netlink/sockdiag";
- * import { SimSockDiag } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const sim = new SimSockDiag({ inet: [{ protocol: "tcp", state: "listen", localAddress: "0.0.0.0", localPort: 22 }] });
- * await using diag = await SockDiag.open({ conn: sim.dial() });
- * const [s] = await diag.inet({ family: 4, protocol: "tcp", extensions: ["skmeminfo"] });
- * assert.equal(s?.skMemInfo?.rcvbuf, 131072);
- * ```
  */
 export interface SkMemInfo {
   /** `SK_MEMINFO_RMEM_ALLOC`: memory of received data. */
