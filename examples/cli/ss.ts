@@ -64,6 +64,8 @@ export interface SsRow {
   peerAddress: string;
   /** Peer port (`*` for none; UNIX: the peer's inode or 0). */
   peerPort: string;
+  /** Between address and port: `:` (a space for UNIX sockets, as ss prints them). */
+  separator: string;
 }
 
 function ssState(s: StateName): string {
@@ -85,6 +87,7 @@ export function inetRow(s: InetSocket): SsRow {
     localPort: s.localPort === 0 ? "*" : String(s.localPort),
     peerAddress: inetAddress(s, s.remoteAddress),
     peerPort: s.remotePort === 0 ? "*" : String(s.remotePort),
+    separator: ":",
   };
 }
 
@@ -106,6 +109,7 @@ export function unixRow(s: UnixSocket): SsRow {
     localPort: String(s.inode),
     peerAddress: "*",
     peerPort: String(s.peer ?? 0),
+    separator: " ",
   };
 }
 
@@ -114,7 +118,7 @@ export function unixRow(s: UnixSocket): SsRow {
  * address right-aligned against its `:port`.
  *
  * @param rows The rows.
- * @param netid Show the Netid column (more than one kind of socket).
+ * @param netid Show the Netid column (more than one protocol, or UNIX sockets).
  * @returns The table with its header.
  */
 export function formatSs(rows: readonly SsRow[], netid: boolean): string {
@@ -127,6 +131,7 @@ export function formatSs(rows: readonly SsRow[], netid: boolean): string {
     localPort: "Port",
     peerAddress: "Peer Address",
     peerPort: "Port",
+    separator: ":",
   };
   const w = (f: (r: SsRow) => string): number =>
     Math.max(...[header, ...rows].map((r) => f(r).length));
@@ -143,8 +148,10 @@ export function formatSs(rows: readonly SsRow[], netid: boolean): string {
       r.state.padEnd(wState),
       q[0].padEnd(wRecv),
       q[1].padEnd(wSend),
-      `${r.localAddress.padStart(wLocalA)}:${r.localPort.padEnd(wLocalP)}`,
-      `${r.peerAddress.padStart(wPeerA)}:${r.peerPort}`,
+      `${r.localAddress.padStart(wLocalA)}${r.separator}${
+        r.localPort.padEnd(wLocalP)
+      }`,
+      `${r.peerAddress.padStart(wPeerA)}${r.separator}${r.peerPort}`,
     ].join(" ").trimEnd();
   return [
     line(header, ["Recv-Q", "Send-Q"]),
@@ -282,6 +289,6 @@ export const ss: Command = {
       ]);
     }
     const rows = [...list.inet.map(inetRow), ...list.unix.map(unixRow)];
-    return formatSs(rows, [tcp, udp, unix].filter(Boolean).length > 1);
+    return formatSs(rows, unix || (tcp && udp));
   },
 };

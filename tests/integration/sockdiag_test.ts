@@ -24,6 +24,12 @@ import {
 } from "../../src/sockdiag/mod.ts";
 import { record, SimSockDiag } from "../../src/nltest/mod.ts";
 import {
+  formatSs,
+  inetRow,
+  listSockets,
+  unixRow,
+} from "../../examples/cli/ss.ts";
+import {
   Helper,
   isRoot,
   NOBODY,
@@ -276,6 +282,39 @@ describe("integration: sockdiag", { skip }, () => {
     assert.equal(ours.get(sockets.xp!)!.peer, sockets.xq);
     assert.equal(ours.get(sockets.xp!)!.receiveQueue, 7);
     assert.equal(ours.get(sockets.xu!)!.path, undefined);
+  });
+
+  it("integration: nlkit ss -ta and -xa print what ss -tan and ss -xa print", async () => {
+    // Rows with the columns' padding collapsed, as sets (the order is the kernel's in both).
+    const rows = (text: string) =>
+      text.split("\n").map((l) => l.trim().split(/\s+/).join(" ")).filter(
+        (l) => l !== "",
+      );
+    const list = await listSockets(diag, { tcp: true, udp: false, unix: true });
+    const ports = [sockets.l4, sockets.l6].map((ino) =>
+      `:${list.inet.find((s) => s.inode === ino)!.localPort}`
+    );
+    const mine = (l: string) => ports.some((p) => l.includes(p));
+    const ours = rows(formatSs(list.inet.map(inetRow), false)).filter(mine);
+    const theirs = rows(
+      execFileSync("ss", ["-tan", "-H"], { encoding: "utf8" }),
+    )
+      .filter(mine);
+    assert.equal(ours.length, 10, ours.join("\n")); // 2 listeners, 3 connected pairs, p4 and its accept-queue socket
+    assert.deepEqual(new Set(ours), new Set(theirs));
+    const inodes = ["xl", "xc", "xa", "xp", "xq", "xu"].map((n) =>
+      ` ${sockets[n]} `
+    );
+    const ours2 = rows(formatSs(list.unix.map(unixRow), true)).map((l) =>
+      `${l} `
+    )
+      .filter((l) => inodes.some((i) => l.includes(i)));
+    const theirs2 = rows(
+      execFileSync("ss", ["-xa", "-H"], { encoding: "utf8" }),
+    )
+      .map((l) => `${l} `).filter((l) => inodes.some((i) => l.includes(i)));
+    assert.equal(ours2.length, 6);
+    assert.deepEqual(new Set(ours2), new Set(theirs2));
   });
 
   it("integration: the kernel filters by state and family, as the simulated kernel does", async () => {
