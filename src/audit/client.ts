@@ -41,7 +41,7 @@ export const AUDIT_MESSAGE_TEXT_MAX = 8560;
  * to use.
  */
 export interface AuditOptions extends ConnOptions {
-  /** A `NETLINK_AUDIT` connection to use (the client closes it). Default: a new one. */
+  /** A `NETLINK_AUDIT` connection to use (the client closes it; the other options are then ignored). Default: a new one. */
   conn?: Conn;
 }
 

@@ -42,7 +42,7 @@ import {
  * `netns`, to look at another network namespace), or a connection to use.
  */
 export interface SockDiagOptions extends ConnOptions {
-  /** A `NETLINK_SOCK_DIAG` connection to use (the client closes it). Default: a new one. */
+  /** A `NETLINK_SOCK_DIAG` connection to use (the client closes it; the other options are then ignored). Default: a new one. */
   conn?: Conn;
 }
 
