@@ -11,6 +11,8 @@ import { links, monitor } from "./links.ts";
 import { wifi } from "./wifi.ts";
 import { ss } from "./ss.ts";
 import { audit } from "./audit.ts";
+import { taskstats } from "./taskstats.ts";
+import { uevent } from "./uevent.ts";
 
 /** The commands, in `--help` order. */
 export const COMMANDS: readonly Command[] = [
@@ -21,4 +23,6 @@ export const COMMANDS: readonly Command[] = [
   policy,
   ss,
   audit,
+  taskstats,
+  uevent,
 ];

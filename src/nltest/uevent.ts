@@ -210,9 +210,47 @@ export class Simulator {
    */
   dial(options: ConnOptions = {}): Conn {
     const conn = this.kernel.dial(Family.KobjectUevent, options);
-    const socket = socketOf(conn) as MemorySocket;
-    this.#sockets.add(socket);
+    this.attach(conn);
     return conn;
+  }
+
+  /**
+   * Delivers this simulator's uevents to a connection opened elsewhere on
+   * its kernel (`kernel.dial(Family.KobjectUevent)`, as a program under test
+   * does through its own dial function).
+   *
+   * @param conn A simulated connection of this simulator's kernel.
+   * @throws {TypeError} When `conn` is not a simulated connection.
+   *
+   * @example Attach a connection the code under test opened
+   * ```ts
+   * import { Monitor } from "@nlkit/netlink/uevent";
+   * import { SimKernel, uevent } from "@nlkit/netlink/nltest";
+   * import { Family } from "@nlkit/netlink/netlink";
+   * import assert from "node:assert/strict";
+   *
+   * const kernel = new SimKernel();
+   * const sim = new uevent.Simulator(kernel);
+   * const conn = kernel.dial(Family.KobjectUevent);
+   * sim.attach(conn);
+   * await using monitor = await Monitor.open({ conn });
+   * sim.emit({ action: "add", devpath: "/devices/virtual/misc/m", subsystem: "misc" });
+   * for await (const e of monitor.events()) {
+   *   assert.equal(e.subsystem, "misc");
+   *   break;
+   * }
+   * ```
+   */
+  attach(conn: Conn): void {
+    const socket = socketOf(conn) as Partial<MemorySocket>;
+    if (
+      typeof socket?.deliver !== "function" || !(socket.groups instanceof Set)
+    ) {
+      throw new TypeError(
+        "Cannot attach connection: it is not a simulated connection",
+      );
+    }
+    this.#sockets.add(socket as MemorySocket);
   }
 
   /**
