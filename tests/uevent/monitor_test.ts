@@ -120,6 +120,39 @@ describe("Monitor on the simulated kernel", () => {
     );
   });
 
+  it("yields only well-formed uevents from a stream of hostile datagrams", async () => {
+    const sim = new uevent.Simulator();
+    await using monitor = await Monitor.open({ conn: sim.dial() });
+    const valid = new TextEncoder().encode(
+      "add@/d\0ACTION=add\0DEVPATH=/d\0SUBSYSTEM=s\0SEQNUM=1\0",
+    );
+    let seed = 12345;
+    const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 16;
+    for (let i = 0; i < 300; i++) {
+      const d = i % 3 === 0 ? new Uint8Array(random() % 64) : valid.slice();
+      for (let j = 0; j < d.length; j++) {
+        if (i % 3 === 0 || random() % 8 === 0) d[j] = random() & 0xff;
+      }
+      sim.emit(d);
+    }
+    sim.emit({ action: "remove", devpath: "/end", subsystem: "s" });
+    const got: Uevent[] = [];
+    for await (
+      const e of monitor.events({ signal: AbortSignal.timeout(5_000) })
+    ) {
+      got.push(e);
+      if (e.devpath === "/end") break;
+    }
+    const s = monitor.stats;
+    assert.equal(s.received, 301);
+    assert.equal(s.delivered, got.length);
+    assert.equal(s.delivered + s.malformed, s.received);
+    assert.ok(s.malformed >= 100, `${s.malformed} malformed`);
+    for (const e of got) {
+      assert.ok(e.action !== "" && e.devpath.startsWith("/"));
+    }
+  });
+
   it("skips what the kernel did not send on the kernel group, and unicast", async () => {
     const sim = new uevent.Simulator();
     const conn = sim.dial();
