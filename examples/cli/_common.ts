@@ -238,7 +238,11 @@ export function explain(e: unknown): string | undefined {
     return e.message;
   }
   if (isNetlinkError(e)) {
-    if (e.code === "EPERM" || e.code === "EACCES") {
+    // Add the usual hint unless the error already says what it needs.
+    if (
+      (e.code === "EPERM" || e.code === "EACCES") &&
+      !/CAP_[A-Z_]+|namespace/.test(e.message)
+    ) {
       return `${e.message}: this needs root or CAP_NET_ADMIN`;
     }
     return e.message;
