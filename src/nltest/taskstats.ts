@@ -65,6 +65,7 @@ import {
 } from "../taskstats/mod.ts";
 import { SimKernel } from "./kernel.ts";
 import { KernelError } from "./kernel_handler.ts";
+import { DELAYS } from "../taskstats/_delays.ts";
 
 /**
  * A task the simulator knows.
@@ -187,17 +188,6 @@ const SUMMED = [
   "irqCount",
   "irqDelayTotal",
 ] as const satisfies readonly (keyof Stats)[];
-
-const DELAYS = [
-  "cpu",
-  "blkio",
-  "swapin",
-  "freepages",
-  "thrashing",
-  "compact",
-  "wpcopy",
-  "irq",
-] as const;
 
 interface TaskState {
   pid: number;

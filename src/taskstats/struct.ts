@@ -33,6 +33,7 @@
 
 import { HOST_LITTLE_ENDIAN } from "../netlink/_endian.ts";
 import { TS_COMM_LEN } from "./constants.ts";
+import { DELAYS } from "./_delays.ts";
 
 /**
  * `struct taskstats`, decoded. Fields a version does not have are absent
@@ -266,18 +267,6 @@ const ALIGN: Record<Kind, number> = {
   comm: 1,
   pad3: 1,
 };
-
-/** Every delay kind with a `*DelayMax`/`*DelayMin` pair (versions 15 and 16). */
-const DELAYS = [
-  "cpu",
-  "blkio",
-  "swapin",
-  "freepages",
-  "thrashing",
-  "compact",
-  "wpcopy",
-  "irq",
-] as const;
 
 /** The fields in the order of version 16, without the max/min block at its end. */
 // deno-fmt-ignore
