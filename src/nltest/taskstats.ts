@@ -113,7 +113,7 @@ export interface SimTask {
 export interface SimOptions {
   /** The tasks. */
   tasks?: SimTask[];
-  /** The `struct taskstats` version to answer with; default 16 (Linux 6.16 on). */
+  /** The `struct taskstats` version to answer with; default 16 (as Linux 6.18 sends). */
   version?: number;
 }
 

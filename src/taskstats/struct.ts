@@ -56,7 +56,7 @@ import { DELAYS } from "./_delays.ts";
  * ```
  */
 export interface Stats {
-  /** `version`: the struct version the kernel filled (16 on Linux 6.16 and later). */
+  /** `version`: the struct version the kernel filled (16 on the Linux 6.18 these tests ran on). */
   version: number;
   /** `ac_exitcode`: exit status (as `wait(2)` reports it); 0 for a live task. Since version 2. */
   acExitcode?: number;

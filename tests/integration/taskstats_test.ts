@@ -318,6 +318,27 @@ describe("integration: taskstats", { skip }, () => {
     assert.equal((await ts.pid(other)).acTgid, process.pid);
   });
 
+  it("integration: a negative nice value decodes as negative", async () => {
+    await using ts = await Taskstats.open();
+    const child = spawn("nice", ["-n", "-5", "sleep", "30"], {
+      stdio: "ignore",
+    });
+    try {
+      // `nice` execs `sleep` in the same process; wait until it has.
+      let s: Stats | undefined;
+      for (let i = 0; i < 100; i++) {
+        s = await deadline(5_000, ts.pid(child.pid!));
+        if (s.acComm === "sleep") break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(s?.acComm, "sleep");
+      assert.equal(s?.acNice, -5);
+      assert.equal(s?.acPpid, process.pid);
+    } finally {
+      child.kill();
+    }
+  });
+
   it("integration: an unknown pid rejects with isNotExist (the kernel answers ESRCH)", async () => {
     await using ts = await Taskstats.open();
     const max = Number(readFileSync("/proc/sys/kernel/pid_max", "utf8"));
