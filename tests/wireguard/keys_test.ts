@@ -147,6 +147,26 @@ describe("WireGuard keys", () => {
     );
   });
 
+  it("throws only TypeError on hostile text, and accepts exactly what formatKey writes", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 60 }),
+          fc.stringMatching(/^[A-Za-z0-9+/=]{44}$/),
+        ),
+        (text) => {
+          try {
+            const k = parseKey(text);
+            assert.equal(formatKey(k), text);
+          } catch (e) {
+            if (!(e instanceof TypeError)) throw e;
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   const good = "HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw=";
   const bad: [string, unknown, RegExp][] = [
     [
