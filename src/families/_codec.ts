@@ -117,13 +117,22 @@ export function metaOf(v: unknown): WireMeta | undefined {
 interface Frame {
   readonly obj: Obj;
   readonly up: Frame | null;
+  /** On the outermost frame of an encoding: apply the spec's checks (requests only). */
+  readonly check?: boolean;
+}
+
+/** Whether the encoding this frame belongs to applies checks (its outermost frame says). */
+function checking(up: Frame | null): boolean {
+  for (let f = up; f !== null; f = f.up) {
+    if (f.up === null) return f.check === true;
+  }
+  return false;
 }
 
 /** Returned by a value decoder when the bytes do not fit the spec: the attribute is kept unknown. */
 const RAW: unique symbol = Symbol("raw");
 
 // --- decoding --------------------------------------------------------------
-
 
 function flagNames(
   v: number | bigint,
@@ -273,7 +282,13 @@ export function decodeStruct(
 }
 
 /** Decodes the members of `st` that lie wholly in the first `n` bytes at `o`. */
-function decodeStructPrefix(st: RtStruct, b: Uint8Array, o: number, n: number, out: Obj): void {
+function decodeStructPrefix(
+  st: RtStruct,
+  b: Uint8Array,
+  o: number,
+  n: number,
+  out: Obj,
+): void {
   const fits = new RtStructView(st, n);
   decodeStruct(fits, b, o, out);
 }
@@ -484,7 +499,9 @@ export function decodeAttrs(
           }
           const arr: unknown[] = [];
           for (let p = o; p < o + n; p += size) {
-            arr.push(decodeScalar(a, a.sub, b, p, size, a.be ? false : LE, o - 4));
+            arr.push(
+              decodeScalar(a, a.sub, b, p, size, a.be ? false : LE, o - 4),
+            );
           }
           v = arr;
         } else {
@@ -498,18 +515,31 @@ export function decodeAttrs(
         }
         const value = get32(b, o, LE) >>> 0;
         const selector = get32(b, o + 4, LE) >>> 0;
-        v = a.en === null ? { value, selector } : { value: named(a, value), selector: named(a, selector) };
+        v = a.en === null
+          ? { value, selector }
+          : { value: named(a, value), selector: named(a, selector) };
         break;
       }
       case K.NEST:
         v = decodeNest(a.nested!, b, o, n, out, up, depth);
-        if (v !== RAW && (flags & NESTED) === 0) setMeta(v as Obj, { nested: false });
+        if (v !== RAW && (flags & NESTED) === 0) {
+          setMeta(v as Obj, { nested: false });
+        }
         break;
       case K.INDEXED:
         v = decodeIndexed(a, b, o, n, out, up, depth, (flags & NESTED) === 0);
         break;
       case K.NTV:
-        v = decodeNestTypeValue(a, b, o, n, out, up, depth, (flags & NESTED) === 0);
+        v = decodeNestTypeValue(
+          a,
+          b,
+          o,
+          n,
+          out,
+          up,
+          depth,
+          (flags & NESTED) === 0,
+        );
         break;
       default: { // K.SUBMSG
         const sel = selectorValue(a.sel!, out, up);
@@ -520,7 +550,17 @@ export function decodeAttrs(
           track(a.key, false);
           continue;
         }
-        v = decodeSubMessage(a.msg!, String(sel), b, o, n, out, up, depth, (flags & NESTED) !== 0);
+        v = decodeSubMessage(
+          a.msg!,
+          String(sel),
+          b,
+          o,
+          n,
+          out,
+          up,
+          depth,
+          (flags & NESTED) !== 0,
+        );
       }
     }
     if (v === RAW || (!a.multi && out[a.key] !== undefined)) {
@@ -640,7 +680,9 @@ function decodeIndexed(
   try {
     return indexedArray(a, b, o, n, out, up, depth, noFlag);
   } catch (e) {
-    if (e instanceof Raw || (e instanceof RangeError && depth + 1 <= MAX_DEPTH)) return RAW;
+    if (
+      e instanceof Raw || (e instanceof RangeError && depth + 1 <= MAX_DEPTH)
+    ) return RAW;
     throw e;
   }
 }
@@ -671,7 +713,10 @@ function indexedArray(
     const p = d.offset;
     const len = d.length;
     let v: unknown;
-    if ((d.flags & NET_BYTEORDER) !== 0 || ((d.flags & NESTED) !== 0 && k !== K.NEST)) throw new Raw();
+    if (
+      (d.flags & NET_BYTEORDER) !== 0 ||
+      ((d.flags & NESTED) !== 0 && k !== K.NEST)
+    ) throw new Raw();
     if (k === K.NEST) {
       const inner: Obj = {};
       decodeAttrs(a.nested!, b, p, len, inner, { obj: out, up }, depth + 1);
@@ -1217,14 +1262,17 @@ function encodeInOrder(
       return;
     }
     const a = set.byKey.get(k);
-    if (a === undefined) throw withPath(new TypeError(`is not an attribute of ${set.name}`), k);
+    if (a === undefined) {
+      throw withPath(new TypeError(`is not an attribute of ${set.name}`), k);
+    }
     try {
       encodeValue(a, e, item, obj, up);
     } catch (err) {
       throw withPath(err, k, a.id);
     }
   };
-  const repeats = (k: string): boolean => k === UNKNOWN || set.byKey.get(k)?.multi === true;
+  const repeats = (k: string): boolean =>
+    k === UNKNOWN || set.byKey.get(k)?.multi === true;
   for (const k of order) {
     const x = obj[k];
     if (x === undefined) continue;
@@ -1241,7 +1289,9 @@ function encodeInOrder(
     if (x === undefined || (header !== null && header.keys.has(k))) continue;
     const i = used.get(k) ?? 0;
     if (repeats(k)) {
-      if (!Array.isArray(x)) throw withPath(new TypeError("must be an array"), k);
+      if (!Array.isArray(x)) {
+        throw withPath(new TypeError("must be an array"), k);
+      }
       for (let j = i; j < x.length; j++) one(k, x[j]);
     } else if (i === 0) {
       one(k, x);
@@ -1256,7 +1306,7 @@ function encodeValue(
   obj: Obj,
   up: Frame | null,
 ): void {
-  if (a.checks !== null) encodeChecked(a, e, v, obj, up);
+  if (a.checks !== null && checking(up)) encodeChecked(a, e, v, obj, up);
   else encodeUnchecked(a, e, v, obj, up);
 }
 
@@ -1544,12 +1594,16 @@ function encodeSubMessage(
   else setNested(e, start);
 }
 
-/** Encodes a fixed header (raw, padded to 4 bytes) and the attributes of `v`. */
+/**
+ * Encodes a fixed header (raw, padded to 4 bytes) and the attributes of
+ * `v`; `check` applies the spec's checks (requests, not the kernel's replies).
+ */
 export function encodeBody(
   e: AttributeEncoder,
   header: RtStruct | null,
   set: RtSet | null,
   v: unknown,
+  check = false,
 ): void {
   if (v === null || typeof v !== "object" || Array.isArray(v)) {
     throw new TypeError("must be an object");
@@ -1568,8 +1622,15 @@ export function encodeBody(
     const [buf, at] = reserve(e, header.size, -1);
     writeStruct(header, buf, at, v, set !== null);
   }
-  if (set !== null) encodeAttrs(set, e, v, header, null);
-  else {
+  if (set !== null) {
+    encodeAttrs(
+      set,
+      e,
+      v,
+      header,
+      check ? { obj: {}, up: null, check: true } : null,
+    );
+  } else {
     for (const key in v as Obj) {
       if (
         (v as Obj)[key] !== undefined &&

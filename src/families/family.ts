@@ -491,7 +491,7 @@ export class Operation<
   #encodeBody(e: AttributeEncoder, value: unknown, side: string): void {
     const op = this.#op();
     try {
-      encodeBody(e, op.header, op.set, value);
+      encodeBody(e, op.header, op.set, value, side === "request");
     } catch (err) {
       throw this.#encodeError(err, side);
     }

@@ -41,14 +41,15 @@ export function decodeWith(
   return decodeBody(header, set, bytes, 0, bytes.length, "test value");
 }
 
-/** Encodes a body (fixed header, attributes) of `set`. */
+/** Encodes a body (fixed header, attributes) of `set`; `check` applies the spec's checks. */
 export function encodeWith(
   header: RtStruct | null,
   set: RtSet | null,
   value: unknown,
+  check = false,
 ): Uint8Array {
   const e = new AttributeEncoder();
-  encodeBody(e, header, set, value);
+  encodeBody(e, header, set, value, check);
   return e.encode();
 }
 
