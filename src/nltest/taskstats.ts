@@ -69,17 +69,6 @@ import { DELAYS } from "../taskstats/_delays.ts";
 
 /**
  * A task the simulator knows.
- *
- * @example A process with two threads
- * ```ts
- * import { taskstats } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const main: taskstats.SimTask = { pid: 300, stats: { acComm: "app" } };
- * const worker: taskstats.SimTask = { pid: 301, tgid: 300, stats: { acComm: "app:worker" } };
- * const sim = new taskstats.Simulator({ tasks: [main, worker] });
- * assert.deepEqual(sim.tasks().map((t) => t.pid), [300, 301]);
- * ```
  */
 export interface SimTask {
   /** The task (thread) id. */
@@ -96,19 +85,6 @@ export interface SimTask {
 
 /**
  * Options of the {@linkcode Simulator}.
- *
- * @example Answer with an older struct version
- * ```ts
- * import { Taskstats } from "@nlkit/netlink/taskstats";
- * import { taskstats } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const options: taskstats.SimOptions = { version: 10, tasks: [{ pid: 9 }] };
- * await using ts = await Taskstats.open({ conn: taskstats.dial(options) });
- * const s = await ts.pid(9);
- * assert.equal(s.version, 10);
- * assert.equal(s.acTgid, undefined); // version 12 on
- * ```
  */
 export interface SimOptions {
   /** The tasks. */
@@ -235,14 +211,6 @@ function checkId(what: string, n: unknown): number {
 export class Simulator {
   /**
    * The struct version the simulator answers with.
-   *
-   * @example The default version
-   * ```ts
-   * import { taskstats } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * assert.equal(new taskstats.Simulator().version, 16);
-   * ```
    */
   readonly version: number;
   #tasks = new Map<number, TaskState>();
@@ -269,16 +237,6 @@ export class Simulator {
    * @param task The task.
    * @throws {TypeError} When the pid is taken, an id is out of range, or a
    * value does not fit the struct version.
-   *
-   * @example Add a task later
-   * ```ts
-   * import { taskstats } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * const sim = new taskstats.Simulator();
-   * sim.addTask({ pid: 8, stats: { acComm: "late" } });
-   * assert.equal(sim.tasks()[0]?.stats?.acComm, "late");
-   * ```
    */
   addTask(task: SimTask): void {
     const pid = checkId("pid", task.pid);
@@ -302,16 +260,6 @@ export class Simulator {
    * @param pid The task.
    * @param stats The new values.
    * @throws {TypeError} When there is no such task or a value does not fit.
-   *
-   * @example Count another context switch
-   * ```ts
-   * import { taskstats } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * const sim = new taskstats.Simulator({ tasks: [{ pid: 3, stats: { nvcsw: 1n } }] });
-   * sim.update(3, { nvcsw: 2n });
-   * assert.equal(sim.tasks()[0]?.stats?.nvcsw, 2n);
-   * ```
    */
   update(pid: number, stats: Partial<Omit<Stats, "version">>): void {
     const t = this.#tasks.get(pid);
@@ -330,16 +278,6 @@ export class Simulator {
    *
    * @param pid The task.
    * @returns False when there was no such task.
-   *
-   * @example Remove a task
-   * ```ts
-   * import { taskstats } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * const sim = new taskstats.Simulator({ tasks: [{ pid: 3 }] });
-   * assert.equal(sim.removeTask(3), true);
-   * assert.equal(sim.removeTask(3), false);
-   * ```
    */
   removeTask(pid: number): boolean {
     const t = this.#tasks.get(pid);
@@ -363,15 +301,6 @@ export class Simulator {
    * The declared tasks (copies), in the order they were added.
    *
    * @returns The tasks.
-   *
-   * @example List the tasks
-   * ```ts
-   * import { taskstats } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * const sim = new taskstats.Simulator({ tasks: [{ pid: 1 }, { pid: 2, tgid: 1 }] });
-   * assert.deepEqual(sim.tasks().map((t) => [t.pid, t.tgid ?? t.pid]), [[1, 1], [2, 1]]);
-   * ```
    */
   tasks(): SimTask[] {
     return [...this.#tasks.values()].map((t) => structuredClone(t.spec));

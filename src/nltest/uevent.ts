@@ -63,15 +63,6 @@ const IFINFOMSG_LENGTH = 16;
 /**
  * A uevent to emit: the fields of a {@linkcode UeventSpec}, the sequence
  * number optional (the simulator's counter assigns the next one).
- *
- * @example A change event of a block device
- * ```ts
- * import { uevent } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const e: uevent.SimUevent = { action: "change", devpath: "/devices/virtual/block/loop0", subsystem: "block", env: { DEVNAME: "loop0" } };
- * assert.equal(new uevent.Simulator().emit(e).action, "change");
- * ```
  */
 export interface SimUevent extends Omit<UeventSpec, "seqnum"> {
   /** The sequence number; default: the simulator's next one. */
@@ -146,15 +137,6 @@ export interface SimulatorOptions {
 export class Simulator {
   /**
    * The simulated kernel (its rtnetlink state is followed).
-   *
-   * @example Share the kernel with other simulated protocols
-   * ```ts
-   * import { SimKernel, uevent } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * const kernel = new SimKernel();
-   * assert.equal(new uevent.Simulator(kernel).kernel, kernel);
-   * ```
    */
   readonly kernel: SimKernel;
   #sockets = new Set<MemorySocket>();
@@ -197,16 +179,6 @@ export class Simulator {
    *
    * @param options The same options as `Conn.dial`.
    * @returns The connection.
-   *
-   * @example A raw connection bound to the kernel group
-   * ```ts
-   * import { uevent } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * const sim = new uevent.Simulator();
-   * await using conn = sim.dial({ groups: 1 });
-   * assert.ok(conn.pid > 0);
-   * ```
    */
   dial(options: ConnOptions = {}): Conn {
     const conn = this.kernel.dial(Family.KobjectUevent, options);
@@ -283,14 +255,6 @@ export class Simulator {
    * @param event The datagram.
    * @param options Group and sender.
    * @returns `undefined`.
-   *
-   * @example A datagram without a NUL
-   * ```ts
-   * import { uevent } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * assert.equal(new uevent.Simulator().emit(new Uint8Array([0x61])), undefined);
-   * ```
    */
   emit(event: Uint8Array, options?: EmitOptions): undefined;
   emit(

@@ -25,17 +25,6 @@ import type { Stats } from "./struct.ts";
 /**
  * Options of {@linkcode Taskstats.open}: a connection to use, or the
  * options of a new one.
- *
- * @example Wrap a simulated connection
- * ```ts
- * import { Taskstats, type TaskstatsOptions } from "@nlkit/netlink/taskstats";
- * import { taskstats } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const options: TaskstatsOptions = { conn: taskstats.dial({ tasks: [{ pid: 7 }] }) };
- * await using ts = await Taskstats.open(options);
- * assert.equal((await ts.pid(7)).acPid, 7);
- * ```
  */
 export interface TaskstatsOptions extends GenlConnOptions {
   /**
@@ -130,16 +119,6 @@ export class Taskstats implements AsyncDisposable, Disposable {
 
   /**
    * The `TASKSTATS` family as the kernel described it.
-   *
-   * @example The family id in use
-   * ```ts
-   * import { Taskstats } from "@nlkit/netlink/taskstats";
-   * import { taskstats } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using ts = await Taskstats.open({ conn: taskstats.dial() });
-   * assert.equal(ts.family.name, "TASKSTATS");
-   * ```
    */
   get family(): Family {
     return this.#family;
@@ -254,16 +233,6 @@ export class Taskstats implements AsyncDisposable, Disposable {
    * Closes the connection. Idempotent.
    *
    * @returns A promise that settles when the connection is closed.
-   *
-   * @example Close explicitly
-   * ```ts
-   * import { Taskstats } from "@nlkit/netlink/taskstats";
-   * import { taskstats } from "@nlkit/netlink/nltest";
-   *
-   * const ts = await Taskstats.open({ conn: taskstats.dial() });
-   * await ts.close();
-   * await ts.close();
-   * ```
    */
   close(): Promise<void> {
     return this.#conn.close();
@@ -271,16 +240,6 @@ export class Taskstats implements AsyncDisposable, Disposable {
 
   /**
    * Closes the connection (see {@linkcode Taskstats.close}).
-   *
-   * @example Close with a using declaration
-   * ```ts
-   * import { Taskstats } from "@nlkit/netlink/taskstats";
-   * import { taskstats } from "@nlkit/netlink/nltest";
-   *
-   * {
-   *   using ts = await Taskstats.open({ conn: taskstats.dial() });
-   * } // closed here
-   * ```
    */
   [Symbol.dispose](): void {
     this.#conn[Symbol.dispose]();
@@ -290,16 +249,6 @@ export class Taskstats implements AsyncDisposable, Disposable {
    * Closes the connection (see {@linkcode Taskstats.close}).
    *
    * @returns A promise that settles when the connection is closed.
-   *
-   * @example Close with an await using declaration
-   * ```ts
-   * import { Taskstats } from "@nlkit/netlink/taskstats";
-   * import { taskstats } from "@nlkit/netlink/nltest";
-   *
-   * {
-   *   await using ts = await Taskstats.open({ conn: taskstats.dial() });
-   * } // closed here
-   * ```
    */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();

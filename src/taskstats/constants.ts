@@ -8,42 +8,16 @@
 
 /**
  * `TASKSTATS_GENL_NAME`: the generic netlink family name.
- *
- * @example Look the family up through nlctrl
- * ```ts
- * import { TASKSTATS_GENL_NAME } from "@nlkit/netlink/taskstats";
- * import { taskstats } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * await using conn = taskstats.dial({ tasks: [{ pid: 1 }] });
- * assert.equal((await conn.getFamily(TASKSTATS_GENL_NAME)).name, "TASKSTATS");
- * ```
  */
 export const TASKSTATS_GENL_NAME = "TASKSTATS";
 
 /**
  * `TASKSTATS_GENL_VERSION`: the family version sent in the genl header.
- *
- * @example The version requests carry
- * ```ts
- * import { TASKSTATS_GENL_VERSION } from "@nlkit/netlink/taskstats";
- * import assert from "node:assert/strict";
- *
- * assert.equal(TASKSTATS_GENL_VERSION, 1);
- * ```
  */
 export const TASKSTATS_GENL_VERSION = 1;
 
 /**
  * `TS_COMM_LEN`: the size of `ac_comm`, the command name, in bytes (NUL included).
- *
- * @example The command name field
- * ```ts
- * import { TS_COMM_LEN } from "@nlkit/netlink/taskstats";
- * import assert from "node:assert/strict";
- *
- * assert.equal(TS_COMM_LEN, 32);
- * ```
  */
 export const TS_COMM_LEN = 32;
 
@@ -78,14 +52,6 @@ export const TaskstatsCommand = {
 
 /**
  * Attribute types of a reply or exit event (`TASKSTATS_TYPE_*` in `linux/taskstats.h`).
- *
- * @example The nest a pid reply carries
- * ```ts
- * import { TaskstatsType } from "@nlkit/netlink/taskstats";
- * import assert from "node:assert/strict";
- *
- * assert.equal(TaskstatsType.AggrPID, 4); // holds TaskstatsType.PID and TaskstatsType.Stats
- * ```
  */
 export const TaskstatsType = {
   /** `TASKSTATS_TYPE_UNSPEC`: reserved. */
@@ -106,14 +72,6 @@ export const TaskstatsType = {
 
 /**
  * Attribute types of a request (`TASKSTATS_CMD_ATTR_*` in `linux/taskstats.h`).
- *
- * @example The attribute that names a thread group
- * ```ts
- * import { TaskstatsCommandAttribute } from "@nlkit/netlink/taskstats";
- * import assert from "node:assert/strict";
- *
- * assert.equal(TaskstatsCommandAttribute.TGID, 2);
- * ```
  */
 export const TaskstatsCommandAttribute = {
   /** `TASKSTATS_CMD_ATTR_UNSPEC`: reserved. */
@@ -130,15 +88,6 @@ export const TaskstatsCommandAttribute = {
 
 /**
  * Accounting flags in `ac_flag` (`linux/acct.h`).
- *
- * @example Test a flag
- * ```ts
- * import { AccountingFlags } from "@nlkit/netlink/taskstats";
- * import assert from "node:assert/strict";
- *
- * const acFlag = 0x02;
- * assert.ok(acFlag & AccountingFlags.SuperUser);
- * ```
  */
 export const AccountingFlags = {
   /** `AFORK`: forked but did not exec. */

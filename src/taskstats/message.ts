@@ -12,18 +12,6 @@ import { decodeTaskstats, encodeTaskstats, type Stats } from "./struct.ts";
 
 /**
  * One `TASKSTATS_TYPE_AGGR_PID` or `TASKSTATS_TYPE_AGGR_TGID` nest.
- *
- * @example Decode a reply's aggregate
- * ```ts
- * import { decodeAggregates, encodeAggregates, type Aggregate } from "@nlkit/netlink/taskstats";
- * import assert from "node:assert/strict";
- *
- * const stats = { version: 16, cpuCount: 0n, cpuDelayTotal: 0n, blkioCount: 0n, blkioDelayTotal: 0n,
- *   swapinCount: 0n, swapinDelayTotal: 0n, cpuRunRealTotal: 0n, cpuRunVirtualTotal: 0n };
- * const [a]: Aggregate[] = decodeAggregates(encodeAggregates([{ kind: "tgid", id: 7, stats }]));
- * assert.equal(a?.kind, "tgid");
- * assert.equal(a?.id, 7);
- * ```
  */
 export interface Aggregate {
   /** `"pid"` for `TASKSTATS_TYPE_AGGR_PID`, `"tgid"` for `TASKSTATS_TYPE_AGGR_TGID`. */

@@ -67,14 +67,6 @@ export const UDEV_HEADER_LENGTH = 40;
 
 /**
  * The multicast groups of `NETLINK_KOBJECT_UEVENT`.
- *
- * @example Listen to the kernel's group
- * ```ts
- * import { UeventGroup } from "@nlkit/netlink/uevent";
- * import assert from "node:assert/strict";
- *
- * assert.equal(UeventGroup.Kernel, 1);
- * ```
  */
 export const UeventGroup = {
   /** Group 1: the kernel's uevents (`UDEV_MONITOR_KERNEL` in udev). */
@@ -288,15 +280,6 @@ export function decodeUevent(
  * What {@linkcode encodeUevent} needs: the event's fields and its other
  * entries. `ACTION`, `DEVPATH`, `SUBSYSTEM` and `SEQNUM` are written from
  * the fields; `env` adds the rest, in order.
- *
- * @example Describe a disk's change event
- * ```ts
- * import { encodeUevent, type UeventSpec } from "@nlkit/netlink/uevent";
- * import assert from "node:assert/strict";
- *
- * const spec: UeventSpec = { action: "change", devpath: "/devices/virtual/block/loop0", subsystem: "block", seqnum: 9n, env: { DEVNAME: "loop0" } };
- * assert.ok(new TextDecoder().decode(encodeUevent(spec)).startsWith("change@/devices/virtual/block/loop0\0"));
- * ```
  */
 export interface UeventSpec {
   /** The action (`"add"`, `"remove"`, ...). */

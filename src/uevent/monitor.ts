@@ -20,18 +20,6 @@ import { decodeUevent, type Uevent, UeventGroup } from "./codec.ts";
 
 /**
  * Options of {@linkcode Monitor.open} and {@linkcode events}.
- *
- * @example Open on a simulated kernel's connection
- * ```ts
- * import { Monitor, type MonitorOptions } from "@nlkit/netlink/uevent";
- * import { uevent } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const sim = new uevent.Simulator();
- * const options: MonitorOptions = { conn: sim.dial(), group: "kernel" };
- * await using monitor = await Monitor.open(options);
- * assert.equal(monitor.group, "kernel");
- * ```
  */
 export interface MonitorOptions {
   /**
@@ -208,16 +196,6 @@ export class Monitor implements AsyncDisposable, Disposable {
 
   /**
    * The group this monitor listens to.
-   *
-   * @example The default group
-   * ```ts
-   * import { Monitor } from "@nlkit/netlink/uevent";
-   * import { uevent } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using monitor = await Monitor.open({ conn: new uevent.Simulator().dial() });
-   * assert.equal(monitor.group, "kernel");
-   * ```
    */
   get group(): "kernel" | "udev" {
     return this.#group;
@@ -225,16 +203,6 @@ export class Monitor implements AsyncDisposable, Disposable {
 
   /**
    * Counts of what was read, delivered and skipped (a copy).
-   *
-   * @example Nothing read yet
-   * ```ts
-   * import { Monitor } from "@nlkit/netlink/uevent";
-   * import { uevent } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using monitor = await Monitor.open({ conn: new uevent.Simulator().dial() });
-   * assert.equal(monitor.stats.received, 0);
-   * ```
    */
   get stats(): MonitorStats {
     return { ...this.#stats };
@@ -357,16 +325,6 @@ export class Monitor implements AsyncDisposable, Disposable {
 
   /**
    * Closes the connection (see {@linkcode Monitor.close}).
-   *
-   * @example Close with a using declaration
-   * ```ts
-   * import { Monitor } from "@nlkit/netlink/uevent";
-   * import { uevent } from "@nlkit/netlink/nltest";
-   *
-   * {
-   *   using monitor = await Monitor.open({ conn: new uevent.Simulator().dial() });
-   * } // closed here
-   * ```
    */
   [Symbol.dispose](): void {
     this.#conn[Symbol.dispose]();
@@ -376,16 +334,6 @@ export class Monitor implements AsyncDisposable, Disposable {
    * Closes the connection (see {@linkcode Monitor.close}).
    *
    * @returns A promise that settles when the connection is closed.
-   *
-   * @example Close with an await using declaration
-   * ```ts
-   * import { Monitor } from "@nlkit/netlink/uevent";
-   * import { uevent } from "@nlkit/netlink/nltest";
-   *
-   * {
-   *   await using monitor = await Monitor.open({ conn: new uevent.Simulator().dial() });
-   * } // closed here
-   * ```
    */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();

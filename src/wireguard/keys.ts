@@ -23,27 +23,11 @@ import { UnsupportedPlatformError } from "../netlink/errors.ts";
 
 /**
  * `WG_KEY_LEN`: the size of a key in bytes.
- *
- * @example Key sizes
- * ```ts
- * import { KEY_LENGTH, parseKey } from "@nlkit/netlink/wireguard";
- * import assert from "node:assert/strict";
- *
- * assert.equal(parseKey("yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=").length, KEY_LENGTH);
- * ```
  */
 export const KEY_LENGTH = 32;
 
 /**
  * The length of a key's base64 text (`WG_KEY_LEN_BASE64` without its NUL).
- *
- * @example Text length
- * ```ts
- * import { generatePresharedKey, KEY_TEXT_LENGTH } from "@nlkit/netlink/wireguard";
- * import assert from "node:assert/strict";
- *
- * assert.equal(generatePresharedKey().length, KEY_TEXT_LENGTH);
- * ```
  */
 export const KEY_TEXT_LENGTH = 44;
 
