@@ -268,6 +268,11 @@ export class Registry {
     if (this.#slot === p) this.#slot = null;
     else this.#table.delete(p.seq);
     if (this.#running === p) this.#running = null;
+    else if (p.dump && !p.sent) {
+      // A queued dump: out of the queue too, as the record may be reused.
+      const i = this.#queue.indexOf(p);
+      if (i >= 0) this.#queue.splice(i, 1);
+    }
   }
 
   /** Too many abandoned requests: forget the oldest half (their stragglers then match nothing). */

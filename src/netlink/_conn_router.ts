@@ -25,6 +25,7 @@ import {
   endOf,
   kernelError,
   MULTI,
+  NOOP,
   NOT_END,
 } from "./_conn_state.ts";
 import type { Unsolicited } from "./_conn_unsolicited.ts";
@@ -122,6 +123,8 @@ export class Router {
       return;
     }
     this.#last = p;
+    // netlink(7): NLMSG_NOOP "is to be ignored"; it neither answers nor ends a request.
+    if (h.type === NOOP) return;
     const flags = h.flags;
     const end = endOf(v);
     if (end !== NOT_END) {

@@ -18,6 +18,7 @@ import { type Header, HeaderFlags, HeaderType } from "./header.ts";
 import type { MessageView } from "./message.ts";
 
 // Header constants used on the hot path.
+export const NOOP = HeaderType.Noop;
 export const ERROR = HeaderType.Error;
 export const DONE = HeaderType.Done;
 export const MULTI = HeaderFlags.Multi;

@@ -49,6 +49,8 @@ class DumpKernel extends MemorySocket {
   readonly perPart: number;
   /** Stop making parts after this many (a BPF filter that drops one stalls a dump). */
   stallAfter = Infinity;
+  /** Put an NLMSG_NOOP with the dump's sequence before each part after the first. */
+  noops = false;
 
   constructor(entries = 10, perPart = 3) {
     super({ onSend: (_s, d) => this.#request(d) });
@@ -113,6 +115,9 @@ class DumpKernel extends MemorySocket {
 
   #part(d: Running): void {
     if (d.next >= this.stallAfter) return;
+    if (this.noops && d.next > 0) {
+      this.deliver(this.#message(d.seq, HeaderType.Noop, 0, []));
+    }
     const ms: Uint8Array[] = [];
     for (let i = 0; i < this.perPart && d.next < this.entries; i++) {
       ms.push(this.#message(d.seq, ENTRY, Multi, [d.tag, d.next++, 0, 0]));
@@ -371,6 +376,50 @@ describe("Conn dump queue: never a hang", () => {
     kernel.deliver(encodeMessages([])); // wake the reader: the model makes the next part on a read
     assert.deepEqual(entries(await Array.fromAsync(it), 1), [1, 2, 3]);
     assert.deepEqual(kernel.log, ["dump 1", "done 1"]);
+  });
+
+  it("a queued dump given up leaves the queue (its record is reused by the next call)", async () => {
+    const { conn, kernel } = open(4, 1);
+    using _ = conn;
+    const it = conn.dump(dumpRequest(1));
+    await it.next();
+    kernel.stallAfter = 1; // dump 1 stalls
+    const ac = new AbortController();
+    const given = conn.execute(dumpRequest(2), { signal: ac.signal }); // queued
+    await tick();
+    ac.abort(new Error("gave up"));
+    await assert.rejects(given, /gave up/);
+    void it.return!(); // dump 1 left: it no longer holds the queue once the socket is empty
+    kernel.running = null; // (the model: let the next dump run)
+    kernel.stallAfter = Infinity;
+    // Started at once, on the record of the call that gave up: found the
+    // socket empty, so the left dump 1 let go of the queue, and it was sent.
+    const third = await conn.execute(dumpRequest(3));
+    assert.deepEqual(entries(third, 3), [0, 1, 2, 3]);
+    assert.deepEqual(entries(await conn.execute(dumpRequest(4)), 4), [
+      0,
+      1,
+      2,
+      3,
+    ]);
+    assert.deepEqual(kernel.log, [
+      "dump 1",
+      "dump 3",
+      "done 3",
+      "dump 4",
+      "done 4",
+    ]);
+  });
+
+  it("an NLMSG_NOOP among a dump's replies is ignored: not yielded, not its end", async () => {
+    const { conn, kernel } = open(6, 2);
+    using _ = conn;
+    kernel.noops = true;
+    const got = await Array.fromAsync(conn.dump(dumpRequest(1)));
+    assert.deepEqual(entries(got, 1), [0, 1, 2, 3, 4, 5]);
+    assert.equal(await conn.visit(dumpRequest(2), () => {}), 6);
+    assert.equal(kernel.early, 0);
+    assert.deepEqual(kernel.log, ["dump 1", "done 1", "dump 2", "done 2"]);
   });
 
   it("close() fails a queued dump, which is never sent", async () => {
