@@ -13,12 +13,14 @@ import {
   encodeMessage,
   encodeMessages,
   Errno,
+  Family,
   HeaderFlags,
   HeaderType,
   isNetlinkError,
   type Message,
   parseMessages,
 } from "../../src/netlink/mod.ts";
+import { SimKernel } from "../../src/nltest/mod.ts";
 import { MemorySocket } from "../../src/nltest/_memory_socket.ts";
 import { type Conn, connFromSocket } from "../../src/netlink/conn.ts";
 
@@ -435,5 +437,45 @@ describe("Conn dump queue: never a hang", () => {
       (e) => isNetlinkError(e) && e.code === "EBADF",
     );
     assert.deepEqual(kernel.log, ["dump 1"]);
+  });
+});
+
+describe("Conn dump queue on SimKernel (one dump per socket, EBUSY as on Linux)", () => {
+  const getLinks = (): Message => ({
+    header: { length: 0, type: 18, flags: Request | Dump, sequence: 0, pid: 0 },
+    data: new Uint8Array(16),
+  });
+  function kernelWithLinks(): SimKernel {
+    const kernel = new SimKernel({ dumpDatagramSize: 512 }); // many datagrams
+    for (let i = 0; i < 30; i++) kernel.rtnetlink.addLink({ name: `q${i}` });
+    return kernel;
+  }
+
+  it("the simulated kernel refuses a second dump sent raw while one runs", async () => {
+    await using conn = kernelWithLinks().dial(Family.Route);
+    conn.send(getLinks());
+    conn.send(getLinks());
+    await assert.rejects(
+      conn.receive(),
+      (e) => isNetlinkError(e) && e.errno === Errno.EBUSY,
+    );
+  });
+
+  it("break, a throwing visitor, two iterators: every next dump gets all 31 links", async () => {
+    await using conn = kernelWithLinks().dial(Family.Route);
+    for await (const _ of conn.dump(getLinks())) break;
+    assert.equal((await conn.execute(getLinks())).length, 31);
+    await assert.rejects(
+      conn.visit(getLinks(), () => {
+        throw new Error("stop");
+      }),
+      /stop/,
+    );
+    const [a, b] = await Promise.all([
+      Array.fromAsync(conn.dump(getLinks())),
+      Array.fromAsync(conn.dump(getLinks())),
+    ]);
+    assert.equal(a.length, 31);
+    assert.equal(b.length, 31);
   });
 });
