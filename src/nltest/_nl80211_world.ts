@@ -5,6 +5,7 @@
  * @module
  */
 
+import { parseHexColon } from "../wifi/_bytes.ts";
 import { InterfaceType, Nl80211ExtFeature } from "../wifi/nl80211.ts";
 
 /** A band of a simulated PHY. */
@@ -227,13 +228,18 @@ export interface PHYState {
 
 /** @internal Parses `"aa:bb:cc:dd:ee:ff"`. */
 export function parseMAC(mac: string): Uint8Array {
-  const parts = mac.split(":");
-  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{2}$/.test(p))) {
+  let b: Uint8Array | undefined;
+  try {
+    b = parseHexColon(mac);
+  } catch {
+    // reported below
+  }
+  if (b?.length !== 6) {
     throw new TypeError(
       `Cannot simulate nl80211: "${mac}" is not a MAC address`,
     );
   }
-  return Uint8Array.from(parts, (p) => parseInt(p, 16));
+  return b;
 }
 
 /** @internal The channel number of a frequency in MHz. */

@@ -68,15 +68,15 @@ import * as genltest from "./genltest.ts";
 import type { SimKernel } from "./kernel.ts";
 import { KernelError } from "./kernel_handler.ts";
 import {
-  encodeBSS,
-  encodeInterface,
-  encodePHY,
-  encodeRegulatory,
-  encodeStation,
-  encodeSurvey,
+  encodeBSSState,
+  encodeInterfaceState,
+  encodePHYState,
+  encodeRegulatoryState,
+  encodeStationState,
+  encodeSurveyState,
   SUPPORTED_COMMANDS,
   WORLD_RULES,
-} from "./_nl80211_encode.ts";
+} from "./_nl80211_replies.ts";
 import {
   type APState,
   apState,
@@ -503,7 +503,7 @@ export class Simulator {
         const index = u32(A.Ifindex);
         const list = index === undefined ? this.#ifaces : [this.#iface(index)];
         return list.map((i) =>
-          reply(C.NewInterface, encodeInterface(i, this.#generation))
+          reply(C.NewInterface, encodeInterfaceState(i, this.#generation))
         );
       }
       case C.GetWiphy: {
@@ -517,7 +517,7 @@ export class Simulator {
         if (wiphy !== undefined) phys = phys.filter((p) => p.index === wiphy);
         if (!dump) phys = phys.slice(0, 1);
         return phys.flatMap((p) =>
-          encodePHY(p, split && dump, this.#generation).map((x) =>
+          encodePHYState(p, split && dump, this.#generation).map((x) =>
             reply(C.NewWiphy, x)
           )
         );
@@ -525,7 +525,7 @@ export class Simulator {
       case C.GetScan: {
         const ifi = this.#iface(u32(A.Ifindex));
         return this.#aps.map((ap) =>
-          reply(C.NewScanResults, encodeBSS(ifi, ap, this.#generation))
+          reply(C.NewScanResults, encodeBSSState(ifi, ap, this.#generation))
         );
       }
       case C.GetStation: {
@@ -542,20 +542,20 @@ export class Simulator {
           }];
         }
         return stations.map((s) =>
-          reply(C.NewStation, encodeStation(ifi, s, this.#generation))
+          reply(C.NewStation, encodeStationState(ifi, s, this.#generation))
         );
       }
       case C.GetSurvey: {
         const ifi = this.#iface(u32(A.Ifindex));
         return ifi.survey.map((s) =>
-          reply(C.NewSurveyResults, encodeSurvey(ifi, s))
+          reply(C.NewSurveyResults, encodeSurveyState(ifi, s))
         );
       }
       case C.GetReg:
         return [
           reply(
             C.GetReg,
-            encodeRegulatory(this.#region, this.#dfsRegion, this.#rules),
+            encodeRegulatoryState(this.#region, this.#dfsRegion, this.#rules),
           ),
         ];
       case C.ReqSetReg: {
@@ -713,7 +713,7 @@ export class Simulator {
     this.#notify(
       "config",
       C.NewInterface,
-      encodeInterface(ifi, this.#generation),
+      encodeInterfaceState(ifi, this.#generation),
     );
     return index;
   }
@@ -746,7 +746,7 @@ export class Simulator {
     this.#notify(
       "config",
       C.DelInterface,
-      encodeInterface(ifi!, this.#generation),
+      encodeInterfaceState(ifi!, this.#generation),
     );
     return true;
   }
@@ -781,7 +781,7 @@ export class Simulator {
     this.#notify(
       "mlme",
       C.NewStation,
-      encodeStation(ifi, station, ++this.#generation),
+      encodeStationState(ifi, station, ++this.#generation),
     );
   }
 

@@ -32,6 +32,23 @@ export function hexColon(b: Uint8Array): string {
 }
 
 /**
+ * Parses colon-separated hex (`"aa:bb:cc:dd:ee:ff"`), the inverse of
+ * {@linkcode hexColon}.
+ *
+ * @throws {TypeError} If the text is not colon-separated hex bytes.
+ */
+export function parseHexColon(
+  text: string,
+  what = "a MAC address",
+): Uint8Array {
+  const parts = text.split(":");
+  if (parts.some((p) => !/^[0-9a-fA-F]{2}$/.test(p))) {
+    throw new TypeError(`Cannot encode: "${text}" is not ${what}`);
+  }
+  return Uint8Array.from(parts, (p) => parseInt(p, 16));
+}
+
+/**
  * Decodes bytes as UTF-8 the way Go's `utf8.DecodeRune` does: every byte
  * that does not start a valid sequence becomes one U+FFFD and decoding
  * resumes at the next byte. (WHATWG `TextDecoder` replaces a maximal

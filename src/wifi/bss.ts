@@ -5,8 +5,8 @@
  * @module
  */
 
-import { AttributeDecoder } from "../netlink/attribute.ts";
-import { hexColon } from "./_bytes.ts";
+import { AttributeDecoder, AttributeEncoder } from "../netlink/attribute.ts";
+import { hexColon, parseHexColon } from "./_bytes.ts";
 import { readUint } from "./_attr.ts";
 import type { BSSLoad } from "./elements.ts";
 import { type InformationElements, parseInformationElements } from "./ie.ts";
@@ -208,4 +208,65 @@ const STATUS_NAMES = ["authenticated", "associated", "IBSS joined"];
 export function formatBSSStatus(s: number | undefined): string {
   if (s === undefined) return "unassociated";
   return STATUS_NAMES[s] ?? `unknown(${s})`;
+}
+
+/**
+ * What {@linkcode encodeBSS} sends for one BSS: the raw fields of
+ * `NL80211_ATTR_BSS` (the information elements as bytes), plus the
+ * message's interface.
+ *
+ * @internal
+ */
+export interface BSSDescription {
+  /** `NL80211_BSS_BSSID`, `"aa:bb:cc:dd:ee:ff"`. */
+  bssid: string;
+  /** `NL80211_BSS_FREQUENCY`, MHz. */
+  frequency: number;
+  /** `NL80211_BSS_TSF`, µs. */
+  tsf?: bigint;
+  /** `NL80211_BSS_BEACON_INTERVAL`, in time units (1.024 ms). */
+  beaconInterval: number;
+  /** `NL80211_BSS_CAPABILITY`. */
+  capability: number;
+  /** `NL80211_BSS_INFORMATION_ELEMENTS`. */
+  informationElements: Uint8Array;
+  /** `NL80211_BSS_SIGNAL_MBM`, mBm. */
+  signal: number;
+  /** `NL80211_BSS_SEEN_MS_AGO`. */
+  lastSeenMs: number;
+  /** `NL80211_BSS_STATUS`, when the interface is associated with it. */
+  status?: BSSStatus;
+  /** `NL80211_ATTR_IFINDEX` of the message. */
+  interfaceIndex?: number;
+  /** `NL80211_ATTR_WDEV` of the message. */
+  device?: number;
+  /** `NL80211_ATTR_GENERATION` of the message. */
+  generation?: number;
+}
+
+/**
+ * Encodes a scan result as the kernel sends it
+ * (`NL80211_CMD_NEW_SCAN_RESULTS`), what {@linkcode decodeBSS} reads.
+ *
+ * @internal Used by nltest's simulated nl80211.
+ * @param b The BSS.
+ * @returns The attributes (the genl payload after the 4-byte header).
+ * @throws {TypeError} If `bssid` is not colon-separated hex.
+ */
+export function encodeBSS(b: BSSDescription): Uint8Array<ArrayBuffer> {
+  const e = new AttributeEncoder();
+  if (b.generation !== undefined) e.uint32(A.Generation, b.generation);
+  if (b.interfaceIndex !== undefined) e.uint32(A.Ifindex, b.interfaceIndex);
+  if (b.device !== undefined) e.uint64(A.Wdev, BigInt(b.device));
+  return e.nested(A.BSS, (x) => {
+    x.bytes(B.BSSID, parseHexColon(b.bssid))
+      .uint32(B.Frequency, b.frequency);
+    if (b.tsf !== undefined) x.uint64(B.TSF, b.tsf);
+    x.uint16(B.BeaconInterval, b.beaconInterval)
+      .uint16(B.Capability, b.capability)
+      .bytes(B.InformationElements, b.informationElements)
+      .int32(B.SignalMBM, b.signal)
+      .uint32(B.SeenMsAgo, b.lastSeenMs);
+    if (b.status !== undefined) x.uint32(B.Status, b.status);
+  }).encode();
 }

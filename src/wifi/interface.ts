@@ -5,8 +5,12 @@
  * @module
  */
 
-import { AttributeDecoder } from "../netlink/attribute.ts";
-import { decodeUTF8Go as decodeSSIDText, hexColon } from "./_bytes.ts";
+import { AttributeDecoder, AttributeEncoder } from "../netlink/attribute.ts";
+import {
+  decodeUTF8Go as decodeSSIDText,
+  hexColon,
+  parseHexColon,
+} from "./_bytes.ts";
 import {
   ChannelWidth,
   InterfaceType,
@@ -236,4 +240,50 @@ const WIDTH_MHZ = [20, 20, 40, 80, 160, 160, 5, 10, 1, 2, 4, 8, 16, 320];
  */
 export function channelWidthMHz(w: number): number {
   return WIDTH_MHZ[w] ?? 0;
+}
+
+/**
+ * Encodes an interface as the kernel sends it (`NL80211_CMD_NEW_INTERFACE`),
+ * the inverse of {@linkcode decodeInterface}: index, name, PHY, type,
+ * wireless device id, hardware address, then what is set among the
+ * generation, the channel (sent with a frequency), the transmit power
+ * (dBm, sent as mBm), the SSID and 4-address mode.
+ *
+ * @internal Used by nltest's simulated nl80211 (one codec: the simulator
+ * sends what this package reads).
+ * @param ifi The interface.
+ * @returns The attributes (the genl payload after the 4-byte header).
+ * @throws {TypeError} If `hardwareAddr` is not colon-separated hex.
+ */
+export function encodeInterface(ifi: Interface): Uint8Array<ArrayBuffer> {
+  const e = new AttributeEncoder()
+    .uint32(A.Ifindex, ifi.index)
+    .string(A.Ifname, ifi.name)
+    .uint32(A.Wiphy, ifi.phy)
+    .uint32(A.Iftype, ifi.type)
+    .uint64(A.Wdev, BigInt(ifi.device))
+    .bytes(A.MAC, parseHexColon(ifi.hardwareAddr));
+  if (ifi.generation !== undefined) e.uint32(A.Generation, ifi.generation);
+  if (ifi.frequency > 0) {
+    e.uint32(A.WiphyFreq, ifi.frequency).uint32(
+      A.ChannelWidth,
+      ifi.channelWidth,
+    );
+    if (ifi.centerFrequency1 !== undefined) {
+      e.uint32(A.CenterFreq1, ifi.centerFrequency1);
+    }
+    if (ifi.centerFrequency2 !== undefined) {
+      e.uint32(A.CenterFreq2, ifi.centerFrequency2);
+    }
+  }
+  if (ifi.txPowerDbm !== undefined) {
+    e.int32(A.WiphyTXPowerLevel, Math.round(ifi.txPowerDbm * 100));
+  }
+  const ssid = ifi.ssidBytes ??
+    (ifi.ssid === undefined ? undefined : new TextEncoder().encode(ifi.ssid));
+  if (ssid !== undefined) e.bytes(A.SSID, ssid);
+  if (ifi.fourAddress !== undefined) {
+    e.uint8(A.FourAddr, ifi.fourAddress ? 1 : 0);
+  }
+  return e.encode();
 }

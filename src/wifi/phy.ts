@@ -6,7 +6,7 @@
  * @module
  */
 
-import { AttributeDecoder } from "../netlink/attribute.ts";
+import { AttributeDecoder, AttributeEncoder } from "../netlink/attribute.ts";
 import { HOST_LITTLE_ENDIAN } from "../netlink/_endian.ts";
 import { nestedTypes } from "./_attr.ts";
 import { decodeHECapabilityFields, type HECapabilities } from "./he.ts";
@@ -596,4 +596,227 @@ export function decodePHYs(messages: Iterable<Uint8Array>): PHY[] {
     mergeMessage(p, new AttributeDecoder(data));
   }
   return [...phys.values()];
+}
+
+/**
+ * One band of a {@linkcode PHYDescription}: raw capability fields, as
+ * `NL80211_ATTR_WIPHY_BANDS` carries them.
+ *
+ * @internal
+ */
+export interface BandDescription {
+  /** `enum nl80211_band` (0: 2.4 GHz, 1: 5 GHz, 3: 6 GHz...). */
+  band: number;
+  /** `NL80211_BAND_ATTR_HT_CAPA`, with the A-MPDU factor and density and the 16-byte MCS set. */
+  ht?: {
+    capabilities: number;
+    ampduFactor: number;
+    ampduDensity: number;
+    mcsSet: Uint8Array;
+  };
+  /** `NL80211_BAND_ATTR_VHT_CAPA` and the 8-byte MCS set. */
+  vht?: { capabilities: number; mcsSet: Uint8Array };
+  /** `NL80211_BAND_ATTR_IFTYPE_DATA`: HE capabilities per set of interface types. */
+  interfaceTypeData?: {
+    types: number[];
+    heMAC: Uint8Array;
+    hePHY: Uint8Array;
+    heMCSSet: Uint8Array;
+  }[];
+  /** `NL80211_BAND_ATTR_FREQS`. */
+  frequencies: {
+    frequency: number;
+    disabled?: boolean;
+    noIR?: boolean;
+    radar?: boolean;
+    /** dBm (sent as mBm). */
+    maxPowerDbm: number;
+  }[];
+  /** `NL80211_BAND_ATTR_RATES`: Mb/s, and whether short preamble is supported. */
+  bitrates: { mbps: number; shortPreamble?: boolean }[];
+}
+
+/**
+ * A wiphy as {@linkcode encodePHY} sends it: raw fields, not the decoded
+ * capabilities of {@linkcode PHY}.
+ *
+ * @internal
+ */
+export interface PHYDescription {
+  /** `NL80211_ATTR_WIPHY`. */
+  index: number;
+  /** `NL80211_ATTR_WIPHY_NAME`. */
+  name: string;
+  /** `NL80211_ATTR_GENERATION`. */
+  generation: number;
+  /** `NL80211_ATTR_SUPPORTED_IFTYPES`. */
+  supportedIftypes: InterfaceType[];
+  /** `NL80211_ATTR_SOFTWARE_IFTYPES`. */
+  softwareIftypes: InterfaceType[];
+  /** `NL80211_ATTR_MAX_NUM_SCAN_SSIDS`. */
+  maxScanSSIDs: number;
+  /** `NL80211_ATTR_MAX_SCAN_IE_LEN`. */
+  maxScanIELength: number;
+  /** `NL80211_ATTR_CIPHER_SUITES`: suite selectors (`00-0f-ac:4` is `0x000fac04`). */
+  cipherSuites: number[];
+  /** `NL80211_ATTR_EXT_FEATURES`: the bit numbers set (`enum nl80211_ext_feature_index`). */
+  extFeatures: number[];
+  /** `NL80211_ATTR_FEATURE_FLAGS`. */
+  featureFlags: number;
+  /** `NL80211_ATTR_SUPPORTED_COMMANDS`. */
+  supportedCommands: number[];
+  /** `NL80211_ATTR_WIPHY_BANDS`. */
+  bands: BandDescription[];
+  /** `NL80211_ATTR_INTERFACE_COMBINATIONS`. */
+  interfaceCombinations: {
+    limits: { max: number; types: InterfaceType[] }[];
+    maxInterfaces: number;
+    channels: number;
+  }[];
+}
+
+function extFeatureBytes(bits: readonly number[]): Uint8Array {
+  const n = Math.max(8, ...bits.map((b) => (b >> 3) + 1));
+  const out = new Uint8Array(n);
+  for (const b of bits) out[b >> 3]! |= 1 << (b & 7);
+  return out;
+}
+
+function encodeBand(bands: AttributeEncoder, b: BandDescription): void {
+  bands.nested(b.band, (x) => {
+    if (b.ht !== undefined) {
+      x.uint16(BA.HTCapa, b.ht.capabilities)
+        .uint8(BA.HTAMPDUFactor, b.ht.ampduFactor)
+        .uint8(BA.HTAMPDUDensity, b.ht.ampduDensity)
+        .bytes(BA.HTMCSSet, b.ht.mcsSet);
+    }
+    if (b.vht !== undefined) {
+      x.uint32(BA.VHTCapa, b.vht.capabilities).bytes(
+        BA.VHTMCSSet,
+        b.vht.mcsSet,
+      );
+    }
+    if (b.interfaceTypeData !== undefined) {
+      const data = b.interfaceTypeData;
+      x.nested(
+        BA.IftypeData,
+        (list) =>
+          data.forEach((d, i) =>
+            list.nested(i + 1, (y) => {
+              y.nested(IA.Iftypes, (t) => d.types.forEach((ty) => t.flag(ty)));
+              y.bytes(IA.HECapMAC, d.heMAC)
+                .bytes(IA.HECapPhy, d.hePHY)
+                .bytes(IA.HECapMCSSet, d.heMCSSet);
+            })
+          ),
+      );
+    }
+    x.nested(
+      BA.Freqs,
+      (fs) =>
+        b.frequencies.forEach((c, i) =>
+          fs.nested(i, (f) => {
+            f.uint32(FA.Freq, c.frequency);
+            if (c.disabled) f.flag(FA.Disabled);
+            if (c.noIR) f.flag(FA.NoIR);
+            if (c.radar) f.flag(FA.Radar).uint32(FA.DFSState, 0);
+            f.uint32(FA.MaxTXPower, Math.round(c.maxPowerDbm * 100));
+          })
+        ),
+    );
+    x.nested(
+      BA.Rates,
+      (rs) =>
+        b.bitrates.forEach((r, i) =>
+          rs.nested(i, (y) => {
+            y.uint32(RA.Rate, Math.round(r.mbps * 10));
+            if (r.shortPreamble) y.flag(RA.Band2GHzShortpreamble);
+          })
+        ),
+    );
+  });
+}
+
+/**
+ * Encodes a wiphy as the kernel sends it (`NL80211_CMD_NEW_WIPHY`), what
+ * {@linkcode decodePHYs} reads. Split (as the kernel answers a dump with
+ * `NL80211_ATTR_SPLIT_WIPHY_DUMP`): identity and capabilities, then one
+ * message per band, then the interface combinations; not split: one
+ * message with everything.
+ *
+ * @internal Used by nltest's simulated nl80211.
+ * @param p The wiphy.
+ * @param split Send it in several messages.
+ * @returns The messages' attributes (genl payloads after the 4-byte header).
+ */
+export function encodePHY(p: PHYDescription, split: boolean): Uint8Array[] {
+  const head = (e: AttributeEncoder) =>
+    e.uint32(A.Wiphy, p.index).string(A.WiphyName, p.name)
+      .uint32(A.Generation, p.generation);
+  const identity = (e: AttributeEncoder) => {
+    e.nested(
+      A.SupportedIftypes,
+      (t) => p.supportedIftypes.forEach((i) => t.flag(i)),
+    );
+    e.nested(
+      A.SoftwareIftypes,
+      (t) => p.softwareIftypes.forEach((i) => t.flag(i)),
+    );
+    e.uint8(A.MaxNumScanSSIDs, p.maxScanSSIDs)
+      .uint16(A.MaxScanIELen, p.maxScanIELength);
+    const ciphers = new Uint8Array(4 * p.cipherSuites.length);
+    const v = new DataView(ciphers.buffer);
+    p.cipherSuites.forEach((c, i) => v.setUint32(4 * i, c, HOST_LITTLE_ENDIAN));
+    e.bytes(A.CipherSuites, ciphers);
+    e.bytes(A.ExtFeatures, extFeatureBytes(p.extFeatures));
+    e.uint32(A.FeatureFlags, p.featureFlags);
+    e.nested(
+      A.SupportedCommands,
+      (c) => p.supportedCommands.forEach((cmd, i) => c.uint32(i + 1, cmd)),
+    );
+  };
+  const combos = (e: AttributeEncoder) =>
+    e.nested(
+      A.InterfaceCombinations,
+      (cs) =>
+        p.interfaceCombinations.forEach((combo, i) =>
+          cs.nested(i + 1, (c) => {
+            c.nested(CA.Limits, (ls) =>
+              combo.limits.forEach((limit, j) =>
+                ls.nested(j + 1, (l) =>
+                  l.uint32(LA.Max, limit.max).nested(LA.Types, (t) =>
+                    limit.types.forEach((ty) => t.flag(ty))))
+              ));
+            c.uint32(CA.Maxnum, combo.maxInterfaces)
+              .uint32(CA.NumChannels, combo.channels);
+          })
+        ),
+    );
+  if (!split) {
+    const e = new AttributeEncoder();
+    head(e);
+    identity(e);
+    e.nested(
+      A.WiphyBands,
+      (bands) => p.bands.forEach((b) => encodeBand(bands, b)),
+    );
+    combos(e);
+    return [e.encode()];
+  }
+  const out: Uint8Array[] = [];
+  const first = new AttributeEncoder();
+  head(first);
+  identity(first);
+  out.push(first.encode());
+  for (const b of p.bands) {
+    const e = new AttributeEncoder();
+    head(e);
+    e.nested(A.WiphyBands, (bands) => encodeBand(bands, b));
+    out.push(e.encode());
+  }
+  const last = new AttributeEncoder();
+  head(last);
+  combos(last);
+  out.push(last.encode());
+  return out;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { AttributeDecoder } from "../netlink/attribute.ts";
+import { AttributeDecoder, AttributeEncoder } from "../netlink/attribute.ts";
 import {
   Nl80211Attribute as A,
   Nl80211RegulatoryRuleAttribute as RR,
@@ -144,4 +144,44 @@ function decodeRule(d: AttributeDecoder): RegulatoryRule {
     }
   }
   return r;
+}
+
+/**
+ * Encodes a regulatory domain as the kernel sends it (`NL80211_CMD_GET_REG`
+ * reply), the inverse of {@linkcode decodeRegulatoryDomain}: the country,
+ * the DFS region and wiphy when set, then one nest per rule (flags, the
+ * frequency range and bandwidth in kHz, antenna gain and EIRP sent as
+ * mBi/mBm, the CAC time when set).
+ *
+ * @internal Used by nltest's simulated nl80211.
+ * @param d The domain.
+ * @returns The attributes (the genl payload after the 4-byte header).
+ */
+export function encodeRegulatoryDomain(
+  d: RegulatoryDomain,
+): Uint8Array<ArrayBuffer> {
+  const e = new AttributeEncoder().string(A.RegAlpha2, d.region);
+  if (d.dfsRegion !== undefined) e.uint8(A.DFSRegion, d.dfsRegion);
+  if (d.wiphy !== undefined) e.uint32(A.Wiphy, d.wiphy);
+  e.nested(
+    A.RegRules,
+    (rs) =>
+      d.rules.forEach((r, i) =>
+        rs.nested(i + 1, (x) => {
+          x.uint32(RR.RegRuleFlags, r.flags)
+            .uint32(RR.FreqRangeStart, r.startKHz)
+            .uint32(RR.FreqRangeEnd, r.endKHz)
+            .uint32(RR.FreqRangeMaxBW, r.maxBandwidthKHz)
+            .uint32(
+              RR.PowerRuleMaxAntGain,
+              Math.round(r.maxAntennaGainDbi * 100),
+            )
+            .uint32(RR.PowerRuleMaxEirp, Math.round(r.maxEIRPDbm * 100));
+          if (r.dfsCACTimeMs !== undefined) {
+            x.uint32(RR.DFSCACTime, r.dfsCACTimeMs);
+          }
+        })
+      ),
+  );
+  return e.encode();
 }

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { AttributeDecoder } from "../netlink/attribute.ts";
+import { AttributeDecoder, AttributeEncoder } from "../netlink/attribute.ts";
 import { HOST_LITTLE_ENDIAN } from "../netlink/_endian.ts";
-import { hexColon } from "./_bytes.ts";
+import { hexColon, parseHexColon } from "./_bytes.ts";
 import { readCounter, readUint } from "./_attr.ts";
 import {
   Nl80211Attribute as A,
@@ -506,4 +506,50 @@ export function decodeStationInfo(data: Uint8Array): StationInfo | undefined {
     }
   }
   return found ? s : undefined;
+}
+
+/**
+ * Encodes a station as the kernel sends it (`NL80211_CMD_NEW_STATION`), the
+ * inverse of {@linkcode decodeStationInfo} for the counters every driver
+ * reports: the interface, the address, the generation when given, then in
+ * `NL80211_ATTR_STA_INFO` the inactive and connected times, bytes (32- and
+ * 64-bit), packets, signal and its average, retries, failures, beacon
+ * losses and the transmit and receive bitrates (`NL80211_RATE_INFO_BITRATE32`).
+ *
+ * @internal Used by nltest's simulated nl80211.
+ * @param s The station.
+ * @param generation `NL80211_ATTR_GENERATION`, when the dump has one.
+ * @returns The attributes (the genl payload after the 4-byte header).
+ * @throws {TypeError} If `hardwareAddr` is not colon-separated hex.
+ */
+export function encodeStationInfo(
+  s: StationInfo,
+  generation?: number,
+): Uint8Array<ArrayBuffer> {
+  const e = new AttributeEncoder()
+    .uint32(A.Ifindex, s.interfaceIndex)
+    .bytes(A.MAC, parseHexColon(s.hardwareAddr));
+  if (generation !== undefined) e.uint32(A.Generation, generation);
+  const rate = (x: AttributeEncoder, type: number, bitrate: number) =>
+    x.nested(
+      type,
+      (r) => r.uint32(R.Bitrate32, Math.round(bitrate / 100_000)),
+    );
+  return e.nested(A.STAInfo, (x) => {
+    x.uint32(S.InactiveTime, s.inactiveMs)
+      .uint32(S.RXBytes, s.receivedBytes % 2 ** 32)
+      .uint32(S.TXBytes, s.transmittedBytes % 2 ** 32)
+      .uint64(S.RXBytes64, BigInt(s.receivedBytes))
+      .uint64(S.TXBytes64, BigInt(s.transmittedBytes))
+      .uint8(S.Signal, s.signal & 0xff)
+      .uint8(S.SignalAvg, s.signalAverage & 0xff)
+      .uint32(S.RXPackets, s.receivedPackets)
+      .uint32(S.TXPackets, s.transmittedPackets)
+      .uint32(S.TXRetries, s.transmitRetries)
+      .uint32(S.TXFailed, s.transmitFailed)
+      .uint32(S.BeaconLoss, s.beaconLoss)
+      .uint32(S.ConnectedTime, s.connectedSeconds);
+    rate(x, S.TXBitrate, s.transmitBitrate);
+    rate(x, S.RXBitrate, s.receiveBitrate);
+  }).encode();
 }

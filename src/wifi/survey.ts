@@ -5,7 +5,7 @@
  * @module
  */
 
-import { AttributeDecoder } from "../netlink/attribute.ts";
+import { AttributeDecoder, AttributeEncoder } from "../netlink/attribute.ts";
 import { readCounter } from "./_attr.ts";
 import { Nl80211Attribute as A, Nl80211SurveyInfo as S } from "./nl80211.ts";
 
@@ -139,4 +139,39 @@ export function decodeSurveyInfo(data: Uint8Array): SurveyInfo | undefined {
     }
   }
   return found ? s : undefined;
+}
+
+/**
+ * Encodes a survey entry as the kernel sends it
+ * (`NL80211_CMD_NEW_SURVEY_RESULTS`), the inverse of
+ * {@linkcode decodeSurveyInfo}: the interface, then `NL80211_ATTR_SURVEY_INFO`
+ * with the frequency, the noise (when not 0), the in-use flag and the
+ * channel times (each when not 0, as u64 milliseconds).
+ *
+ * @internal Used by nltest's simulated nl80211.
+ * @param s The survey entry.
+ * @returns The attributes (the genl payload after the 4-byte header).
+ */
+export function encodeSurveyInfo(s: SurveyInfo): Uint8Array<ArrayBuffer> {
+  return new AttributeEncoder()
+    .uint32(A.Ifindex, s.interfaceIndex)
+    .nested(A.SurveyInfo, (e) => {
+      e.uint32(S.Frequency, s.frequency);
+      if (s.noise !== 0) e.uint8(S.Noise, s.noise & 0xff);
+      if (s.inUse) e.flag(S.InUse);
+      const times: [number, number][] = [
+        [S.Time, s.channelTimeMs],
+        [S.TimeBusy, s.channelTimeBusyMs],
+        [S.TimeExtBusy, s.channelTimeExtBusyMs],
+        [S.TimeRX, s.channelTimeRxMs],
+        [S.TimeTX, s.channelTimeTxMs],
+        [S.TimeScan, s.channelTimeScanMs],
+        [S.TimeBSSRX, s.channelTimeBssRxMs],
+      ];
+      for (const [t, v] of times) if (v !== 0) e.uint64(t, BigInt(v));
+      if (s.frequencyOffsetKHz !== undefined) {
+        e.uint32(S.FrequencyOffset, s.frequencyOffsetKHz);
+      }
+    })
+    .encode();
 }
