@@ -96,8 +96,10 @@ export interface ReceiveOptions {
    * ends) with a {@linkcode NetlinkError} of code `ETIMEDOUT`, and the
    * connection stays usable. A reply that is already queued, as kernel
    * replies are when the request is sent, costs no timer. Use it where a
-   * reply can be lost silently (`noENOBUFS`); a dump is bounded per wait,
-   * not as a whole.
+   * reply can be lost silently (`noENOBUFS`), and for dumps on a connection
+   * with a BPF filter: a filter that drops a dump's part stalls that dump,
+   * and the connection's later dumps wait behind it until its caller gives
+   * up. A dump is bounded per wait, not as a whole.
    */
   timeout?: number;
 }
