@@ -304,4 +304,40 @@ describe("openLibc()", { skip: !linux && "netlink needs Linux" }, () => {
       libc.close(b.fd);
     }
   });
+
+  it("tells a network namespace from other namespaces and files (ioctl NS_GET_NSTYPE, statx)", async () => {
+    const libc = await openLibc();
+    const flags = Sys.O_RDONLY | Sys.O_NONBLOCK | Sys.O_CLOEXEC;
+    const net = libc.open("/proc/self/ns/net", flags);
+    const mnt = libc.open("/proc/self/ns/mnt", flags);
+    const dir = libc.open("/", flags);
+    try {
+      assert.equal(libc.ioctl(net, Sys.NS_GET_NSTYPE), Sys.CLONE_NEWNET);
+      assert.equal(libc.ioctl(mnt, Sys.NS_GET_NSTYPE), 0x20000); // CLONE_NEWNS
+      assert.throws(
+        () => libc.ioctl(dir, Sys.NS_GET_NSTYPE),
+        (e: unknown) =>
+          e instanceof SyscallError && e.syscall === "ioctl" &&
+          e.code === "ENOTTY",
+      );
+      assert.equal(libc.fileMode(dir) & Sys.S_IFMT, Sys.S_IFDIR);
+      assert.equal(libc.fileMode(net) & Sys.S_IFMT, Sys.S_IFREG); // nsfs inodes are regular files
+      assert.throws(() => libc.fileMode(-1), {
+        name: "SyscallError",
+        code: "EBADF",
+      });
+    } finally {
+      libc.close(net);
+      libc.close(mnt);
+      libc.close(dir);
+    }
+  });
+
+  it("refuses a path with a NUL byte instead of cutting it", async () => {
+    const libc = await openLibc();
+    assert.throws(
+      () => libc.open("/proc/self/ns/net\0/x", Sys.O_RDONLY),
+      TypeError,
+    );
+  });
 });

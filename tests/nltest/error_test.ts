@@ -2,12 +2,15 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   decodeError,
+  decodeExtendedAck,
+  encodeExtendedAck,
   encodeMessage,
   HeaderFlags,
   HeaderType,
   type Message,
 } from "../../src/netlink/mod.ts";
 import { ack, error } from "../../src/nltest/mod.ts";
+import { doneReply, errorReply } from "../../src/netlink/ext_ack.ts";
 
 function hex(s: string): number[] {
   return (s.replace(/\s+/g, "").match(/../g) ?? []).map((x) => parseInt(x, 16));
@@ -132,5 +135,79 @@ describe("ack", () => {
     assert.deepEqual([...bytes], real);
     assert.equal(m!.header.type, HeaderType.Error);
     assert.equal(decodeError(m!, "execute"), null);
+  });
+});
+
+describe("the extended-ACK codec (src/netlink/ext_ack.ts)", () => {
+  const request: Message = {
+    header: { length: 0, type: 16, flags: 5, sequence: 77, pid: 9 },
+    data: new Uint8Array(
+      hex("00000000 00000000 00000000 00000000 08000300 6e6c7400"),
+    ),
+  };
+  const ext = {
+    message: "Unknown device type",
+    offset: 32,
+    cookie: new Uint8Array([1, 2, 3]),
+    policy: new Uint8Array(hex("08000100 04000000")),
+    missingType: 3,
+    missingNest: 16,
+  };
+
+  it("an error reply decodes back to its errno and every attribute, capped or not", () => {
+    for (const capped of [false, true]) {
+      const m = errorReply(95, request, { capped, extAck: ext, pid: 1234 });
+      assert.equal(m.header.type, HeaderType.Error);
+      assert.equal(m.header.pid, 1234);
+      assert.equal(
+        (m.header.flags & HeaderFlags.Capped) !== 0,
+        capped,
+      );
+      const err = decodeError(m, "execute", request)!;
+      assert.equal(err.code, "EOPNOTSUPP");
+      assert.equal(err.sequence, 77);
+      const got = { ...err.extAck };
+      assert.deepEqual(got.attributePath, [3]); // IFLA_IFNAME at offset 32
+      delete got.attributePath;
+      delete got.missingNestPath;
+      assert.deepEqual(got, ext);
+      assert.deepEqual(decodeExtendedAck(m), ext);
+    }
+  });
+
+  it("an ACK carries only the message and the cookie, as netlink_ack_tlv_fill does", () => {
+    const m = errorReply(0, request, { extAck: ext });
+    assert.equal(
+      m.header.flags,
+      HeaderFlags.Capped | HeaderFlags.AcknowledgeTLVs,
+    );
+    assert.equal(decodeError(m, "execute"), null);
+    assert.deepEqual(decodeExtendedAck(m), {
+      message: ext.message,
+      cookie: ext.cookie,
+    });
+  });
+
+  it("a dump's DONE carries its errno and only the message", () => {
+    const done = doneReply(22, { sequence: 5, pid: 7, extAck: ext });
+    assert.equal(done.header.type, HeaderType.Done);
+    assert.equal(
+      done.header.flags,
+      HeaderFlags.Multi | HeaderFlags.AcknowledgeTLVs,
+    );
+    const err = decodeError(done, "dump")!;
+    assert.equal(err.code, "EINVAL");
+    assert.deepEqual(err.extAck, { message: ext.message });
+    const clean = doneReply(0, { sequence: 5, pid: 7 });
+    assert.equal(clean.data.length, 4);
+    assert.equal(decodeError(clean, "dump"), null);
+  });
+
+  it("encodeExtendedAck is the TLV half: nothing set, nothing sent", () => {
+    assert.equal(encodeExtendedAck({}).length, 0);
+    assert.deepEqual(
+      [...encodeExtendedAck({ missingType: 5 })],
+      hex("08000500 05000000"),
+    );
   });
 });
