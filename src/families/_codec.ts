@@ -24,6 +24,7 @@ import {
 import {
   get16,
   get32,
+  getString,
   HOST_LITTLE_ENDIAN,
   put16,
   put32,
@@ -134,7 +135,7 @@ const RAW: unique symbol = Symbol("raw");
 
 // --- decoding --------------------------------------------------------------
 
-function flagNames(
+export function flagNames(
   v: number | bigint,
   masks: [number, string][],
 ): (string | number)[] {
@@ -265,9 +266,7 @@ export function decodeStruct(
         );
       }
     } else if (k === K.STRING) {
-      let end = at;
-      while (end < at + m.size && b[end] !== 0) end++;
-      out[m.key] = new TextDecoder().decode(b.subarray(at, end));
+      out[m.key] = getString(b, at, at + m.size);
     } else if (m.struct !== null) {
       out[m.key] = decodeStruct(m.struct, b, at, {});
     } else if (m.hint === H.MAC) {
@@ -349,7 +348,6 @@ function decodeScalar(
   o: number,
   n: number,
   le: boolean,
-  at: number,
 ): unknown {
   if (k === K.UINT || k === K.SINT) {
     if (n === 4) {
@@ -408,6 +406,27 @@ function decodeNest(
     throw e;
   }
   return inner;
+}
+
+/**
+ * Decodes a nest of `set` at `b[o, o + n)` inside the value `outer` (the
+ * generic decoder's nest step, for the specialised decoders): the nested
+ * value, or undefined when its bytes do not fit the spec.
+ *
+ * @param type The attribute's type field, flag bits included.
+ */
+export function decodeNested(
+  set: RtSet,
+  b: Uint8Array,
+  o: number,
+  n: number,
+  outer: Obj,
+  type: number,
+): Obj | undefined {
+  const v = decodeNest(set, b, o, n, outer, null, 0);
+  if (v === RAW) return undefined;
+  if ((type & NESTED) === 0) setMeta(v, { nested: false });
+  return v;
 }
 
 /**
@@ -479,7 +498,7 @@ export function decodeAttrs(
       case K.S64:
       case K.UINT:
       case K.SINT:
-        v = decodeScalar(a, a.kind, b, o, n, a.be ? false : LE, o - 4);
+        v = decodeScalar(a, a.kind, b, o, n, a.be ? false : LE);
         break;
       case K.STRING:
         v = d.string();
@@ -500,7 +519,7 @@ export function decodeAttrs(
           const arr: unknown[] = [];
           for (let p = o; p < o + n; p += size) {
             arr.push(
-              decodeScalar(a, a.sub, b, p, size, a.be ? false : LE, o - 4),
+              decodeScalar(a, a.sub, b, p, size, a.be ? false : LE),
             );
           }
           v = arr;
@@ -727,7 +746,7 @@ function indexedArray(
     } else if (k === K.STRING) {
       v = d.string();
     } else {
-      v = decodeScalar(a, k, b, p, len, a.be ? false : LE, p - 4);
+      v = decodeScalar(a, k, b, p, len, a.be ? false : LE);
     }
     if (v === RAW) throw new Raw();
     arr.push(v);
@@ -1654,7 +1673,6 @@ export function decodeBody(
   b: Uint8Array,
   off: number,
   len: number,
-  what: string,
 ): Obj {
   const out: Obj = {};
   let at = off;

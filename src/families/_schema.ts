@@ -173,7 +173,20 @@ export interface FamilyDesc {
   ops: readonly OpDesc[];
   /** The multicast groups: `[name, number]` (number for netlink-raw only). */
   groups?: readonly (readonly [string, number?])[];
+  /** Specialised decoders of hot operations, by `"<fixed header> <attribute set>"`. */
+  fast?: Readonly<Record<string, FastDecoder>>;
 }
+
+/**
+ * A specialised decoder (generated for hot paths): the value of the
+ * message body at `bytes[offset, offset + length)`, or `undefined` to let
+ * the table-driven decoder do it. Both give the same value.
+ */
+export type FastDecoder = (
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+) => Record<string, unknown> | undefined;
 
 // --- compiled form ---------------------------------------------------------
 
@@ -388,6 +401,8 @@ export interface RtOp {
   readonly desc: OpDesc;
   readonly set: RtSet | null;
   readonly header: RtStruct | null;
+  /** The specialised decoder of its header and set, if one was generated. */
+  readonly fast: FastDecoder | null;
 }
 
 /** A compiled family. */
@@ -532,6 +547,7 @@ export class RtFamily {
         header: op.header === undefined
           ? null
           : this.#ref(this.structs, op.header, "struct"),
+        fast: desc.fast?.[`${op.header} ${op.set}`] ?? null,
       });
     }
     // hasChecks: a fixed point over nests and sub-messages.

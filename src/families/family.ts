@@ -654,8 +654,12 @@ export class Operation<
     side: string,
   ): FamilyValue {
     const op = this.#op();
+    if (op.fast !== null) {
+      const v = op.fast(b, offset, length);
+      if (v !== undefined) return v;
+    }
     try {
-      return decodeBody(op.header, op.set, b, offset, length, this.#what(side));
+      return decodeBody(op.header, op.set, b, offset, length);
     } catch (e) {
       if (e instanceof RangeError) {
         throw new RangeError(

@@ -53,6 +53,7 @@ export type {
   ChecksDesc,
   EnumTable,
   FamilyDesc,
+  FastDecoder,
   FormatDesc,
   HintName,
   IntName,

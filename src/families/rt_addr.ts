@@ -24,6 +24,7 @@
  * @module
  */
 
+import * as $ from "./_fast.ts";
 import type { Attribute } from "../netlink/attribute.ts";
 import { type Operation, YnlFamily } from "./family.ts";
 export type { Attribute } from "../netlink/attribute.ts";
@@ -115,6 +116,129 @@ export interface AddrAttrs {
   unknownAttributes?: Attribute[];
 }
 
+const E_IfaFlags = $.enumOf(IfaFlags);
+
+/** The members of struct `ifaddrmsg` at `o` (specialised; padding checked by `c_ifaddrmsg`). */
+function s_ifaddrmsg(b: Uint8Array, o: number): Record<string, unknown> {
+  return {
+    ifaFamily: b[o + 0]!,
+    ifaPrefixlen: b[o + 1]!,
+    ifaFlags: $.flagNames(b[o + 2]!, E_IfaFlags.flagMasks("mask")),
+    ifaScope: b[o + 3]!,
+    ifaIndex: $.get32(b, o + 4, $.LE) >>> 0,
+  };
+}
+/** Whether the padding of struct `ifaddrmsg` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_ifaddrmsg(b: Uint8Array, o: number): boolean {
+  return true;
+}
+
+/** The members of struct `ifa-cacheinfo` at `o` (specialised; padding checked by `c_ifaCacheinfo`). */
+function s_ifaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
+  return {
+    ifaPrefered: $.get32(b, o + 0, $.LE) >>> 0,
+    ifaValid: $.get32(b, o + 4, $.LE) >>> 0,
+    cstamp: $.get32(b, o + 8, $.LE) >>> 0,
+    tstamp: $.get32(b, o + 12, $.LE) >>> 0,
+  };
+}
+/** Whether the padding of struct `ifa-cacheinfo` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_ifaCacheinfo(b: Uint8Array, o: number): boolean {
+  return true;
+}
+
+/**
+ * The specialised decoder of `ifaddrmsg` and `addr-attrs` (a hot path, generated):
+ * the same value as the table-driven decoder, which takes over (this returns
+ * undefined) for anything it does not read itself.
+ */
+function fast_ifaddrmsg_addrAttrs(
+  b: Uint8Array,
+  o: number,
+  n: number,
+): Record<string, unknown> | undefined {
+  if (n < 8 || !c_ifaddrmsg(b, o)) return undefined;
+  const out = s_ifaddrmsg(b, o);
+  const end = o + n;
+  let p = o + 8;
+  while (p < end) {
+    if (end - p < 4) return undefined;
+    const len = $.get16(b, p, $.LE);
+    if (len < 4 || len > end - p) return undefined;
+    const t = $.get16(b, p + 2, $.LE);
+    const q = p + 4;
+    const m = len - 4;
+    switch (t) {
+      case 1: {
+        if (out.address !== undefined) return undefined;
+        out.address = $.ip(b, q, q + m);
+        break;
+      }
+      case 2: {
+        if (out.local !== undefined) return undefined;
+        out.local = $.ip(b, q, q + m);
+        break;
+      }
+      case 3: {
+        if (out.label !== undefined) return undefined;
+        out.label = $.str(b, q, m);
+        break;
+      }
+      case 4: {
+        if (out.broadcast !== undefined) return undefined;
+        out.broadcast = $.ip(b, q, q + m);
+        break;
+      }
+      case 5: {
+        if (out.anycast !== undefined) return undefined;
+        out.anycast = b.slice(q, q + m);
+        break;
+      }
+      case 6: {
+        if (out.cacheinfo !== undefined) return undefined;
+        if (m !== 16 || !c_ifaCacheinfo(b, q)) return undefined;
+        out.cacheinfo = s_ifaCacheinfo(b, q);
+        break;
+      }
+      case 7: {
+        if (out.multicast !== undefined) return undefined;
+        out.multicast = b.slice(q, q + m);
+        break;
+      }
+      case 8: {
+        if (out.flags !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.flags = $.flagNames(
+          $.get32(b, q, $.LE) >>> 0,
+          E_IfaFlags.flagMasks("mask"),
+        );
+        break;
+      }
+      case 9: {
+        if (out.rtPriority !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.rtPriority = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 10: {
+        if (out.targetNetnsid !== undefined) return undefined;
+        out.targetNetnsid = b.slice(q, q + m);
+        break;
+      }
+      case 11: {
+        if (out.proto !== undefined) return undefined;
+        if (m !== 1) return undefined;
+        out.proto = b[q]!;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    p += (len + 3) & ~3;
+  }
+  return out;
+}
+
 /**
  * The `rt-addr` family: protocol, operations, multicast groups and attribute
  * sets, as the runtime reads them.
@@ -179,6 +303,7 @@ export const family: YnlFamily = new YnlFamily({
     dump: [58, 58],
   }],
   groups: [["rtnlgrp-ipv4-ifaddr", 5], ["rtnlgrp-ipv6-ifaddr", 9]],
+  fast: { "ifaddrmsg addr-attrs": fast_ifaddrmsg_addrAttrs },
 });
 
 /**

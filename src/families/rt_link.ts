@@ -25,6 +25,7 @@
  * @module
  */
 
+import * as $ from "./_fast.ts";
 import type { Attribute } from "../netlink/attribute.ts";
 import { type Operation, YnlFamily } from "./family.ts";
 export type { Attribute } from "../netlink/attribute.ts";
@@ -1852,6 +1853,536 @@ export type LinkinfoMemberDataMsg = LinkinfoBrportAttrs | BondSlaveAttrs;
  */
 export type LinkinfoPeerMsg = Ifinfomsg & LinkAttrs;
 
+const E_RtextFilter = $.enumOf(RtextFilter);
+const E_IfinfoFlags = $.enumOf(IfinfoFlags);
+
+/** The members of struct `ifinfomsg` at `o` (specialised; padding checked by `c_ifinfomsg`). */
+function s_ifinfomsg(b: Uint8Array, o: number): Record<string, unknown> {
+  return {
+    ifiFamily: b[o + 0]!,
+    ifiType: $.get16(b, o + 2, $.LE),
+    ifiIndex: $.get32(b, o + 4, $.LE),
+    ifiFlags: $.flagNames(
+      $.get32(b, o + 8, $.LE) >>> 0,
+      E_IfinfoFlags.flagMasks("mask"),
+    ),
+    ifiChange: $.get32(b, o + 12, $.LE) >>> 0,
+  };
+}
+/** Whether the padding of struct `ifinfomsg` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_ifinfomsg(b: Uint8Array, o: number): boolean {
+  return b[o + 1] === 0;
+}
+
+/** The members of struct `rtnl-link-stats` at `o` (specialised; padding checked by `c_rtnlLinkStats`). */
+function s_rtnlLinkStats(b: Uint8Array, o: number): Record<string, unknown> {
+  return {
+    rxPackets: $.get32(b, o + 0, $.LE) >>> 0,
+    txPackets: $.get32(b, o + 4, $.LE) >>> 0,
+    rxBytes: $.get32(b, o + 8, $.LE) >>> 0,
+    txBytes: $.get32(b, o + 12, $.LE) >>> 0,
+    rxErrors: $.get32(b, o + 16, $.LE) >>> 0,
+    txErrors: $.get32(b, o + 20, $.LE) >>> 0,
+    rxDropped: $.get32(b, o + 24, $.LE) >>> 0,
+    txDropped: $.get32(b, o + 28, $.LE) >>> 0,
+    multicast: $.get32(b, o + 32, $.LE) >>> 0,
+    collisions: $.get32(b, o + 36, $.LE) >>> 0,
+    rxLengthErrors: $.get32(b, o + 40, $.LE) >>> 0,
+    rxOverErrors: $.get32(b, o + 44, $.LE) >>> 0,
+    rxCrcErrors: $.get32(b, o + 48, $.LE) >>> 0,
+    rxFrameErrors: $.get32(b, o + 52, $.LE) >>> 0,
+    rxFifoErrors: $.get32(b, o + 56, $.LE) >>> 0,
+    rxMissedErrors: $.get32(b, o + 60, $.LE) >>> 0,
+    txAbortedErrors: $.get32(b, o + 64, $.LE) >>> 0,
+    txCarrierErrors: $.get32(b, o + 68, $.LE) >>> 0,
+    txFifoErrors: $.get32(b, o + 72, $.LE) >>> 0,
+    txHeartbeatErrors: $.get32(b, o + 76, $.LE) >>> 0,
+    txWindowErrors: $.get32(b, o + 80, $.LE) >>> 0,
+    rxCompressed: $.get32(b, o + 84, $.LE) >>> 0,
+    txCompressed: $.get32(b, o + 88, $.LE) >>> 0,
+    rxNohandler: $.get32(b, o + 92, $.LE) >>> 0,
+  };
+}
+/** Whether the padding of struct `rtnl-link-stats` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_rtnlLinkStats(b: Uint8Array, o: number): boolean {
+  return true;
+}
+
+/** The members of struct `rtnl-link-ifmap` at `o` (specialised; padding checked by `c_rtnlLinkIfmap`). */
+function s_rtnlLinkIfmap(b: Uint8Array, o: number): Record<string, unknown> {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return {
+    memStart: dv.getBigUint64(o + 0, $.LE),
+    memEnd: dv.getBigUint64(o + 8, $.LE),
+    baseAddr: dv.getBigUint64(o + 16, $.LE),
+    irq: $.get16(b, o + 24, $.LE),
+    dma: b[o + 26]!,
+    port: b[o + 27]!,
+  };
+}
+/** Whether the padding of struct `rtnl-link-ifmap` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_rtnlLinkIfmap(b: Uint8Array, o: number): boolean {
+  return b[o + 28] === 0 && b[o + 29] === 0 && b[o + 30] === 0 &&
+    b[o + 31] === 0;
+}
+
+/** The members of struct `rtnl-link-stats64` at `o` (specialised; padding checked by `c_rtnlLinkStats64`). */
+function s_rtnlLinkStats64(b: Uint8Array, o: number): Record<string, unknown> {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return {
+    rxPackets: dv.getBigUint64(o + 0, $.LE),
+    txPackets: dv.getBigUint64(o + 8, $.LE),
+    rxBytes: dv.getBigUint64(o + 16, $.LE),
+    txBytes: dv.getBigUint64(o + 24, $.LE),
+    rxErrors: dv.getBigUint64(o + 32, $.LE),
+    txErrors: dv.getBigUint64(o + 40, $.LE),
+    rxDropped: dv.getBigUint64(o + 48, $.LE),
+    txDropped: dv.getBigUint64(o + 56, $.LE),
+    multicast: dv.getBigUint64(o + 64, $.LE),
+    collisions: dv.getBigUint64(o + 72, $.LE),
+    rxLengthErrors: dv.getBigUint64(o + 80, $.LE),
+    rxOverErrors: dv.getBigUint64(o + 88, $.LE),
+    rxCrcErrors: dv.getBigUint64(o + 96, $.LE),
+    rxFrameErrors: dv.getBigUint64(o + 104, $.LE),
+    rxFifoErrors: dv.getBigUint64(o + 112, $.LE),
+    rxMissedErrors: dv.getBigUint64(o + 120, $.LE),
+    txAbortedErrors: dv.getBigUint64(o + 128, $.LE),
+    txCarrierErrors: dv.getBigUint64(o + 136, $.LE),
+    txFifoErrors: dv.getBigUint64(o + 144, $.LE),
+    txHeartbeatErrors: dv.getBigUint64(o + 152, $.LE),
+    txWindowErrors: dv.getBigUint64(o + 160, $.LE),
+    rxCompressed: dv.getBigUint64(o + 168, $.LE),
+    txCompressed: dv.getBigUint64(o + 176, $.LE),
+    rxNohandler: dv.getBigUint64(o + 184, $.LE),
+    rxOtherhostDropped: dv.getBigUint64(o + 192, $.LE),
+  };
+}
+/** Whether the padding of struct `rtnl-link-stats64` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_rtnlLinkStats64(b: Uint8Array, o: number): boolean {
+  return true;
+}
+
+/**
+ * The specialised decoder of `ifinfomsg` and `link-attrs` (a hot path, generated):
+ * the same value as the table-driven decoder, which takes over (this returns
+ * undefined) for anything it does not read itself.
+ */
+function fast_ifinfomsg_linkAttrs(
+  b: Uint8Array,
+  o: number,
+  n: number,
+): Record<string, unknown> | undefined {
+  if (n < 16 || !c_ifinfomsg(b, o)) return undefined;
+  const out = s_ifinfomsg(b, o);
+  const end = o + n;
+  let p = o + 16;
+  while (p < end) {
+    if (end - p < 4) return undefined;
+    const len = $.get16(b, p, $.LE);
+    if (len < 4 || len > end - p) return undefined;
+    const t = $.get16(b, p + 2, $.LE);
+    const q = p + 4;
+    const m = len - 4;
+    switch (t) {
+      case 1: {
+        if (out.address !== undefined) return undefined;
+        out.address = $.mac(b, q, q + m);
+        break;
+      }
+      case 2: {
+        if (out.broadcast !== undefined) return undefined;
+        out.broadcast = $.mac(b, q, q + m);
+        break;
+      }
+      case 3: {
+        if (out.ifname !== undefined) return undefined;
+        out.ifname = $.str(b, q, m);
+        break;
+      }
+      case 4: {
+        if (out.mtu !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.mtu = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 5: {
+        if (out.link !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.link = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 6: {
+        if (out.qdisc !== undefined) return undefined;
+        out.qdisc = $.str(b, q, m);
+        break;
+      }
+      case 7: {
+        if (out.stats !== undefined) return undefined;
+        if (m !== 96 || !c_rtnlLinkStats(b, q)) return undefined;
+        out.stats = s_rtnlLinkStats(b, q);
+        break;
+      }
+      case 8: {
+        if (out.cost !== undefined) return undefined;
+        out.cost = $.str(b, q, m);
+        break;
+      }
+      case 9: {
+        if (out.priority !== undefined) return undefined;
+        out.priority = $.str(b, q, m);
+        break;
+      }
+      case 10: {
+        if (out.master !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.master = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 11: {
+        if (out.wireless !== undefined) return undefined;
+        out.wireless = $.str(b, q, m);
+        break;
+      }
+      case 12: {
+        if (out.protinfo !== undefined) return undefined;
+        out.protinfo = $.str(b, q, m);
+        break;
+      }
+      case 13: {
+        if (out.txqlen !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.txqlen = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 14: {
+        if (out.map !== undefined) return undefined;
+        if (m !== 32 || !c_rtnlLinkIfmap(b, q)) return undefined;
+        out.map = s_rtnlLinkIfmap(b, q);
+        break;
+      }
+      case 15: {
+        if (out.weight !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.weight = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 16: {
+        if (out.operstate !== undefined) return undefined;
+        if (m !== 1) return undefined;
+        out.operstate = b[q]!;
+        break;
+      }
+      case 17: {
+        if (out.linkmode !== undefined) return undefined;
+        if (m !== 1) return undefined;
+        out.linkmode = b[q]!;
+        break;
+      }
+      case 18:
+      case 32786: {
+        if (out.linkinfo !== undefined) return undefined;
+        const v = $.nest(family, "linkinfo-attrs", b, q, m, out, t);
+        if (v === undefined) return undefined;
+        out.linkinfo = v;
+        break;
+      }
+      case 19: {
+        if (out.netNsPid !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.netNsPid = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 20: {
+        if (out.ifalias !== undefined) return undefined;
+        out.ifalias = $.str(b, q, m);
+        break;
+      }
+      case 21: {
+        if (out.numVf !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.numVf = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 22:
+      case 32790: {
+        if (out.vfinfoList !== undefined) return undefined;
+        const v = $.nest(family, "vfinfo-list-attrs", b, q, m, out, t);
+        if (v === undefined) return undefined;
+        out.vfinfoList = v;
+        break;
+      }
+      case 23: {
+        if (out.stats64 !== undefined) return undefined;
+        if (m !== 200 || !c_rtnlLinkStats64(b, q)) return undefined;
+        out.stats64 = s_rtnlLinkStats64(b, q);
+        break;
+      }
+      case 24:
+      case 32792: {
+        if (out.vfPorts !== undefined) return undefined;
+        const v = $.nest(family, "vf-ports-attrs", b, q, m, out, t);
+        if (v === undefined) return undefined;
+        out.vfPorts = v;
+        break;
+      }
+      case 25:
+      case 32793: {
+        if (out.portSelf !== undefined) return undefined;
+        const v = $.nest(family, "port-self-attrs", b, q, m, out, t);
+        if (v === undefined) return undefined;
+        out.portSelf = v;
+        break;
+      }
+      case 26:
+      case 32794: {
+        if (out.afSpec !== undefined) return undefined;
+        const v = $.nest(family, "af-spec-attrs", b, q, m, out, t);
+        if (v === undefined) return undefined;
+        out.afSpec = v;
+        break;
+      }
+      case 27: {
+        if (out.group !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.group = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 28: {
+        if (out.netNsFd !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.netNsFd = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 29: {
+        if (out.extMask !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.extMask = $.flagNames(
+          $.get32(b, q, $.LE) >>> 0,
+          E_RtextFilter.flagMasks("mask"),
+        );
+        break;
+      }
+      case 30: {
+        if (out.promiscuity !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.promiscuity = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 31: {
+        if (out.numTxQueues !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.numTxQueues = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 32: {
+        if (out.numRxQueues !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.numRxQueues = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 33: {
+        if (out.carrier !== undefined) return undefined;
+        if (m !== 1) return undefined;
+        out.carrier = b[q]!;
+        break;
+      }
+      case 34: {
+        if (out.physPortId !== undefined) return undefined;
+        out.physPortId = b.slice(q, q + m);
+        break;
+      }
+      case 35: {
+        if (out.carrierChanges !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.carrierChanges = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 36: {
+        if (out.physSwitchId !== undefined) return undefined;
+        out.physSwitchId = b.slice(q, q + m);
+        break;
+      }
+      case 37: {
+        if (out.linkNetnsid !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.linkNetnsid = $.get32(b, q, $.LE);
+        break;
+      }
+      case 38: {
+        if (out.physPortName !== undefined) return undefined;
+        out.physPortName = $.str(b, q, m);
+        break;
+      }
+      case 39: {
+        if (out.protoDown !== undefined) return undefined;
+        if (m !== 1) return undefined;
+        out.protoDown = b[q]!;
+        break;
+      }
+      case 40: {
+        if (out.gsoMaxSegs !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.gsoMaxSegs = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 41: {
+        if (out.gsoMaxSize !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.gsoMaxSize = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 43:
+      case 32811: {
+        if (out.xdp !== undefined) return undefined;
+        const v = $.nest(family, "xdp-attrs", b, q, m, out, t);
+        if (v === undefined) return undefined;
+        out.xdp = v;
+        break;
+      }
+      case 44: {
+        if (out.event !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.event = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 45: {
+        if (out.newNetnsid !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.newNetnsid = $.get32(b, q, $.LE);
+        break;
+      }
+      case 46: {
+        if (out.targetNetnsid !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.targetNetnsid = $.get32(b, q, $.LE);
+        break;
+      }
+      case 47: {
+        if (out.carrierUpCount !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.carrierUpCount = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 48: {
+        if (out.carrierDownCount !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.carrierDownCount = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 49: {
+        if (out.newIfindex !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.newIfindex = $.get32(b, q, $.LE);
+        break;
+      }
+      case 50: {
+        if (out.minMtu !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.minMtu = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 51: {
+        if (out.maxMtu !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.maxMtu = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 52:
+      case 32820: {
+        if (out.propList !== undefined) return undefined;
+        const v = $.nest(family, "prop-list-link-attrs", b, q, m, out, t);
+        if (v === undefined) return undefined;
+        out.propList = v;
+        break;
+      }
+      case 53: {
+        if (out.altIfname !== undefined) return undefined;
+        out.altIfname = $.str(b, q, m);
+        break;
+      }
+      case 54: {
+        if (out.permAddress !== undefined) return undefined;
+        out.permAddress = $.mac(b, q, q + m);
+        break;
+      }
+      case 55: {
+        if (out.protoDownReason !== undefined) return undefined;
+        out.protoDownReason = $.str(b, q, m);
+        break;
+      }
+      case 56: {
+        if (out.parentDevName !== undefined) return undefined;
+        out.parentDevName = $.str(b, q, m);
+        break;
+      }
+      case 57: {
+        if (out.parentDevBusName !== undefined) return undefined;
+        out.parentDevBusName = $.str(b, q, m);
+        break;
+      }
+      case 58: {
+        if (out.groMaxSize !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.groMaxSize = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 59: {
+        if (out.tsoMaxSize !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.tsoMaxSize = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 60: {
+        if (out.tsoMaxSegs !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.tsoMaxSegs = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 61: {
+        if (out.allmulti !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.allmulti = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 62: {
+        if (out.devlinkPort !== undefined) return undefined;
+        out.devlinkPort = b.slice(q, q + m);
+        break;
+      }
+      case 63: {
+        if (out.gsoIpv4MaxSize !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.gsoIpv4MaxSize = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 64: {
+        if (out.groIpv4MaxSize !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.groIpv4MaxSize = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 65:
+      case 32833: {
+        if (out.dpllPin !== undefined) return undefined;
+        const v = $.nest(family, "link-dpll-pin-attrs", b, q, m, out, t);
+        if (v === undefined) return undefined;
+        out.dpllPin = v;
+        break;
+      }
+      case 67: {
+        if (out.netnsImmutable !== undefined) return undefined;
+        if (m !== 1) return undefined;
+        out.netnsImmutable = b[q]!;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    p += (len + 3) & ~3;
+  }
+  return out;
+}
+
 /**
  * The `rt-link` family: protocol, operations, multicast groups and attribute
  * sets, as the runtime reads them.
@@ -2633,6 +3164,7 @@ export const family: YnlFamily = new YnlFamily({
     },
   ],
   groups: [["rtnlgrp-link", 1], ["rtnlgrp-stats", 36]],
+  fast: { "ifinfomsg link-attrs": fast_ifinfomsg_linkAttrs },
 });
 
 /**

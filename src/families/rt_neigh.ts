@@ -24,6 +24,7 @@
  * @module
  */
 
+import * as $ from "./_fast.ts";
 import type { Attribute } from "../netlink/attribute.ts";
 import { type Operation, YnlFamily } from "./family.ts";
 export type { Attribute } from "../netlink/attribute.ts";
@@ -308,6 +309,180 @@ export interface NdtpaAttrs {
   unknownAttributes?: Attribute[];
 }
 
+const E_NtfExtFlags = $.enumOf(NtfExtFlags);
+const E_NudState = $.enumOf(NudState);
+const E_NtfFlags = $.enumOf(NtfFlags);
+const E_RtmType = $.enumOf(RtmType);
+
+/** The members of struct `ndmsg` at `o` (specialised; padding checked by `c_ndmsg`). */
+function s_ndmsg(b: Uint8Array, o: number): Record<string, unknown> {
+  return {
+    ndmFamily: b[o + 0]!,
+    ndmIfindex: $.get32(b, o + 4, $.LE),
+    ndmState: $.flagNames(
+      $.get16(b, o + 8, $.LE),
+      E_NudState.flagMasks("mask"),
+    ),
+    ndmFlags: $.flagNames(b[o + 10]!, E_NtfFlags.flagMasks("mask")),
+    ndmType: $.enumName(E_RtmType, b[o + 11]!),
+  };
+}
+/** Whether the padding of struct `ndmsg` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_ndmsg(b: Uint8Array, o: number): boolean {
+  return b[o + 1] === 0 && b[o + 2] === 0 && b[o + 3] === 0;
+}
+
+/** The members of struct `nda-cacheinfo` at `o` (specialised; padding checked by `c_ndaCacheinfo`). */
+function s_ndaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
+  return {
+    confirmed: $.get32(b, o + 0, $.LE) >>> 0,
+    used: $.get32(b, o + 4, $.LE) >>> 0,
+    updated: $.get32(b, o + 8, $.LE) >>> 0,
+    refcnt: $.get32(b, o + 12, $.LE) >>> 0,
+  };
+}
+/** Whether the padding of struct `nda-cacheinfo` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_ndaCacheinfo(b: Uint8Array, o: number): boolean {
+  return true;
+}
+
+/**
+ * The specialised decoder of `ndmsg` and `neighbour-attrs` (a hot path, generated):
+ * the same value as the table-driven decoder, which takes over (this returns
+ * undefined) for anything it does not read itself.
+ */
+function fast_ndmsg_neighbourAttrs(
+  b: Uint8Array,
+  o: number,
+  n: number,
+): Record<string, unknown> | undefined {
+  if (n < 12 || !c_ndmsg(b, o)) return undefined;
+  const out = s_ndmsg(b, o);
+  const end = o + n;
+  let p = o + 12;
+  while (p < end) {
+    if (end - p < 4) return undefined;
+    const len = $.get16(b, p, $.LE);
+    if (len < 4 || len > end - p) return undefined;
+    const t = $.get16(b, p + 2, $.LE);
+    const q = p + 4;
+    const m = len - 4;
+    switch (t) {
+      case 0: {
+        if (out.unspec !== undefined) return undefined;
+        out.unspec = b.slice(q, q + m);
+        break;
+      }
+      case 1: {
+        if (out.dst !== undefined) return undefined;
+        out.dst = $.ip(b, q, q + m);
+        break;
+      }
+      case 2: {
+        if (out.lladdr !== undefined) return undefined;
+        out.lladdr = $.mac(b, q, q + m);
+        break;
+      }
+      case 3: {
+        if (out.cacheinfo !== undefined) return undefined;
+        if (m !== 16 || !c_ndaCacheinfo(b, q)) return undefined;
+        out.cacheinfo = s_ndaCacheinfo(b, q);
+        break;
+      }
+      case 4: {
+        if (out.probes !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.probes = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 5: {
+        if (out.vlan !== undefined) return undefined;
+        if (m !== 2) return undefined;
+        out.vlan = $.get16(b, q, $.LE);
+        break;
+      }
+      case 6: {
+        if (out.port !== undefined) return undefined;
+        if (m !== 2) return undefined;
+        out.port = $.get16(b, q, $.LE);
+        break;
+      }
+      case 7: {
+        if (out.vni !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.vni = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 8: {
+        if (out.ifindex !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.ifindex = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 9: {
+        if (out.master !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.master = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 10: {
+        if (out.linkNetnsid !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.linkNetnsid = $.get32(b, q, $.LE);
+        break;
+      }
+      case 11: {
+        if (out.srcVni !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.srcVni = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 12: {
+        if (out.protocol !== undefined) return undefined;
+        if (m !== 1) return undefined;
+        out.protocol = b[q]!;
+        break;
+      }
+      case 13: {
+        if (out.nhId !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.nhId = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 14: {
+        if (out.fdbExtAttrs !== undefined) return undefined;
+        out.fdbExtAttrs = b.slice(q, q + m);
+        break;
+      }
+      case 15: {
+        if (out.flagsExt !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.flagsExt = $.flagNames(
+          $.get32(b, q, $.LE) >>> 0,
+          E_NtfExtFlags.flagMasks("mask"),
+        );
+        break;
+      }
+      case 16: {
+        if (out.ndmStateMask !== undefined) return undefined;
+        if (m !== 2) return undefined;
+        out.ndmStateMask = $.get16(b, q, $.LE);
+        break;
+      }
+      case 17: {
+        if (out.ndmFlagsMask !== undefined) return undefined;
+        if (m !== 1) return undefined;
+        out.ndmFlagsMask = b[q]!;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    p += (len + 3) & ~3;
+  }
+  return out;
+}
+
 /**
  * The `rt-neigh` family: protocol, operations, multicast groups and attribute
  * sets, as the runtime reads them.
@@ -448,6 +623,7 @@ export const family: YnlFamily = new YnlFamily({
     { name: "setneightbl", set: "ndt-attrs", header: "ndtmsg", do: [67] },
   ],
   groups: [["rtnlgrp-neigh", 3]],
+  fast: { "ndmsg neighbour-attrs": fast_ndmsg_neighbourAttrs },
 });
 
 /**

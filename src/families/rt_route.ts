@@ -24,6 +24,7 @@
  * @module
  */
 
+import * as $ from "./_fast.ts";
 import type { Attribute } from "../netlink/attribute.ts";
 import { type Operation, YnlFamily } from "./family.ts";
 export type { Attribute } from "../netlink/attribute.ts";
@@ -207,6 +208,247 @@ export interface Metrics {
   unknownAttributes?: Attribute[];
 }
 
+const E_RtmType = $.enumOf(RtmType);
+
+/** The members of struct `rtmsg` at `o` (specialised; padding checked by `c_rtmsg`). */
+function s_rtmsg(b: Uint8Array, o: number): Record<string, unknown> {
+  return {
+    rtmFamily: b[o + 0]!,
+    rtmDstLen: b[o + 1]!,
+    rtmSrcLen: b[o + 2]!,
+    rtmTos: b[o + 3]!,
+    rtmTable: b[o + 4]!,
+    rtmProtocol: b[o + 5]!,
+    rtmScope: b[o + 6]!,
+    rtmType: $.enumName(E_RtmType, b[o + 7]!),
+    rtmFlags: $.get32(b, o + 8, $.LE) >>> 0,
+  };
+}
+/** Whether the padding of struct `rtmsg` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_rtmsg(b: Uint8Array, o: number): boolean {
+  return true;
+}
+
+/** The members of struct `rta-cacheinfo` at `o` (specialised; padding checked by `c_rtaCacheinfo`). */
+function s_rtaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
+  return {
+    rtaClntref: $.get32(b, o + 0, $.LE) >>> 0,
+    rtaLastuse: $.get32(b, o + 4, $.LE) >>> 0,
+    rtaExpires: $.get32(b, o + 8, $.LE) >>> 0,
+    rtaError: $.get32(b, o + 12, $.LE) >>> 0,
+    rtaUsed: $.get32(b, o + 16, $.LE) >>> 0,
+  };
+}
+/** Whether the padding of struct `rta-cacheinfo` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_rtaCacheinfo(b: Uint8Array, o: number): boolean {
+  return true;
+}
+
+/**
+ * The specialised decoder of `rtmsg` and `route-attrs` (a hot path, generated):
+ * the same value as the table-driven decoder, which takes over (this returns
+ * undefined) for anything it does not read itself.
+ */
+function fast_rtmsg_routeAttrs(
+  b: Uint8Array,
+  o: number,
+  n: number,
+): Record<string, unknown> | undefined {
+  if (n < 12 || !c_rtmsg(b, o)) return undefined;
+  const out = s_rtmsg(b, o);
+  const end = o + n;
+  let p = o + 12;
+  while (p < end) {
+    if (end - p < 4) return undefined;
+    const len = $.get16(b, p, $.LE);
+    if (len < 4 || len > end - p) return undefined;
+    const t = $.get16(b, p + 2, $.LE);
+    const q = p + 4;
+    const m = len - 4;
+    switch (t) {
+      case 1: {
+        if (out.dst !== undefined) return undefined;
+        out.dst = $.ip(b, q, q + m);
+        break;
+      }
+      case 2: {
+        if (out.src !== undefined) return undefined;
+        out.src = $.ip(b, q, q + m);
+        break;
+      }
+      case 3: {
+        if (out.iif !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.iif = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 4: {
+        if (out.oif !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.oif = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 5: {
+        if (out.gateway !== undefined) return undefined;
+        out.gateway = $.ip(b, q, q + m);
+        break;
+      }
+      case 6: {
+        if (out.priority !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.priority = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 7: {
+        if (out.prefsrc !== undefined) return undefined;
+        out.prefsrc = $.ip(b, q, q + m);
+        break;
+      }
+      case 8:
+      case 32776: {
+        if (out.metrics !== undefined) return undefined;
+        const v = $.nest(family, "metrics", b, q, m, out, t);
+        if (v === undefined) return undefined;
+        out.metrics = v;
+        break;
+      }
+      case 9: {
+        if (out.multipath !== undefined) return undefined;
+        out.multipath = b.slice(q, q + m);
+        break;
+      }
+      case 10: {
+        if (out.protoinfo !== undefined) return undefined;
+        out.protoinfo = b.slice(q, q + m);
+        break;
+      }
+      case 11: {
+        if (out.flow !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.flow = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 12: {
+        if (out.cacheinfo !== undefined) return undefined;
+        if (m !== 20 || !c_rtaCacheinfo(b, q)) return undefined;
+        out.cacheinfo = s_rtaCacheinfo(b, q);
+        break;
+      }
+      case 13: {
+        if (out.session !== undefined) return undefined;
+        out.session = b.slice(q, q + m);
+        break;
+      }
+      case 14: {
+        if (out.mpAlgo !== undefined) return undefined;
+        out.mpAlgo = b.slice(q, q + m);
+        break;
+      }
+      case 15: {
+        if (out.table !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.table = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 16: {
+        if (out.mark !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.mark = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 17: {
+        if (out.mfcStats !== undefined) return undefined;
+        out.mfcStats = b.slice(q, q + m);
+        break;
+      }
+      case 18: {
+        if (out.via !== undefined) return undefined;
+        out.via = b.slice(q, q + m);
+        break;
+      }
+      case 19: {
+        if (out.newdst !== undefined) return undefined;
+        out.newdst = b.slice(q, q + m);
+        break;
+      }
+      case 20: {
+        if (out.pref !== undefined) return undefined;
+        if (m !== 1) return undefined;
+        out.pref = b[q]!;
+        break;
+      }
+      case 21: {
+        if (out.encapType !== undefined) return undefined;
+        if (m !== 2) return undefined;
+        out.encapType = $.get16(b, q, $.LE);
+        break;
+      }
+      case 22: {
+        if (out.encap !== undefined) return undefined;
+        out.encap = b.slice(q, q + m);
+        break;
+      }
+      case 23: {
+        if (out.expires !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.expires = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 24: {
+        if (out.pad !== undefined) return undefined;
+        out.pad = b.slice(q, q + m);
+        break;
+      }
+      case 25: {
+        if (out.uid !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.uid = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 26: {
+        if (out.ttlPropagate !== undefined) return undefined;
+        if (m !== 1) return undefined;
+        out.ttlPropagate = b[q]!;
+        break;
+      }
+      case 27: {
+        if (out.ipProto !== undefined) return undefined;
+        if (m !== 1) return undefined;
+        out.ipProto = b[q]!;
+        break;
+      }
+      case 28: {
+        if (out.sport !== undefined) return undefined;
+        if (m !== 2) return undefined;
+        out.sport = $.get16(b, q, $.LE);
+        break;
+      }
+      case 29: {
+        if (out.dport !== undefined) return undefined;
+        if (m !== 2) return undefined;
+        out.dport = $.get16(b, q, $.LE);
+        break;
+      }
+      case 30: {
+        if (out.nhId !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.nhId = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 31: {
+        if (out.flowlabel !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.flowlabel = $.get32(b, q, false) >>> 0;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    p += (len + 3) & ~3;
+  }
+  return out;
+}
+
 /**
  * The `rt-route` family: protocol, operations, multicast groups and attribute
  * sets, as the runtime reads them.
@@ -311,6 +553,7 @@ export const family: YnlFamily = new YnlFamily({
     { name: "newroute", set: "route-attrs", header: "rtmsg", do: [24] },
     { name: "delroute", set: "route-attrs", header: "rtmsg", do: [25] },
   ],
+  fast: { "rtmsg route-attrs": fast_rtmsg_routeAttrs },
 });
 
 /**

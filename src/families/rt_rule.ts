@@ -24,6 +24,7 @@
  * @module
  */
 
+import * as $ from "./_fast.ts";
 import type { Attribute } from "../netlink/attribute.ts";
 import { type Operation, YnlFamily } from "./family.ts";
 export type { Attribute } from "../netlink/attribute.ts";
@@ -167,6 +168,225 @@ export interface FibRuleAttrs {
   unknownAttributes?: Attribute[];
 }
 
+const E_FrAct = $.enumOf(FrAct);
+
+/** The members of struct `fib-rule-hdr` at `o` (specialised; padding checked by `c_fibRuleHdr`). */
+function s_fibRuleHdr(b: Uint8Array, o: number): Record<string, unknown> {
+  return {
+    family: b[o + 0]!,
+    dstLen: b[o + 1]!,
+    srcLen: b[o + 2]!,
+    tos: b[o + 3]!,
+    fibRuleHdrTable: b[o + 4]!,
+    action: $.enumName(E_FrAct, b[o + 7]!),
+    flags: $.get32(b, o + 8, $.LE) >>> 0,
+  };
+}
+/** Whether the padding of struct `fib-rule-hdr` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_fibRuleHdr(b: Uint8Array, o: number): boolean {
+  return b[o + 5] === 0 && b[o + 6] === 0;
+}
+
+/** The members of struct `fib-rule-uid-range` at `o` (specialised; padding checked by `c_fibRuleUidRange`). */
+function s_fibRuleUidRange(b: Uint8Array, o: number): Record<string, unknown> {
+  return {
+    start: $.get32(b, o + 0, $.LE) >>> 0,
+    end: $.get32(b, o + 4, $.LE) >>> 0,
+  };
+}
+/** Whether the padding of struct `fib-rule-uid-range` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_fibRuleUidRange(b: Uint8Array, o: number): boolean {
+  return true;
+}
+
+/** The members of struct `fib-rule-port-range` at `o` (specialised; padding checked by `c_fibRulePortRange`). */
+function s_fibRulePortRange(b: Uint8Array, o: number): Record<string, unknown> {
+  return { start: $.get16(b, o + 0, $.LE), end: $.get16(b, o + 2, $.LE) };
+}
+/** Whether the padding of struct `fib-rule-port-range` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_fibRulePortRange(b: Uint8Array, o: number): boolean {
+  return true;
+}
+
+/**
+ * The specialised decoder of `fib-rule-hdr` and `fib-rule-attrs` (a hot path, generated):
+ * the same value as the table-driven decoder, which takes over (this returns
+ * undefined) for anything it does not read itself.
+ */
+function fast_fibRuleHdr_fibRuleAttrs(
+  b: Uint8Array,
+  o: number,
+  n: number,
+): Record<string, unknown> | undefined {
+  if (n < 12 || !c_fibRuleHdr(b, o)) return undefined;
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const out = s_fibRuleHdr(b, o);
+  const end = o + n;
+  let p = o + 12;
+  while (p < end) {
+    if (end - p < 4) return undefined;
+    const len = $.get16(b, p, $.LE);
+    if (len < 4 || len > end - p) return undefined;
+    const t = $.get16(b, p + 2, $.LE);
+    const q = p + 4;
+    const m = len - 4;
+    switch (t) {
+      case 1: {
+        if (out.dst !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.dst = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 2: {
+        if (out.src !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.src = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 3: {
+        if (out.iifname !== undefined) return undefined;
+        out.iifname = $.str(b, q, m);
+        break;
+      }
+      case 4: {
+        if (out.goto !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.goto = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 6: {
+        if (out.priority !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.priority = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 10: {
+        if (out.fwmark !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.fwmark = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 11: {
+        if (out.flow !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.flow = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 12: {
+        if (out.tunId !== undefined) return undefined;
+        if (m !== 8) return undefined;
+        out.tunId = dv.getBigUint64(q, $.LE);
+        break;
+      }
+      case 13: {
+        if (out.suppressIfgroup !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.suppressIfgroup = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 14: {
+        if (out.suppressPrefixlen !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.suppressPrefixlen = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 15: {
+        if (out.table !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.table = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 16: {
+        if (out.fwmask !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.fwmask = $.get32(b, q, $.LE) >>> 0;
+        break;
+      }
+      case 17: {
+        if (out.oifname !== undefined) return undefined;
+        out.oifname = $.str(b, q, m);
+        break;
+      }
+      case 19: {
+        if (out.l3mdev !== undefined) return undefined;
+        if (m !== 1) return undefined;
+        out.l3mdev = b[q]!;
+        break;
+      }
+      case 20: {
+        if (out.uidRange !== undefined) return undefined;
+        if (m !== 8 || !c_fibRuleUidRange(b, q)) return undefined;
+        out.uidRange = s_fibRuleUidRange(b, q);
+        break;
+      }
+      case 21: {
+        if (out.protocol !== undefined) return undefined;
+        if (m !== 1) return undefined;
+        out.protocol = b[q]!;
+        break;
+      }
+      case 22: {
+        if (out.ipProto !== undefined) return undefined;
+        if (m !== 1) return undefined;
+        out.ipProto = b[q]!;
+        break;
+      }
+      case 23: {
+        if (out.sportRange !== undefined) return undefined;
+        if (m !== 4 || !c_fibRulePortRange(b, q)) return undefined;
+        out.sportRange = s_fibRulePortRange(b, q);
+        break;
+      }
+      case 24: {
+        if (out.dportRange !== undefined) return undefined;
+        if (m !== 4 || !c_fibRulePortRange(b, q)) return undefined;
+        out.dportRange = s_fibRulePortRange(b, q);
+        break;
+      }
+      case 25: {
+        if (out.dscp !== undefined) return undefined;
+        if (m !== 1) return undefined;
+        out.dscp = b[q]!;
+        break;
+      }
+      case 26: {
+        if (out.flowlabel !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.flowlabel = $.get32(b, q, false) >>> 0;
+        break;
+      }
+      case 27: {
+        if (out.flowlabelMask !== undefined) return undefined;
+        if (m !== 4) return undefined;
+        out.flowlabelMask = $.get32(b, q, false) >>> 0;
+        break;
+      }
+      case 28: {
+        if (out.sportMask !== undefined) return undefined;
+        if (m !== 2) return undefined;
+        out.sportMask = $.get16(b, q, $.LE);
+        break;
+      }
+      case 29: {
+        if (out.dportMask !== undefined) return undefined;
+        if (m !== 2) return undefined;
+        out.dportMask = $.get16(b, q, $.LE);
+        break;
+      }
+      case 30: {
+        if (out.dscpMask !== undefined) return undefined;
+        if (m !== 1) return undefined;
+        out.dscpMask = b[q]!;
+        break;
+      }
+      default:
+        return undefined;
+    }
+    p += (len + 3) & ~3;
+  }
+  return out;
+}
+
 /**
  * The `rt-rule` family: protocol, operations, multicast groups and attribute
  * sets, as the runtime reads them.
@@ -266,6 +486,7 @@ export const family: YnlFamily = new YnlFamily({
     dump: [34, 32],
   }],
   groups: [["rtnlgrp-ipv4-rule", 8], ["rtnlgrp-ipv6-rule", 19]],
+  fast: { "fib-rule-hdr fib-rule-attrs": fast_fibRuleHdr_fibRuleAttrs },
 });
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Host byte order and byte-wise integer access. Netlink is host-endian; an
  * attribute flagged `NLA_F_NET_BYTEORDER` is big-endian. Byte-wise access is
- * cheaper than creating a `DataView` (an allocation) for a few fields.
+ * cheaper than creating a `DataView` (an allocation) for a few fields. Also
+ * the one NUL-terminated string reader of the attribute decoders.
  *
  * @module
  */
@@ -46,4 +47,33 @@ export function get32(b: Uint8Array, o: number, le: boolean): number {
   return le
     ? b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)
     : (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+}
+
+/**
+ * Strings up to this many bytes are decoded with a char-code loop instead
+ * of `TextDecoder`: for short ASCII names (interface names, kinds) the loop
+ * avoids the decoder's call overhead; longer strings go to `TextDecoder`.
+ */
+const SHORT_STRING = 32;
+
+const UTF8_DECODER = new TextDecoder();
+
+/**
+ * Reads a NUL-terminated string from `b[start, end)`: the bytes up to the
+ * first NUL (or `end`), as UTF-8 (malformed sequences become U+FFFD).
+ */
+export function getString(b: Uint8Array, start: number, end: number): string {
+  let ascii = true;
+  let i = start;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c === 0) break;
+    if (c >= 0x80) ascii = false;
+  }
+  if (ascii && i - start <= SHORT_STRING) {
+    let s = "";
+    for (let j = start; j < i; j++) s += String.fromCharCode(b[j]!);
+    return s;
+  }
+  return UTF8_DECODER.decode(b.subarray(start, i));
 }

@@ -14,7 +14,14 @@ import {
   ATTRIBUTE_TYPE_MASK,
   AttributeFlags,
 } from "./header.ts";
-import { get16, get32, HOST_LITTLE_ENDIAN, put16, put32 } from "./_endian.ts";
+import {
+  get16,
+  get32,
+  getString,
+  HOST_LITTLE_ENDIAN,
+  put16,
+  put32,
+} from "./_endian.ts";
 
 /**
  * One netlink attribute: its type (flag bits included) and its payload (without padding).
@@ -104,20 +111,12 @@ const MAX_DEPTH = 32;
 const INITIAL_CAPACITY = 256;
 
 /**
- * Strings up to this many bytes are decoded with a char-code loop instead
- * of `TextDecoder`: for short ASCII names (interface names, kinds) the loop
- * avoids the decoder's call overhead; longer strings go to `TextDecoder`.
- */
-const SHORT_STRING = 32;
-
-/**
  * A zero-length buffer shared by every encoder that has not written yet, so
  * an unused encoder allocates nothing. It cannot be written to.
  */
 const EMPTY = new Uint8Array(0);
 const EMPTY_VIEW = new DataView(EMPTY.buffer);
 
-const UTF8_DECODER = new TextDecoder();
 const UTF8_ENCODER = new TextEncoder();
 
 function pad4(n: number): number {
@@ -1349,22 +1348,7 @@ export class AttributeDecoder {
    * ```
    */
   string(): string {
-    const b = this.#bytes;
-    const start = this.#offset;
-    const end = start + this.#length;
-    let ascii = true;
-    let i = start;
-    for (; i < end; i++) {
-      const c = b[i]!;
-      if (c === 0) break;
-      if (c >= 0x80) ascii = false;
-    }
-    if (ascii && i - start <= SHORT_STRING) {
-      let s = "";
-      for (let j = start; j < i; j++) s += String.fromCharCode(b[j]!);
-      return s;
-    }
-    return UTF8_DECODER.decode(b.subarray(start, i));
+    return getString(this.#bytes, this.#offset, this.#offset + this.#length);
   }
 
   /**

@@ -38,7 +38,7 @@ export function decodeWith(
   set: RtSet | null,
   bytes: Uint8Array,
 ): Obj {
-  return decodeBody(header, set, bytes, 0, bytes.length, "test value");
+  return decodeBody(header, set, bytes, 0, bytes.length);
 }
 
 /** Encodes a body (fixed header, attributes) of `set`; `check` applies the spec's checks. */

@@ -1,0 +1,78 @@
+/**
+ * Helpers of the specialised decoders the generator writes for hot
+ * operations (rtnetlink dumps of routes, links, addresses, neighbours and
+ * rules). A specialised decoder reads the common case straight from the
+ * bytes with literal property names, and hands anything unusual (an
+ * attribute the spec does not know, a length its type cannot have, flag
+ * bits, a repeated attribute, padding that is not zero) back to the
+ * table-driven decoder by returning `undefined`: both give the same value,
+ * which the tests check on the corpus, on random values and on random
+ * bytes.
+ *
+ * @module
+ */
+
+import {
+  get16,
+  get32,
+  getString,
+  HOST_LITTLE_ENDIAN,
+} from "../netlink/_endian.ts";
+import { decodeNested, type Obj } from "./_codec.ts";
+import { compiled, type YnlFamily } from "./family.ts";
+import { type EnumTable, RtEnum } from "./_schema.ts";
+
+export { flagNames } from "./_codec.ts";
+export {
+  formatIP as ip,
+  formatIPv4Number as ipv4,
+  formatMAC as mac,
+} from "./_text.ts";
+export { get16, get32 };
+
+/** The machine's byte order (netlink's): true for little-endian. */
+export const LE: boolean = HOST_LITTLE_ENDIAN;
+
+/** An enum or flags table compiled for decoding (value → name, masks). */
+export function enumOf(table: EnumTable): RtEnum {
+  return new RtEnum(table);
+}
+
+/** An enum's name for `v`, or `v` when the enum has none (as the table-driven decoder). */
+export function enumName(e: RtEnum, v: number): string | number {
+  return e.name(v) ?? v;
+}
+
+/** The same for a 64-bit value. */
+export function enumBig(e: RtEnum, v: bigint): string | bigint {
+  return v <= 0xffffffffn ? e.name(Number(v)) ?? v : v;
+}
+
+/** A u64 or s64 at `o`. */
+export function u64(
+  b: Uint8Array,
+  o: number,
+  le: boolean,
+  signed: boolean,
+): bigint {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return signed ? dv.getBigInt64(o, le) : dv.getBigUint64(o, le);
+}
+
+/** A string attribute's text: up to its first NUL, UTF-8 (as `AttributeDecoder.string()`). */
+export function str(b: Uint8Array, o: number, n: number): string {
+  return getString(b, o, o + n);
+}
+
+/** A nest of the named set, decoded by the table-driven decoder; undefined when it does not fit. */
+export function nest(
+  family: YnlFamily,
+  set: string,
+  b: Uint8Array,
+  o: number,
+  n: number,
+  outer: Obj,
+  type: number,
+): Obj | undefined {
+  return decodeNested(compiled(family).sets.get(set)!, b, o, n, outer, type);
+}

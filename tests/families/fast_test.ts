@@ -1,0 +1,121 @@
+/**
+ * The specialised decoders of hot operations (rtnetlink dumps) give the
+ * same values as the table-driven decoder, and the same bytes when encoded
+ * again: on valid values, on arbitrary and mutated bytes, on the corpus.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import process from "node:process";
+import {
+  compiled,
+  decodeWith,
+  encodeWith,
+  hex,
+  loadFamilies,
+} from "./_families.ts";
+import { FamilyArbitraries } from "./_arbitrary.ts";
+import { loadCorpus, samples } from "./_corpus.ts";
+import type { RtOp } from "../../src/families/_schema.ts";
+
+const families = await loadFamilies();
+const RUNS = Number(process.env.FAMILIES_RUNS ?? 200);
+
+/** Every operation with a specialised decoder, once per header and set. */
+const hot: { spec: string; op: RtOp; arbs: FamilyArbitraries }[] = [];
+for (const [spec, mod] of families) {
+  const rt = compiled(mod.family);
+  const seen = new Set<unknown>();
+  for (const op of rt.ops.values()) {
+    if (op.fast === null || seen.has(op.fast)) continue;
+    seen.add(op.fast);
+    hot.push({ spec, op, arbs: new FamilyArbitraries(rt) });
+  }
+}
+
+/** Fast and table-driven decoding agree (when the fast one decodes at all). */
+function same(op: RtOp, b: Uint8Array): boolean {
+  const fast = op.fast!(b, 0, b.length);
+  if (fast === undefined) return false;
+  const slow = decodeWith(op.header, op.set, b);
+  assert.deepEqual(fast, slow);
+  assert.equal(
+    hex(encodeWith(op.header, op.set, fast)),
+    hex(encodeWith(op.header, op.set, slow)),
+  );
+  return true;
+}
+
+describe("families: specialised decoders", () => {
+  it("exist for the rtnetlink dumps", () => {
+    assert.deepEqual(
+      hot.map((h) => `${h.spec} ${h.op.header!.name} ${h.op.set!.name}`).sort(),
+      [
+        "rt-addr ifaddrmsg addr-attrs",
+        "rt-link ifinfomsg link-attrs",
+        "rt-neigh ndmsg neighbour-attrs",
+        "rt-route rtmsg route-attrs",
+        "rt-rule fib-rule-hdr fib-rule-attrs",
+      ],
+    );
+  });
+
+  for (const { spec, op, arbs } of hot) {
+    it(`${spec}: valid values decode the same through both decoders`, () => {
+      let fast = 0;
+      fc.assert(
+        fc.property(arbs.body(op.header, op.set), (v) => {
+          const b = encodeWith(op.header, op.set, v);
+          if (same(op, b)) fast++;
+        }),
+        { numRuns: RUNS },
+      );
+      // Values with arrays, sub-messages and the like go the table-driven way.
+      assert.ok(fast > 0, `${fast} of ${RUNS} on the fast path`);
+    });
+
+    it(`${spec}: arbitrary and mutated bytes decode the same or fall back`, () => {
+      const valid = arbs.body(op.header, op.set).map((v) =>
+        encodeWith(op.header, op.set, v)
+      );
+      const mutated = fc.tuple(
+        valid,
+        fc.nat(),
+        fc.integer({ min: 0, max: 255 }),
+      ).map(([b, at, x]) => {
+        const out = b.slice();
+        if (out.length > 0) out[at % out.length] = x;
+        return out;
+      });
+      fc.assert(
+        fc.property(
+          fc.oneof(fc.uint8Array({ maxLength: 120 }), mutated),
+          (b) => {
+            try {
+              same(op, b);
+            } catch (e) {
+              // Only the table-driven decoder throws (the fast one gives up first).
+              assert.ok(e instanceof RangeError, String(e));
+            }
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    });
+  }
+
+  it("corpus samples of hot operations decode the same", () => {
+    const { samples: all } = samples(families, loadCorpus());
+    let fast = 0;
+    for (const s of all) {
+      const h = hot.find((x) => x.op.header === s.header && x.op.set === s.set);
+      if (h === undefined) continue;
+      try {
+        if (same(h.op, s.body)) fast++;
+      } catch (e) {
+        assert.ok(e instanceof RangeError, `${s.record.id}: ${e}`);
+      }
+    }
+    assert.ok(fast >= 20, `${fast} corpus samples on the fast path`);
+  });
+});
