@@ -128,10 +128,6 @@ function s_ifaddrmsg(b: Uint8Array, o: number): Record<string, unknown> {
     ifaIndex: $.get32(b, o + 4, $.LE) >>> 0,
   };
 }
-/** Whether the padding of struct `ifaddrmsg` at `o` is zero (else the table-driven decoder keeps its bytes). */
-function c_ifaddrmsg(b: Uint8Array, o: number): boolean {
-  return true;
-}
 
 /** The members of struct `ifa-cacheinfo` at `o` (specialised; padding checked by `c_ifaCacheinfo`). */
 function s_ifaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
@@ -141,10 +137,6 @@ function s_ifaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
     cstamp: $.get32(b, o + 8, $.LE) >>> 0,
     tstamp: $.get32(b, o + 12, $.LE) >>> 0,
   };
-}
-/** Whether the padding of struct `ifa-cacheinfo` at `o` is zero (else the table-driven decoder keeps its bytes). */
-function c_ifaCacheinfo(b: Uint8Array, o: number): boolean {
-  return true;
 }
 
 /**
@@ -157,7 +149,7 @@ function fast_ifaddrmsg_addrAttrs(
   o: number,
   n: number,
 ): Record<string, unknown> | undefined {
-  if (n < 8 || !c_ifaddrmsg(b, o)) return undefined;
+  if (n < 8) return undefined;
   const out = s_ifaddrmsg(b, o);
   const end = o + n;
   let p = o + 8;
@@ -196,7 +188,7 @@ function fast_ifaddrmsg_addrAttrs(
       }
       case 6: {
         if (out.cacheinfo !== undefined) return undefined;
-        if (m !== 16 || !c_ifaCacheinfo(b, q)) return undefined;
+        if (m !== 16) return undefined;
         out.cacheinfo = s_ifaCacheinfo(b, q);
         break;
       }

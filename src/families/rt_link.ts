@@ -1903,10 +1903,6 @@ function s_rtnlLinkStats(b: Uint8Array, o: number): Record<string, unknown> {
     rxNohandler: $.get32(b, o + 92, $.LE) >>> 0,
   };
 }
-/** Whether the padding of struct `rtnl-link-stats` at `o` is zero (else the table-driven decoder keeps its bytes). */
-function c_rtnlLinkStats(b: Uint8Array, o: number): boolean {
-  return true;
-}
 
 /** The members of struct `rtnl-link-ifmap` at `o` (specialised; padding checked by `c_rtnlLinkIfmap`). */
 function s_rtnlLinkIfmap(b: Uint8Array, o: number): Record<string, unknown> {
@@ -1956,10 +1952,6 @@ function s_rtnlLinkStats64(b: Uint8Array, o: number): Record<string, unknown> {
     rxNohandler: dv.getBigUint64(o + 184, $.LE),
     rxOtherhostDropped: dv.getBigUint64(o + 192, $.LE),
   };
-}
-/** Whether the padding of struct `rtnl-link-stats64` at `o` is zero (else the table-driven decoder keeps its bytes). */
-function c_rtnlLinkStats64(b: Uint8Array, o: number): boolean {
-  return true;
 }
 
 /**
@@ -2018,7 +2010,7 @@ function fast_ifinfomsg_linkAttrs(
       }
       case 7: {
         if (out.stats !== undefined) return undefined;
-        if (m !== 96 || !c_rtnlLinkStats(b, q)) return undefined;
+        if (m !== 96) return undefined;
         out.stats = s_rtnlLinkStats(b, q);
         break;
       }
@@ -2113,7 +2105,7 @@ function fast_ifinfomsg_linkAttrs(
       }
       case 23: {
         if (out.stats64 !== undefined) return undefined;
-        if (m !== 200 || !c_rtnlLinkStats64(b, q)) return undefined;
+        if (m !== 200) return undefined;
         out.stats64 = s_rtnlLinkStats64(b, q);
         break;
       }

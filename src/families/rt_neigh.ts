@@ -341,10 +341,6 @@ function s_ndaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
     refcnt: $.get32(b, o + 12, $.LE) >>> 0,
   };
 }
-/** Whether the padding of struct `nda-cacheinfo` at `o` is zero (else the table-driven decoder keeps its bytes). */
-function c_ndaCacheinfo(b: Uint8Array, o: number): boolean {
-  return true;
-}
 
 /**
  * The specialised decoder of `ndmsg` and `neighbour-attrs` (a hot path, generated):
@@ -385,7 +381,7 @@ function fast_ndmsg_neighbourAttrs(
       }
       case 3: {
         if (out.cacheinfo !== undefined) return undefined;
-        if (m !== 16 || !c_ndaCacheinfo(b, q)) return undefined;
+        if (m !== 16) return undefined;
         out.cacheinfo = s_ndaCacheinfo(b, q);
         break;
       }

@@ -224,10 +224,6 @@ function s_rtmsg(b: Uint8Array, o: number): Record<string, unknown> {
     rtmFlags: $.get32(b, o + 8, $.LE) >>> 0,
   };
 }
-/** Whether the padding of struct `rtmsg` at `o` is zero (else the table-driven decoder keeps its bytes). */
-function c_rtmsg(b: Uint8Array, o: number): boolean {
-  return true;
-}
 
 /** The members of struct `rta-cacheinfo` at `o` (specialised; padding checked by `c_rtaCacheinfo`). */
 function s_rtaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
@@ -238,10 +234,6 @@ function s_rtaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
     rtaError: $.get32(b, o + 12, $.LE) >>> 0,
     rtaUsed: $.get32(b, o + 16, $.LE) >>> 0,
   };
-}
-/** Whether the padding of struct `rta-cacheinfo` at `o` is zero (else the table-driven decoder keeps its bytes). */
-function c_rtaCacheinfo(b: Uint8Array, o: number): boolean {
-  return true;
 }
 
 /**
@@ -254,7 +246,7 @@ function fast_rtmsg_routeAttrs(
   o: number,
   n: number,
 ): Record<string, unknown> | undefined {
-  if (n < 12 || !c_rtmsg(b, o)) return undefined;
+  if (n < 12) return undefined;
   const out = s_rtmsg(b, o);
   const end = o + n;
   let p = o + 12;
@@ -330,7 +322,7 @@ function fast_rtmsg_routeAttrs(
       }
       case 12: {
         if (out.cacheinfo !== undefined) return undefined;
-        if (m !== 20 || !c_rtaCacheinfo(b, q)) return undefined;
+        if (m !== 20) return undefined;
         out.cacheinfo = s_rtaCacheinfo(b, q);
         break;
       }

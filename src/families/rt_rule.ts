@@ -194,18 +194,10 @@ function s_fibRuleUidRange(b: Uint8Array, o: number): Record<string, unknown> {
     end: $.get32(b, o + 4, $.LE) >>> 0,
   };
 }
-/** Whether the padding of struct `fib-rule-uid-range` at `o` is zero (else the table-driven decoder keeps its bytes). */
-function c_fibRuleUidRange(b: Uint8Array, o: number): boolean {
-  return true;
-}
 
 /** The members of struct `fib-rule-port-range` at `o` (specialised; padding checked by `c_fibRulePortRange`). */
 function s_fibRulePortRange(b: Uint8Array, o: number): Record<string, unknown> {
   return { start: $.get16(b, o + 0, $.LE), end: $.get16(b, o + 2, $.LE) };
-}
-/** Whether the padding of struct `fib-rule-port-range` at `o` is zero (else the table-driven decoder keeps its bytes). */
-function c_fibRulePortRange(b: Uint8Array, o: number): boolean {
-  return true;
 }
 
 /**
@@ -315,7 +307,7 @@ function fast_fibRuleHdr_fibRuleAttrs(
       }
       case 20: {
         if (out.uidRange !== undefined) return undefined;
-        if (m !== 8 || !c_fibRuleUidRange(b, q)) return undefined;
+        if (m !== 8) return undefined;
         out.uidRange = s_fibRuleUidRange(b, q);
         break;
       }
@@ -333,13 +325,13 @@ function fast_fibRuleHdr_fibRuleAttrs(
       }
       case 23: {
         if (out.sportRange !== undefined) return undefined;
-        if (m !== 4 || !c_fibRulePortRange(b, q)) return undefined;
+        if (m !== 4) return undefined;
         out.sportRange = s_fibRulePortRange(b, q);
         break;
       }
       case 24: {
         if (out.dportRange !== undefined) return undefined;
-        if (m !== 4 || !c_fibRulePortRange(b, q)) return undefined;
+        if (m !== 4) return undefined;
         out.dportRange = s_fibRulePortRange(b, q);
         break;
       }

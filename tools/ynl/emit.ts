@@ -804,11 +804,23 @@ function emitFastStruct(
       : "",
     `  return { ${fields.join(", ")} };`,
     "}",
-    `/** Whether the padding of struct \`${s.name}\` at \`o\` is zero (else the table-driven decoder keeps its bytes). */`,
-    `function c_${camel(s.name)}(b: Uint8Array, o: number): boolean {`,
-    `  return ${gapChecks(s, "o")};`,
-    "}",
+    ...(hasPadding(s)
+      ? [
+        `/** Whether the padding of struct \`${s.name}\` at \`o\` is zero (else the table-driven decoder keeps its bytes). */`,
+        `function c_${camel(s.name)}(b: Uint8Array, o: number): boolean {`,
+        `  return ${gapChecks(s, "o")};`,
+        "}",
+      ]
+      : []),
   ].filter((l) => l !== "").join("\n") + "\n";
+}
+
+/** Whether a struct has padding bytes (its own or a nested struct's) to check. */
+function hasPadding(s: StructModel): boolean {
+  let covered = 0;
+  for (const m of s.members) if (m.type !== "pad") covered += m.size;
+  return covered < s.size ||
+    s.members.some((m) => m.struct !== undefined && hasPadding(m.struct));
 }
 
 /** The expression testing a struct's padding (pad members, alignment gaps) at `o` for zero. */
@@ -822,7 +834,7 @@ function gapChecks(s: StructModel, o: string): string {
     if (covered[i] === 0) tests.push(`b[${o} + ${i}] === 0`);
   }
   for (const m of s.members) {
-    if (m.struct !== undefined) {
+    if (m.struct !== undefined && hasPadding(m.struct)) {
       tests.push(`c_${camel(m.struct.name)}(b, ${o} + ${m.offset})`);
     }
   }
@@ -862,8 +874,9 @@ function fastCase(
     if (a.struct !== undefined) {
       structs.add(a.struct);
       const n = camel(a.struct.name);
+      const clean = hasPadding(a.struct) ? ` || !c_${n}(b, q)` : "";
       body =
-        `if (m !== ${a.struct.size} || !c_${n}(b, q)) return undefined;\nout${k} = s_${n}(b, q);`;
+        `if (m !== ${a.struct.size}${clean}) return undefined;\nout${k} = s_${n}(b, q);`;
     } else if (a.hint === "mac" || a.hint === "fddi") {
       body = `out${k} = $.mac(b, q, q + m);`;
     } else if (
@@ -896,9 +909,9 @@ export function emitFastDecoder(
     ` * undefined) for anything it does not read itself.`,
     ` */`,
     `function ${name}(b: Uint8Array, o: number, n: number): Record<string, unknown> | undefined {`,
-    `  if (n < ${header.size} || !c_${
-      camel(header.name)
-    }(b, o)) return undefined;`,
+    `  if (n < ${header.size}${
+      hasPadding(header) ? ` || !c_${camel(header.name)}(b, o)` : ""
+    }) return undefined;`,
     hasDv.v
       ? "  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);"
       : "",
