@@ -132,3 +132,15 @@ export {
   type SimUnixSocket,
 } from "./sockdiag.ts";
 export { SimAudit, type SimAuditOptions } from "./audit.ts";
+export {
+  type ServedYnlFamily,
+  serveYnlFamily,
+  type ServeYnlOptions,
+  type YnlAnswer,
+  type YnlHandler,
+  type YnlHandlers,
+  type YnlPermission,
+  type YnlRequestContext,
+  type YnlValidation,
+} from "./ynl_family.ts";
+export * as wireguard from "./wireguard.ts";
