@@ -164,7 +164,7 @@ function camel(s: string): string {
 }
 
 function describeAttr(a: AttrModel): string {
-  const bits = [a.type];
+  const bits: string[] = [a.type];
   if (a.subType !== undefined) bits.push(`of ${a.subType}`);
   if (a.nested !== undefined) bits.push(`of ${a.nested.name}`);
   if (a.struct !== undefined) bits.push(`struct ${a.struct.name}`);

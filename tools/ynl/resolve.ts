@@ -884,8 +884,12 @@ export function resolve(
         fail(itemPath(op.path, "notify"), `no operation named ${o.notify}`);
       }
       op.notification.notify = target!.name;
-      op.set ??= target!.set;
-      op.fixedHeader ??= target!.fixedHeader;
+      if (op.set === undefined && target!.set !== undefined) {
+        op.set = target!.set;
+      }
+      if (op.fixedHeader === undefined && target!.fixedHeader !== undefined) {
+        op.fixedHeader = target!.fixedHeader;
+      }
       op.notification.attrs = target!.do?.reply?.attrs ??
         target!.dump?.reply?.attrs ?? [];
       if (op.set === undefined) {
