@@ -1,7 +1,6 @@
 /**
  * The seeded random fault × concurrency schedules of the chaos suite (see
- * `schedules_test.ts`), shared with `conn_bugs_test.ts`, which runs them
- * with the fault combinations that trigger known Conn bugs.
+ * `schedules_test.ts`).
  */
 import process from "node:process";
 import {
@@ -41,24 +40,6 @@ const HANG = 3000;
 /** Marks the ifinfomsg index of notifications the kernel sends (never a real link). */
 const NOTIFY_BASE = 900_000;
 
-/**
- * Fault combinations that trigger the Conn bugs in /work/team/conn-bugs.md;
- * left out of the standing schedules until they are fixed, and run by
- * `conn_bugs_test.ts`.
- */
-export interface KnownBugs {
-  /** C1: a `misalign` fault (its NLMSG_NOOP is delivered, and ends a dump early). */
-  misalign: boolean;
-  /** C2: `wrongSequence` on a dump (a queued dump that timed out is then sent: TypeError). */
-  lostDumpDone: boolean;
-}
-
-export const AVOID_KNOWN_BUGS: KnownBugs = {
-  misalign: false,
-  lostDumpDone: false,
-};
-export const ALL_FAULTS: KnownBugs = { misalign: true, lostDumpDone: true };
-
 export interface Tally {
   schedules: number;
   faults: number;
@@ -74,7 +55,6 @@ function randomFault(
   rand: () => number,
   echoId: number,
   conns: number[],
-  allowed: KnownBugs,
 ): { fault: Fault; options: FaultOptions } {
   const kinds = [
     "dumpInterrupted",
@@ -87,10 +67,7 @@ function randomFault(
     "error",
     "delay",
   ] as const;
-  const kind = pick(
-    rand,
-    kinds.filter((k) => allowed.misalign || k !== "misalign"),
-  );
+  const kind = pick(rand, kinds);
   let fault: Fault;
   switch (kind) {
     case "dumpInterrupted":
@@ -121,22 +98,12 @@ function randomFault(
   else if (where === 2) options.match = { type: echoId };
   else if (where === 3) options.match = { type: 1 }; // NLMSG_NOOP
   if (rand() < 0.4) options.conn = pick(rand, conns);
-  if (kind === "wrongSequence" && !allowed.lostDumpDone) {
-    // Only requests that are not dumps: a dump whose DONE never comes keeps
-    // the dumps queued behind it waiting (known bug C2).
-    const m = options.match;
-    options.match = (msg) =>
-      (msg.header.flags & 0x300) !== 0x300 &&
-      (m === undefined || typeof m === "function" ||
-        m.type === undefined || m.type === msg.header.type);
-  }
   return { fault, options };
 }
 
 export async function schedule(
   seed: number,
   tally: Tally,
-  faultsAllowed: KnownBugs,
 ): Promise<void> {
   const rand = prng(seed);
   const links = between(rand, 1, 60);
@@ -163,7 +130,6 @@ export async function schedule(
       rand,
       echoId,
       conns.map((c) => c.pid),
-      faultsAllowed,
     );
     if (fault.type === "error") allowed.add(fault.errno);
     handles.push(kernel.inject(fault, options));
@@ -171,9 +137,7 @@ export async function schedule(
       `fault ${JSON.stringify(fault)} ${
         JSON.stringify({
           ...options,
-          match: typeof options.match === "function"
-            ? "not a dump"
-            : options.match,
+          match: options.match,
         })
       }`,
     );
