@@ -1849,9 +1849,9 @@ export type LinkinfoMemberDataMsg = LinkinfoBrportAttrs | BondSlaveAttrs;
 /**
  * Spec: sub-message `linkinfo-peer-msg`: one of these formats, chosen by the selector attribute's value:
  *
- * - `veth`: Ifinfomsg and LinkAttrs
+ * - `veth`: Partial<Ifinfomsg> and LinkAttrs
  */
-export type LinkinfoPeerMsg = Ifinfomsg & LinkAttrs;
+export type LinkinfoPeerMsg = Partial<Ifinfomsg> & LinkAttrs;
 
 const E_RtextFilter = $.enumOf(RtextFilter);
 const E_IfinfoFlags = $.enumOf(IfinfoFlags);

@@ -3456,7 +3456,7 @@ export interface U32Attrs {
  *
  * - `basic`: BasicAttrs
  * - `bpf`: BpfAttrs
- * - `bfifo`: TcFifoQopt
+ * - `bfifo`: Partial<TcFifoQopt>
  * - `cake`: CakeAttrs
  * - `cbs`: CbsAttrs
  * - `cgroup`: CgroupAttrs
@@ -3474,26 +3474,26 @@ export interface U32Attrs {
  * - `fq_pie`: FqPieAttrs
  * - `fw`: FwAttrs
  * - `gred`: GredAttrs
- * - `hfsc`: TcHfscQopt
+ * - `hfsc`: Partial<TcHfscQopt>
  * - `hhf`: HhfAttrs
  * - `htb`: HtbAttrs
  * - `ingress`: Record<string, never>
  * - `matchall`: MatchallAttrs
  * - `mq`: Record<string, never>
- * - `mqprio`: TcMqprioQopt
- * - `multiq`: TcMultiqQopt
- * - `netem`: TcNetemQopt and NetemAttrs
- * - `pfifo`: TcFifoQopt
- * - `pfifo_fast`: TcPrioQopt
- * - `pfifo_head_drop`: TcFifoQopt
+ * - `mqprio`: Partial<TcMqprioQopt>
+ * - `multiq`: Partial<TcMultiqQopt>
+ * - `netem`: Partial<TcNetemQopt> and NetemAttrs
+ * - `pfifo`: Partial<TcFifoQopt>
+ * - `pfifo_fast`: Partial<TcPrioQopt>
+ * - `pfifo_head_drop`: Partial<TcFifoQopt>
  * - `pie`: PieAttrs
- * - `plug`: TcPlugQopt
- * - `prio`: TcPrioQopt
+ * - `plug`: Partial<TcPlugQopt>
+ * - `prio`: Partial<TcPrioQopt>
  * - `qfq`: QfqAttrs
  * - `red`: RedAttrs
  * - `route`: RouteAttrs
- * - `sfb`: TcSfbQopt
- * - `sfq`: TcSfqQoptV1
+ * - `sfb`: Partial<TcSfbQopt>
+ * - `sfq`: Partial<TcSfqQoptV1>
  * - `taprio`: TaprioAttrs
  * - `tbf`: TbfAttrs
  * - `u32`: U32Attrs
@@ -3501,7 +3501,7 @@ export interface U32Attrs {
 export type OptionsMsg =
   | BasicAttrs
   | BpfAttrs
-  | TcFifoQopt
+  | Partial<TcFifoQopt>
   | CakeAttrs
   | CbsAttrs
   | CgroupAttrs
@@ -3519,21 +3519,21 @@ export type OptionsMsg =
   | FqPieAttrs
   | FwAttrs
   | GredAttrs
-  | TcHfscQopt
+  | Partial<TcHfscQopt>
   | HhfAttrs
   | HtbAttrs
   | MatchallAttrs
-  | TcMqprioQopt
-  | TcMultiqQopt
-  | (TcNetemQopt & NetemAttrs)
-  | TcPrioQopt
+  | Partial<TcMqprioQopt>
+  | Partial<TcMultiqQopt>
+  | (Partial<TcNetemQopt> & NetemAttrs)
+  | Partial<TcPrioQopt>
   | PieAttrs
-  | TcPlugQopt
+  | Partial<TcPlugQopt>
   | QfqAttrs
   | RedAttrs
   | RouteAttrs
-  | TcSfbQopt
-  | TcSfqQoptV1
+  | Partial<TcSfbQopt>
+  | Partial<TcSfqQoptV1>
   | TaprioAttrs
   | TbfAttrs
   | U32Attrs;
@@ -3586,31 +3586,31 @@ export type ActOptionsMsg =
  * Spec: sub-message `tca-stats-app-msg`: one of these formats, chosen by the selector attribute's value:
  *
  * - `cake`: CakeStatsAttrs
- * - `choke`: TcChokeXstats
- * - `codel`: TcCodelXstats
- * - `dualpi2`: TcDualpi2Xstats
- * - `fq`: TcFqQdStats
- * - `fq_codel`: TcFqCodelXstats
- * - `fq_pie`: TcFqPieXstats
- * - `hhf`: TcHhfXstats
- * - `pie`: TcPieXstats
- * - `red`: TcRedXstats
- * - `sfb`: TcSfbXstats
- * - `sfq`: TcSfqXstats
+ * - `choke`: Partial<TcChokeXstats>
+ * - `codel`: Partial<TcCodelXstats>
+ * - `dualpi2`: Partial<TcDualpi2Xstats>
+ * - `fq`: Partial<TcFqQdStats>
+ * - `fq_codel`: Partial<TcFqCodelXstats>
+ * - `fq_pie`: Partial<TcFqPieXstats>
+ * - `hhf`: Partial<TcHhfXstats>
+ * - `pie`: Partial<TcPieXstats>
+ * - `red`: Partial<TcRedXstats>
+ * - `sfb`: Partial<TcSfbXstats>
+ * - `sfq`: Partial<TcSfqXstats>
  */
 export type TcaStatsAppMsg =
   | CakeStatsAttrs
-  | TcChokeXstats
-  | TcCodelXstats
-  | TcDualpi2Xstats
-  | TcFqQdStats
-  | TcFqCodelXstats
-  | TcFqPieXstats
-  | TcHhfXstats
-  | TcPieXstats
-  | TcRedXstats
-  | TcSfbXstats
-  | TcSfqXstats;
+  | Partial<TcChokeXstats>
+  | Partial<TcCodelXstats>
+  | Partial<TcDualpi2Xstats>
+  | Partial<TcFqQdStats>
+  | Partial<TcFqCodelXstats>
+  | Partial<TcFqPieXstats>
+  | Partial<TcHhfXstats>
+  | Partial<TcPieXstats>
+  | Partial<TcRedXstats>
+  | Partial<TcSfbXstats>
+  | Partial<TcSfqXstats>;
 
 /**
  * The `tc` family: protocol, operations, multicast groups and attribute

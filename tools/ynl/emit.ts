@@ -347,11 +347,16 @@ function emitAttr(a: AttrModel): string {
     `  ${prop(a.key)}?: ${full};\n`;
 }
 
+/**
+ * A format's value type. Its fixed header's members are optional (absent
+ * ones encode as 0; decoding gives all of them): one type serves the
+ * request that sets a veth peer's name and the reply that shows it.
+ */
 function formatType(f: FormatModel): string {
   if (f.fixedHeader !== undefined && f.set !== undefined) {
-    return `${f.fixedHeader.tsName} & ${f.set.tsName}`;
+    return `Partial<${f.fixedHeader.tsName}> & ${f.set.tsName}`;
   }
-  if (f.fixedHeader !== undefined) return f.fixedHeader.tsName;
+  if (f.fixedHeader !== undefined) return `Partial<${f.fixedHeader.tsName}>`;
   if (f.set !== undefined) return f.set.tsName;
   return "Record<string, never>";
 }
