@@ -19,7 +19,7 @@ import { loadCorpus, samples } from "./_corpus.ts";
 import type { RtOp } from "../../src/families/_schema.ts";
 
 const families = await loadFamilies();
-const RUNS = Number(process.env.FAMILIES_RUNS ?? 200);
+const RUNS = Number(process.env.FAMILIES_RUNS ?? 60);
 
 /** Every operation with a specialised decoder, once per header and set. */
 const hot: { spec: string; op: RtOp; arbs: FamilyArbitraries }[] = [];

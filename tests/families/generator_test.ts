@@ -28,7 +28,7 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const metas = loadMetaSchemas(join(ROOT, "spec"));
 
 describe("tools/ynl", () => {
-  it("regenerates src/families identically", () => {
+  it("regenerates src/families identically", { timeout: 60_000 }, () => {
     const out = mkdtempSync(join(tmpdir(), "nlkit-ynl-"));
     try {
       const { files, families, warnings } = generate({ root: ROOT, out });
