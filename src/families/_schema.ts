@@ -151,6 +151,10 @@ export interface OpDesc {
   ntf?: number;
   /** The multicast group of a notification or event. */
   mcgrp?: string;
+  /** `flags`: permissions the kernel requires (`admin-perm`, `uns-admin-perm`). */
+  flags?: readonly string[];
+  /** `dont-validate`: validation the kernel skips for it (`strict`, `dump`, `dump-strict`). */
+  dontValidate?: readonly string[];
 }
 
 /** What a generated module says about its family. */

@@ -14,6 +14,7 @@ import { HeaderFlags } from "../netlink/header.ts";
 import type { Message } from "../netlink/message.ts";
 import type { ReceiveOptions } from "../netlink/options.ts";
 import { GenlConn, type GenlMessageView } from "../genetlink/conn.ts";
+import type { GenlMessage } from "../genetlink/message.ts";
 import type { Family as GenlFamily } from "../genetlink/family.ts";
 import { PolicyError } from "../genetlink/policy.ts";
 import { CheckFailure } from "./_checks.ts";
@@ -158,6 +159,11 @@ export interface Decoded {
 
 const GENL_HEADER = 4;
 const EPROTO = 71;
+
+/** A generic netlink message (its genl header decoded), not a netlink one. */
+function isGenlMessage(m: Message | GenlMessage): m is GenlMessage {
+  return typeof (m.header as { command?: unknown }).command === "number";
+}
 
 /** Family ids resolved per GenlConn (by family name). */
 const resolved = new WeakMap<GenlConn, Map<string, Promise<GenlFamily>>>();
@@ -457,6 +463,10 @@ export class Operation<
   readonly notification: number | undefined;
   /** The multicast group of a notification or event. */
   readonly mcgrp: string | undefined;
+  /** The spec's `flags`: permissions the kernel requires (`admin-perm`, `uns-admin-perm`). */
+  readonly flags: readonly string[];
+  /** The spec's `dont-validate`: validation the kernel skips (`strict`, `dump`, `dump-strict`). */
+  readonly dontValidate: readonly string[];
   readonly #desc: OpDesc;
   #rt: RtOp | null = null;
 
@@ -477,6 +487,8 @@ export class Operation<
     this.dumpReply = desc.dump?.[1];
     this.notification = desc.ntf;
     this.mcgrp = desc.mcgrp;
+    this.flags = desc.flags ?? [];
+    this.dontValidate = desc.dontValidate ?? [];
   }
 
   #op(): RtOp {
@@ -673,7 +685,7 @@ export class Operation<
     }
   }
 
-  #body(message: Message, side: string): [number, number] {
+  #body(message: Message | GenlMessage, side: string): [number, number] {
     if (
       message === null || typeof message !== "object" ||
       !(message.data instanceof Uint8Array)
@@ -684,7 +696,10 @@ export class Operation<
         }: message must be a { header, data } Message`,
       );
     }
-    if (!this.family.genl) return [0, message.data.length];
+    // A GenlMessage (from GenlConn) has its genl header decoded already.
+    if (!this.family.genl || isGenlMessage(message)) {
+      return [0, message.data.length];
+    }
     if (message.data.length < GENL_HEADER) {
       throw new RangeError(
         `Cannot decode ${
@@ -700,7 +715,7 @@ export class Operation<
    * header; for generic netlink, the genl header is skipped). Attributes
    * the spec does not know are kept in `unknownAttributes`.
    *
-   * @param message A message received from the kernel.
+   * @param message A message received from the kernel: a netlink `Message`, or for generic netlink a `GenlMessage` from `GenlConn` (genl header decoded already).
    * @returns The reply: fixed-header members and attributes side by side.
    * @throws {RangeError} When the bytes are malformed (what and where said).
    *
@@ -715,7 +730,7 @@ export class Operation<
    * assert.equal(r.rtmType, "unicast");
    * ```
    */
-  decode(message: Message): Reply {
+  decode(message: Message | GenlMessage): Reply {
     const [at, n] = this.#body(message, "reply");
     return this.#decode(message.data, at, n, "reply") as Reply;
   }
@@ -736,7 +751,7 @@ export class Operation<
    * assert.equal(dellink.decodeRequest(dellink.encode({ ifname: "veth0" })).ifname, "veth0");
    * ```
    */
-  decodeRequest(message: Message): Request {
+  decodeRequest(message: Message | GenlMessage): Request {
     const [at, n] = this.#body(message, "request");
     return this.#decode(message.data, at, n, "request") as Request;
   }
@@ -911,6 +926,7 @@ export class Operation<
     const items: Reply[] = [];
     let failure: unknown = undefined;
     let failed = false;
+    let finished = false;
     let i = 0;
     let started: Promise<void> | null = null;
     const start = async (): Promise<void> => {
@@ -922,23 +938,25 @@ export class Operation<
         failed = true;
         failure = e;
       }
+      finished = true;
     };
     const done: IteratorReturnResult<undefined> = {
       value: undefined,
       done: true,
     };
-    const next = async (): Promise<IteratorResult<Reply, undefined>> => {
-      await (started ??= start());
+    // Not `async`: once the dump is in, each step costs one settled promise.
+    const next = (): Promise<IteratorResult<Reply, undefined>> => {
+      if (!finished) return (started ??= start()).then(next);
       if (i < items.length) {
         const value = items[i]!;
         items[i++] = undefined as Reply;
-        return { value, done: false };
+        return Promise.resolve({ value, done: false });
       }
       if (failed) {
         failed = false;
-        throw failure;
+        return Promise.reject(failure);
       }
-      return done;
+      return Promise.resolve(done);
     };
     return {
       next,
@@ -1057,7 +1075,7 @@ export class Operation<
  * command ({@linkcode YnlFamily.operationFor}).
  *
  * @param family The family (`family` of a generated module).
- * @param message A received message.
+ * @param message A received message: a netlink `Message` (from `Conn`), or a `GenlMessage` or `GenlNotification` (from `GenlConn`, its genl header decoded).
  * @returns The operation's name and the decoded value, or `undefined` for a message of no operation of the family (an ACK, `NLMSG_DONE`, another family's type).
  * @throws {RangeError} When the bytes are malformed.
  *
@@ -1075,13 +1093,15 @@ export class Operation<
  */
 export function decode(
   family: YnlFamily,
-  message: Message,
+  message: Message | GenlMessage,
 ): Decoded | undefined {
   if (!(family instanceof YnlFamily)) {
     throw new TypeError("Cannot decode: family must be a YnlFamily");
   }
   let type: number;
-  if (family.genl) {
+  if (isGenlMessage(message)) {
+    type = message.header.command;
+  } else if (family.genl) {
     if (message.data.length < GENL_HEADER) return undefined;
     type = message.data[0]!;
   } else {

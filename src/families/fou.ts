@@ -94,11 +94,25 @@ export const family: YnlFamily = new YnlFamily({
       ],
     },
   },
-  ops: [{ name: "add", set: "fou", do: [1] }, {
+  ops: [{
+    name: "add",
+    set: "fou",
+    do: [1],
+    flags: ["admin-perm"],
+    dontValidate: ["strict", "dump"],
+  }, {
     name: "del",
     set: "fou",
     do: [2],
-  }, { name: "get", set: "fou", do: [3, 3], dump: [3, 3] }],
+    flags: ["admin-perm"],
+    dontValidate: ["strict", "dump"],
+  }, {
+    name: "get",
+    set: "fou",
+    do: [3, 3],
+    dump: [3, 3],
+    dontValidate: ["strict", "dump"],
+  }],
 });
 
 /**

@@ -145,6 +145,7 @@ export const family: YnlFamily = new YnlFamily({
     name: "accept",
     set: "accept",
     do: [2, 2],
+    flags: ["admin-perm"],
   }, { name: "done", set: "done", do: [3] }],
   groups: [["none"], ["tlshd"]],
 });

@@ -60,7 +60,7 @@ export const family: YnlFamily = new YnlFamily({
       ]],
     },
   },
-  ops: [{ name: "server-set", set: "server", do: [1] }, {
+  ops: [{ name: "server-set", set: "server", do: [1], flags: ["admin-perm"] }, {
     name: "server-get",
     set: "server",
     do: [2, 2],

@@ -327,9 +327,9 @@ export const family: YnlFamily = new YnlFamily({
   },
   ops: [
     { name: "get", set: "net-shaper", do: [1, 1], dump: [1, 1] },
-    { name: "set", set: "net-shaper", do: [2] },
-    { name: "delete", set: "net-shaper", do: [3] },
-    { name: "group", set: "net-shaper", do: [4, 4] },
+    { name: "set", set: "net-shaper", do: [2], flags: ["admin-perm"] },
+    { name: "delete", set: "net-shaper", do: [3], flags: ["admin-perm"] },
+    { name: "group", set: "net-shaper", do: [4, 4], flags: ["admin-perm"] },
     { name: "cap-get", set: "caps", do: [5, 5], dump: [5, 5] },
   ],
 });

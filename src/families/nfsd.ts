@@ -187,13 +187,23 @@ export const family: YnlFamily = new YnlFamily({
   },
   ops: [
     { name: "rpc-status-get", set: "rpc-status", dump: [1, 1] },
-    { name: "threads-set", set: "server", do: [2] },
+    { name: "threads-set", set: "server", do: [2], flags: ["admin-perm"] },
     { name: "threads-get", set: "server", do: [3, 3] },
-    { name: "version-set", set: "server-proto", do: [4] },
+    {
+      name: "version-set",
+      set: "server-proto",
+      do: [4],
+      flags: ["admin-perm"],
+    },
     { name: "version-get", set: "server-proto", do: [5, 5] },
-    { name: "listener-set", set: "server-sock", do: [6] },
+    {
+      name: "listener-set",
+      set: "server-sock",
+      do: [6],
+      flags: ["admin-perm"],
+    },
     { name: "listener-get", set: "server-sock", do: [7, 7] },
-    { name: "pool-mode-set", set: "pool-mode", do: [8] },
+    { name: "pool-mode-set", set: "pool-mode", do: [8], flags: ["admin-perm"] },
     { name: "pool-mode-get", set: "pool-mode", do: [9, 9] },
   ],
 });

@@ -177,10 +177,18 @@ export const family: YnlFamily = new YnlFamily({
       ],
     },
   },
-  ops: [{ name: "get", set: "tcp-metrics", do: [1, 1], dump: [1, 1] }, {
+  ops: [{
+    name: "get",
+    set: "tcp-metrics",
+    do: [1, 1],
+    dump: [1, 1],
+    dontValidate: ["strict", "dump"],
+  }, {
     name: "del",
     set: "tcp-metrics",
     do: [2],
+    flags: ["admin-perm"],
+    dontValidate: ["strict", "dump"],
   }],
 });
 

@@ -176,12 +176,25 @@ export const family: YnlFamily = new YnlFamily({
       ],
     },
   },
-  ops: [
-    { name: "noop", set: "team", do: [0, 0] },
-    { name: "options-set", set: "team", do: [1, 1] },
-    { name: "options-get", set: "team", do: [2, 2] },
-    { name: "port-list-get", set: "team", do: [3, 3] },
-  ],
+  ops: [{ name: "noop", set: "team", do: [0, 0], dontValidate: ["strict"] }, {
+    name: "options-set",
+    set: "team",
+    do: [1, 1],
+    flags: ["admin-perm"],
+    dontValidate: ["strict"],
+  }, {
+    name: "options-get",
+    set: "team",
+    do: [2, 2],
+    flags: ["admin-perm"],
+    dontValidate: ["strict"],
+  }, {
+    name: "port-list-get",
+    set: "team",
+    do: [3, 3],
+    flags: ["admin-perm"],
+    dontValidate: ["strict"],
+  }],
 });
 
 /**

@@ -283,10 +283,16 @@ export const family: YnlFamily = new YnlFamily({
       ],
     },
   },
-  ops: [{ name: "get-device", set: "wgdevice", dump: [0, 0] }, {
+  ops: [{
+    name: "get-device",
+    set: "wgdevice",
+    dump: [0, 0],
+    flags: ["uns-admin-perm"],
+  }, {
     name: "set-device",
     set: "wgdevice",
     do: [1],
+    flags: ["uns-admin-perm"],
   }],
 });
 

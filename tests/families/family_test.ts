@@ -432,3 +432,31 @@ describe("families: operations over simulated kernels", () => {
     );
   });
 });
+
+describe("families: generic netlink messages from GenlConn", () => {
+  it("decode() and .decode() take a GenlMessage (genl header decoded) as well as a netlink Message", () => {
+    const m = ethtool.linkinfoNtf.encodeReply({
+      header: { devIndex: 2, devName: "eth0" },
+      port: 0,
+    }, { familyId: 0x20 });
+    const genlMessage = {
+      header: { command: m.data[0]!, version: m.data[1]! },
+      data: m.data.subarray(4),
+    };
+    assert.deepEqual(
+      decode(ethtool.family, genlMessage),
+      decode(ethtool.family, m),
+    );
+    assert.equal(decode(ethtool.family, genlMessage)?.op, "linkinfoNtf");
+    assert.deepEqual(ethtool.linkinfoNtf.decode(genlMessage), {
+      header: { devIndex: 2, devName: "eth0" },
+      port: 0,
+    });
+  });
+
+  it("carries the spec's operation flags and dont-validate", () => {
+    assert.deepEqual(wireguard.setDevice.flags, ["uns-admin-perm"]);
+    assert.deepEqual(ethtool.linkinfoGet.flags, []);
+    assert.ok(nlctrl.getfamily.dontValidate.length === 0);
+  });
+});

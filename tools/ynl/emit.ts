@@ -453,6 +453,10 @@ function opDesc(o: OpModel): string {
   }
   if (o.notification !== undefined) parts.push(`ntf: ${o.notification.value}`);
   if (o.mcgrp !== undefined) parts.push(`mcgrp: ${str(o.mcgrp)}`);
+  if (o.flags.length > 0) parts.push(`flags: [${o.flags.map(str).join(", ")}]`);
+  if (o.dontValidate.length > 0) {
+    parts.push(`dontValidate: [${o.dontValidate.map(str).join(", ")}]`);
+  }
   return `{ ${parts.join(", ")} }`;
 }
 

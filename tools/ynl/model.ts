@@ -189,7 +189,10 @@ export interface OpModel extends Documented {
   /** Notification or event: its message type or command. */
   notification?: { value: number; notify?: string; attrs: string[] };
   mcgrp?: string;
+  /** `flags`: permissions (`admin-perm`, `uns-admin-perm`). */
   flags: string[];
+  /** `dont-validate`: validation the kernel skips (`strict`, `dump`, `dump-strict`). */
+  dontValidate: string[];
 }
 
 /** A multicast group. */

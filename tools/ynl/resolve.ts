@@ -743,6 +743,7 @@ export function resolve(
       name,
       key: operationName(name),
       flags: (o.flags ?? []) as string[],
+      dontValidate: (o["dont-validate"] ?? []) as string[],
       path,
     };
     const d = doc(o);
