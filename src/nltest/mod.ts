@@ -144,3 +144,4 @@ export {
   type YnlValidation,
 } from "./ynl_family.ts";
 export * as wireguard from "./wireguard.ts";
+export * as ethtool from "./ethtool.ts";

@@ -89,7 +89,7 @@ import { PolicyError } from "../genetlink/policy.ts";
 import { SimKernel } from "./kernel.ts";
 import { KernelError } from "./kernel_handler.ts";
 import { DEFAULT_LINK_KINDS, type LinkKind } from "./rtnetlink.ts";
-import { LinkFlags } from "./rtnl_constants.ts";
+import { IfinfoFlags } from "../families/rt_link.ts";
 import { serveYnlFamily, type YnlRequestContext } from "./ynl_family.ts";
 
 /**
@@ -109,7 +109,7 @@ import { serveYnlFamily, type YnlRequestContext } from "./ynl_family.ts";
  */
 export const LINK_KIND: LinkKind = {
   type: 65534, // ARPHRD_NONE
-  flags: LinkFlags.PointToPoint | LinkFlags.NoARP,
+  flags: IfinfoFlags["point-to-point"] | IfinfoFlags["no-arp"],
   mtu: 1420,
   minMTU: 68,
   maxMTU: 65535 - 80,
