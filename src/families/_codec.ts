@@ -400,7 +400,15 @@ function decodeNest(
 ): Obj | typeof RAW {
   const inner: Obj = {};
   try {
-    decodeAttrs(set, b, o, n, inner, { obj: out, up }, depth + 1);
+    decodeAttrs(
+      set,
+      b,
+      o,
+      n,
+      inner,
+      set.selects ? { obj: out, up } : null,
+      depth + 1,
+    );
   } catch (e) {
     if (e instanceof RangeError && depth + 1 <= MAX_DEPTH) return RAW;
     throw e;
@@ -674,7 +682,15 @@ function decodeSubMessage(
   }
   if (f.set !== null) {
     try {
-      decodeAttrs(f.set, b, at, o + n - at, v, { obj: out, up }, depth + 1);
+      decodeAttrs(
+        f.set,
+        b,
+        at,
+        o + n - at,
+        v,
+        f.set.selects ? { obj: out, up } : null,
+        depth + 1,
+      );
     } catch (e) {
       if (e instanceof RangeError && depth + 1 <= MAX_DEPTH) return RAW;
       throw e;
@@ -738,7 +754,15 @@ function indexedArray(
     ) throw new Raw();
     if (k === K.NEST) {
       const inner: Obj = {};
-      decodeAttrs(a.nested!, b, p, len, inner, { obj: out, up }, depth + 1);
+      decodeAttrs(
+        a.nested!,
+        b,
+        p,
+        len,
+        inner,
+        a.nested!.selects ? { obj: out, up } : null,
+        depth + 1,
+      );
       if ((d.flags & NESTED) === 0) setMeta(inner, { nested: false });
       v = inner;
     } else if (k === K.BINARY) {
@@ -811,7 +835,7 @@ function nestTypeValue(
         d.offset,
         d.length,
         entry,
-        { obj: out, up },
+        a.nested!.selects ? { obj: out, up } : null,
         depth + 1,
       );
       entries.push(entry);

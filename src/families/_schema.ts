@@ -381,6 +381,11 @@ export class RtSet {
   listed: RtAttr[] = [];
   /** Whether encoding a value of this set may need a check (its own or a nested set's). */
   hasChecks = false;
+  /**
+   * Whether a sub-message in this set or below may look outwards for its
+   * selector: only then do decoders pass the enclosing values down.
+   */
+  selects = false;
 
   constructor(name: string) {
     this.name = name;
@@ -553,6 +558,28 @@ export class RtFamily {
           : this.#ref(this.structs, op.header, "struct"),
         fast: desc.fast?.[`${op.header} ${op.set}`] ?? null,
       });
+    }
+    // selects: a set with a sub-message, or enclosing one (a fixed point).
+    for (const s of this.sets.values()) {
+      for (const a of s.byKey.values()) {
+        if (a.kind === K.SUBMSG) s.selects = true;
+      }
+    }
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const s of this.sets.values()) {
+        if (s.selects) continue;
+        for (const a of s.byKey.values()) {
+          let inner = a.nested?.selects === true;
+          for (const f of a.msg?.formats.values() ?? []) {
+            if (f.set?.selects === true) inner = true;
+          }
+          if (inner) {
+            s.selects = changed = true;
+            break;
+          }
+        }
+      }
     }
     // hasChecks: a fixed point over nests and sub-messages.
     for (const s of this.sets.values()) {

@@ -460,3 +460,64 @@ describe("families: generic netlink messages from GenlConn", () => {
     assert.ok(nlctrl.getfamily.dontValidate.length === 0);
   });
 });
+
+describe("families: sub-messages", () => {
+  it("chooses a format by a selector in an enclosing nest (tc stats2 > app by kind), with its fixed header", async () => {
+    const tc = await import("../../src/families/tc.ts");
+    const value = {
+      family: 0,
+      ifindex: 2,
+      kind: "codel",
+      stats2: {
+        app: {
+          maxpacket: 1514,
+          count: 3,
+          lastcount: 2,
+          ldelay: 100,
+          dropNext: -5,
+          dropOverlimit: 0,
+          ecnMark: 1,
+          dropping: 0,
+          ceMark: 7,
+        },
+      },
+    };
+    const m = tc.getqdisc.encodeReply(value);
+    const back = tc.getqdisc.decode(m);
+    assert.deepEqual(back.stats2, value.stats2);
+    assert.equal(back.kind, "codel");
+    // Without the selector the format cannot be chosen.
+    assert.throws(
+      () => tc.getqdisc.encodeReply({ stats2: { app: {} } } as never),
+      /needs kind to choose its format/,
+    );
+  });
+
+  it("decodes a sub-message sent before its selector, keeping the attribute order", () => {
+    // IFLA_LINKINFO { IFLA_INFO_DATA (bridge: IFLA_BR_STP_STATE 1) before IFLA_INFO_KIND "bridge" }
+    const body = new AttributeEncoder().nested(18, (e) => {
+      e.nested(2, (d) => d.uint32(5, 1));
+      e.string(1, "bridge");
+    }).encode();
+    const data = new Uint8Array(16 + body.length);
+    data.set(body, 16);
+    const v = rtLink.getlink.decode(message(16, data));
+    assert.deepEqual(v.linkinfo, { data: { stpState: 1 }, kind: "bridge" });
+    assert.deepEqual(Object.keys(v.linkinfo!), ["data", "kind"]);
+    assert.equal(hex(rtLink.getlink.encodeReply(v).data), hex(data));
+  });
+
+  it("keeps link kind data of a kind the spec lacks as an unknown attribute", () => {
+    const body = new AttributeEncoder().nested(18, (e) => {
+      e.string(1, "wireguard");
+      e.nested(2, (d) => d.uint32(1, 9));
+    }).encode();
+    const data = new Uint8Array(16 + body.length);
+    data.set(body, 16);
+    const v = rtLink.getlink.decode(message(16, data));
+    assert.equal(v.linkinfo?.kind, "wireguard");
+    assert.equal(v.linkinfo?.data, undefined);
+    assert.equal(v.linkinfo?.unknownAttributes?.[0]?.type, 0x8002);
+    assert.equal(hex(rtLink.getlink.encodeReply(v).data), hex(data));
+  });
+});
