@@ -9,51 +9,66 @@
 
 import { HeaderFlags } from "../netlink/header.ts";
 import type { Message } from "../netlink/message.ts";
+import { Errno } from "../netlink/errno.ts";
+import { dellink, getlink, newlink, setlink } from "../families/rt_link.ts";
+import { deladdr, getaddr, newaddr } from "../families/rt_addr.ts";
+import { delroute, getroute, newroute } from "../families/rt_route.ts";
+import { delneigh, getneigh, newneigh } from "../families/rt_neigh.ts";
+import { delrule, getrule, newrule } from "../families/rt_rule.ts";
+import { formatIP } from "../families/_text.ts";
+import { cidrOrProblem, ipOrProblem, macOrProblem } from "../route/text.ts";
+import { PROTOCOLS, SCOPES, TABLES } from "../route/names.ts";
 import {
   type HandlerResult,
   KernelError,
   type RequestContext,
 } from "./kernel_handler.ts";
 import {
-  EOPNOTSUPP,
+  AF,
+  IFF,
+  type LinkRecord,
   type Origin,
-  routeGroup,
   RtnlState,
+  send,
 } from "./rtnl_state.ts";
 import {
+  changeLink,
+  createLink,
+  deleteLink,
   delLink,
   dumpLinks,
   getLink,
+  makeLink,
   newLink,
   setLinkRequest,
 } from "./rtnl_links.ts";
-import { delAddress, dumpAddresses, newAddress } from "./rtnl_addresses.ts";
-import { delRoute, dumpRoutes, getRoute, newRoute } from "./rtnl_routes.ts";
 import {
-  type AddressRecord,
-  encodeRoute,
-  type RouteRecord,
-} from "./rtnl_codec.ts";
+  delAddress,
+  dumpAddresses,
+  newAddress,
+  sortedAddresses,
+} from "./rtnl_addresses.ts";
 import {
-  AF_INET,
-  AF_INET6,
-  ARPHRD_ETHER,
-  IFA_F_PERMANENT,
-  LinkFlags,
-  RouteType,
-  RT_SCOPE_LINK,
-  RT_SCOPE_UNIVERSE,
-  RT_TABLE_MAIN,
-  RTN_UNICAST,
-  RTPROT_BOOT,
-} from "./rtnl_constants.ts";
+  delRoute,
+  dumpRoutes,
+  getRoute,
+  newRoute,
+  sortedRoutes,
+} from "./rtnl_routes.ts";
 import {
-  formatHardware,
-  formatIP,
-  parseHardware,
-  parseIP,
-  parsePrefix,
-} from "./rtnl_ip.ts";
+  delNeighbour,
+  dumpNeighbours,
+  newNeighbour,
+} from "./rtnl_neighbours.ts";
+import { defaultRules, delRule, dumpRules, newRule } from "./rtnl_rules.ts";
+import { addAddressRoutes, ROUTE_GROUP, RTN } from "./rtnl_fib.ts";
+import { reportedFlags, routeMessage } from "./rtnl_encode.ts";
+import { runLinkwatch } from "./rtnl_netdev.ts";
+
+/** `ARPHRD_ETHER` (`linux/if_arp.h`). */
+const ARPHRD_ETHER = 1;
+/** `ARPHRD_LOOPBACK`. */
+const ARPHRD_LOOPBACK = 772;
 
 /**
  * A link type the simulated kernel can create with `RTM_NEWLINK` (`IFLA_INFO_KIND`).
@@ -86,7 +101,8 @@ export interface LinkKind {
 }
 
 /**
- * The link kinds known by default: `dummy`, `bridge`, `veth`. Pass your
+ * The link kinds known by default: `dummy`, `bridge`, `veth`, `ifb`,
+ * `vxlan`, `macvlan`. Pass your
  * own table as `SimKernelOptions.linkKinds` to add kinds (or to remove
  * them, as on a kernel without the module).
  *
@@ -103,7 +119,7 @@ export interface LinkKind {
 export const DEFAULT_LINK_KINDS: Readonly<Record<string, LinkKind>> = {
   dummy: {
     type: ARPHRD_ETHER,
-    flags: LinkFlags.Broadcast | LinkFlags.NoARP,
+    flags: IFF.broadcast | IFF.noarp,
     mtu: 1500,
     minMTU: 0,
     maxMTU: 0,
@@ -111,7 +127,7 @@ export const DEFAULT_LINK_KINDS: Readonly<Record<string, LinkKind>> = {
   },
   bridge: {
     type: ARPHRD_ETHER,
-    flags: LinkFlags.Broadcast | LinkFlags.Multicast,
+    flags: IFF.broadcast | IFF.multicast,
     mtu: 1500,
     minMTU: 68,
     maxMTU: 65535,
@@ -119,7 +135,31 @@ export const DEFAULT_LINK_KINDS: Readonly<Record<string, LinkKind>> = {
   },
   veth: {
     type: ARPHRD_ETHER,
-    flags: LinkFlags.Broadcast | LinkFlags.Multicast,
+    flags: IFF.broadcast | IFF.multicast,
+    mtu: 1500,
+    minMTU: 68,
+    maxMTU: 65535,
+    addressLength: 6,
+  },
+  ifb: {
+    type: ARPHRD_ETHER,
+    flags: IFF.broadcast | IFF.noarp,
+    mtu: 1500,
+    minMTU: 68,
+    maxMTU: 65535,
+    addressLength: 6,
+  },
+  vxlan: {
+    type: ARPHRD_ETHER,
+    flags: IFF.broadcast | IFF.multicast,
+    mtu: 1500,
+    minMTU: 68,
+    maxMTU: 65535,
+    addressLength: 6,
+  },
+  macvlan: {
+    type: ARPHRD_ETHER,
+    flags: IFF.broadcast | IFF.multicast,
     mtu: 1500,
     minMTU: 68,
     maxMTU: 65535,
@@ -321,15 +361,93 @@ export type RouteNotifier = (
   echo?: boolean,
 ) => void;
 
+/** The requests `handle` serves, by message type (from the generated operations). */
+function dispatchTable(): Map<
+  number,
+  (
+    s: RtnlState,
+    m: Message,
+    ctx: RequestContext,
+    o: Origin,
+    dump: boolean,
+  ) => HandlerResult
+> {
+  const t = new Map<
+    number,
+    (
+      s: RtnlState,
+      m: Message,
+      ctx: RequestContext,
+      o: Origin,
+      dump: boolean,
+    ) => HandlerResult
+  >();
+  t.set(
+    getlink.doRequest!,
+    (s, m, ctx, _o, dump) => dump ? dumpLinks(s, m, ctx) : getLink(s, m, ctx),
+  );
+  t.set(newlink.doRequest!, (s, m, _c, o) => newLink(s, m, o));
+  t.set(setlink.doRequest!, (s, m, _c, o) => setLinkRequest(s, m, o));
+  t.set(dellink.doRequest!, (s, m, _c, o) => delLink(s, m, o));
+  t.set(getaddr.dumpRequest!, (s, m, ctx, _o, dump) => {
+    if (!dump) throw new KernelError(Errno.EOPNOTSUPP);
+    return dumpAddresses(s, m, ctx);
+  });
+  t.set(newaddr.doRequest!, (s, m, _c, o) => newAddress(s, m, o));
+  t.set(deladdr.doRequest!, (s, m, _c, o) => delAddress(s, m, o));
+  t.set(
+    getroute.doRequest!,
+    (s, m, ctx, _o, dump) => dump ? dumpRoutes(s, m, ctx) : getRoute(s, m),
+  );
+  t.set(newroute.doRequest!, (s, m, _c, o) => newRoute(s, m, o));
+  t.set(delroute.doRequest!, (s, m, _c, o) => delRoute(s, m, o));
+  t.set(getneigh.doRequest!, (s, m, _c, _o, dump) => {
+    if (!dump) throw new KernelError(Errno.EOPNOTSUPP);
+    return dumpNeighbours(s, m);
+  });
+  t.set(newneigh.doRequest!, (s, m, _c, o) => newNeighbour(s, m, o));
+  t.set(delneigh.doRequest!, (s, m, _c, o) => delNeighbour(s, m, o));
+  t.set(getrule.dumpRequest!, (s, m, _c, _o, dump) => {
+    if (!dump) throw new KernelError(Errno.EOPNOTSUPP);
+    return dumpRules(s, m);
+  });
+  t.set(newrule.doRequest!, (s, m, _c, o) => newRule(s, m, o));
+  t.set(delrule.doRequest!, (s, m, _c, o) => delRule(s, m, o));
+  return t;
+}
+
+const DISPATCH = dispatchTable();
+
+/** A KernelError from a seeding helper as the TypeError the helpers throw. */
+function seeding<T>(what: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof KernelError) {
+      throw new TypeError(
+        `Cannot ${what}: ${e.code}${
+          e.extAck.message ? ` (${e.extAck.message})` : ""
+        }`,
+      );
+    }
+    throw e;
+  }
+}
+
 /**
  * The rtnetlink state of a {@linkcode SimKernel}: a loopback device at
- * index 1 to start with, then whatever requests or the seeding methods add.
- * Reach it as `kernel.rtnetlink`.
+ * index 1 and the default policy rules to start with, then whatever
+ * requests or the seeding methods add. Requests are decoded and replies
+ * and notifications encoded with the generated rt-* codecs, the ones the
+ * `Route` client uses; link changes send the notifications Linux 6.18
+ * sends, in its order (veth peers first, bridge port and carrier events,
+ * a link going down before it is deleted). Reach it as `kernel.rtnetlink`.
  *
- * @example Seed state, then dump it through a Conn
+ * @example Seed state, then read it through the Route client
  * ```ts
  * import { SimKernel } from "@nlkit/netlink/nltest";
- * import { Family, HeaderFlags } from "@nlkit/netlink/netlink";
+ * import { Route } from "@nlkit/netlink/route";
+ * import { Family } from "@nlkit/netlink/netlink";
  * import assert from "node:assert/strict";
  *
  * const kernel = new SimKernel();
@@ -337,20 +455,17 @@ export type RouteNotifier = (
  * kernel.rtnetlink.addAddress("eth0", "192.0.2.1/24");
  * assert.deepEqual(kernel.rtnetlink.links().map((l) => l.name), ["lo", "eth0"]);
  *
- * const conn = kernel.dial(Family.Route);
- * const links = await conn.execute({
- *   header: { length: 0, type: 18, flags: HeaderFlags.Request | HeaderFlags.Dump, sequence: 0, pid: 0 },
- *   data: new Uint8Array(16), // struct ifinfomsg, RTM_GETLINK = 18
- * });
- * assert.equal(links.length, 2);
- * await conn.close();
+ * await using route = await Route.open({ conn: kernel.dial(Family.Route) });
+ * const [a] = await route.addresses.list({ link: "eth0" });
+ * assert.equal(a?.address, "192.0.2.1");
  * ```
  */
 export class SimRtnetlink {
   readonly #s: RtnlState;
 
   /**
-   * Creates the state: `lo` (index 1, up) with 127.0.0.1/8 and ::1/128.
+   * Creates the state: `lo` (index 1, up) with 127.0.0.1/8 and ::1/128,
+   * and the default rules.
    *
    * @param notify Called with each notification (the kernel fans it out).
    * @param kinds Link kinds `RTM_NEWLINK` may create; default {@linkcode DEFAULT_LINK_KINDS}.
@@ -359,7 +474,51 @@ export class SimRtnetlink {
     notify: RouteNotifier,
     kinds: Record<string, LinkKind> = { ...DEFAULT_LINK_KINDS },
   ) {
-    this.#s = new RtnlState(notify, kinds);
+    const s = new RtnlState(notify, kinds);
+    this.#s = s;
+    const lo: LinkRecord = makeLink(s, "", "lo", 1, {
+      type: ARPHRD_LOOPBACK,
+      flags: IFF.loopback | IFF.up,
+      mtu: 65536,
+      minMTU: 0,
+      maxMTU: 0,
+      addressLength: 6,
+    });
+    lo.address = "00:00:00:00:00:00";
+    lo.broadcast = "00:00:00:00:00:00";
+    s.links.set(1, lo);
+    s.nextIndex = 2;
+    const quiet: Origin = {
+      sequence: 0,
+      pid: 0,
+      echo: false,
+      notify: () => {},
+    };
+    for (
+      const [family, local, length] of [[AF.inet, "127.0.0.1", 8], [
+        AF.inet6,
+        "::1",
+        128,
+      ]] as const
+    ) {
+      const a = {
+        family,
+        index: 1,
+        prefixLength: length,
+        flags: 0x80, // IFA_F_PERMANENT
+        scope: SCOPES.host,
+        local,
+        address: local,
+        broadcast: undefined,
+        label: family === AF.inet ? "lo" : undefined,
+        validLifetime: 0xffffffff,
+        preferredLifetime: 0xffffffff,
+        metric: 0,
+      };
+      s.addresses.push(a);
+      addAddressRoutes(s, a, quiet);
+    }
+    s.rules = defaultRules();
   }
 
   /**
@@ -378,15 +537,13 @@ export class SimRtnetlink {
    * ```
    */
   links(): SimLink[] {
-    return [...this.#s.links.values()].sort((a, b) => a.index - b.index).map((
-      l,
-    ) => ({
+    return this.#s.sortedLinks().map((l) => ({
       index: l.index,
       name: l.name,
       kind: l.kind,
-      flags: l.flags,
+      flags: reportedFlags(l),
       mtu: l.mtu,
-      address: l.address.length > 0 ? formatHardware(l.address) : "",
+      address: l.address,
       master: l.master,
     }));
   }
@@ -409,12 +566,12 @@ export class SimRtnetlink {
    * ```
    */
   addresses(): SimAddress[] {
-    return this.#s.sortedAddresses().map((a) => ({
+    return sortedAddresses(this.#s).map((a) => ({
       family: a.family,
       index: a.index,
-      address: formatIP(a.family === AF_INET ? a.local : a.address),
+      address: a.local,
       prefixLength: a.prefixLength,
-      label: a.label,
+      label: a.label ?? this.#s.links.get(a.index)?.name ?? "",
     }));
   }
 
@@ -436,23 +593,28 @@ export class SimRtnetlink {
    * ```
    */
   routes(): SimRoute[] {
-    return this.#s.sortedRoutes().map((r) => {
-      const s: SimRoute = {
+    return sortedRoutes(this.#s).map((r) => {
+      const dst = r.dst !== ""
+        ? r.dst
+        : r.family === AF.inet
+        ? "0.0.0.0"
+        : "::";
+      const out: SimRoute = {
         family: r.family,
         table: r.table,
-        destination: `${formatIP(r.dst)}/${r.dstLength}`,
+        destination: `${dst}/${r.dstLength}`,
         oif: r.oif,
         priority: r.priority,
         protocol: r.protocol,
       };
-      if (r.gateway) s.gateway = formatIP(r.gateway);
-      return s;
+      if (r.gateway !== undefined) out.gateway = r.gateway;
+      return out;
     });
   }
 
   /**
-   * Creates a link, as `ip link add NAME type KIND` would, and announces it
-   * on `RTNLGRP_LINK`.
+   * Creates a link, as `ip link add NAME type KIND` would, with the
+   * notifications Linux sends (`RTNLGRP_LINK`).
    *
    * @param spec The link.
    * @returns A snapshot of the new link.
@@ -480,23 +642,36 @@ export class SimRtnetlink {
     if (!this.#s.kinds[kind]) {
       throw new TypeError(`Cannot add link: unknown kind "${kind}"`);
     }
-    const l = this.#s.create(
-      kind,
-      spec.name,
-      spec.index ?? 0,
-      this.#s.origin(),
-    );
-    if (spec.address !== undefined) l.address = parseHardware(spec.address);
-    if (spec.mtu !== undefined) l.mtu = spec.mtu;
-    if (spec.up) this.#s.setFlags(l, l.flags | LinkFlags.Up);
-    if (spec.mtu !== undefined || spec.up || spec.address !== undefined) {
-      this.#s.notifyLink(l, 0, this.#s.origin());
+    if (
+      spec.address !== undefined &&
+      typeof macOrProblem(spec.address) === "string"
+    ) {
+      throw new TypeError(`Cannot add link: ${macOrProblem(spec.address)}`);
     }
-    return this.links().find((x) => x.index === l.index)!;
+    const o = this.#s.origin();
+    seeding("add link", () => {
+      createLink(
+        this.#s,
+        {
+          ifname: spec.name,
+          ...(spec.index === undefined ? {} : { ifiIndex: spec.index }),
+          ...(spec.up ? { ifiFlags: [IFF.up], ifiChange: IFF.up } : {}),
+          ...(spec.mtu === undefined ? {} : { mtu: spec.mtu }),
+          ...(spec.address === undefined
+            ? {}
+            : { address: spec.address.toLowerCase() }),
+          linkinfo: { kind },
+        },
+        { create: true, excl: true, replace: false },
+        o,
+      );
+      runLinkwatch(this.#s, o);
+    });
+    return this.links().find((x) => x.name === spec.name)!;
   }
 
   /**
-   * Changes a link's state and announces it, as `ip link set` would.
+   * Changes a link's state, as `ip link set` would, with its notifications.
    *
    * @param link The link's name or index.
    * @param changes What to change.
@@ -519,20 +694,22 @@ export class SimRtnetlink {
     changes: { up?: boolean; mtu?: number; name?: string },
   ): void {
     const l = this.#s.find(link);
-    const old = l.flags;
-    if (changes.name !== undefined) l.name = changes.name;
-    if (changes.mtu !== undefined) l.mtu = changes.mtu;
-    if (changes.up !== undefined) {
-      this.#s.setFlags(
-        l,
-        changes.up ? l.flags | LinkFlags.Up : l.flags & ~LinkFlags.Up,
-      );
-    }
-    this.#s.notifyLink(l, old ^ l.flags, this.#s.origin());
+    const o = this.#s.origin();
+    seeding("set link", () => {
+      changeLink(this.#s, l, {
+        ...(changes.up === undefined
+          ? {}
+          : { ifiFlags: changes.up ? [IFF.up] : [], ifiChange: IFF.up }),
+        ...(changes.mtu === undefined ? {} : { mtu: changes.mtu }),
+        ...(changes.name === undefined ? {} : { ifname: changes.name }),
+      }, o);
+      runLinkwatch(this.#s, o);
+    });
   }
 
   /**
-   * Deletes a link with its addresses and routes, and announces it.
+   * Deletes a link (a veth with its peer) with its addresses and routes,
+   * with the notifications Linux sends.
    *
    * @param link The link's name or index.
    * @throws {TypeError} If there is no such link.
@@ -552,11 +729,17 @@ export class SimRtnetlink {
    * ```
    */
   deleteLink(link: string | number): void {
-    this.#s.delete(this.#s.find(link), this.#s.origin());
+    const l = this.#s.find(link);
+    const o = this.#s.origin();
+    seeding("delete link", () => {
+      deleteLink(this.#s, l, o);
+      runLinkwatch(this.#s, o);
+    });
   }
 
   /**
-   * Adds an address to a link, as `ip address add` would, and announces it.
+   * Adds an address to a link, as `ip address add` would, with its
+   * notifications (and the routes the kernel adds for it).
    *
    * @param link The link's name or index.
    * @param address `address/prefix`, such as `192.0.2.1/24` or `2001:db8::1/64`.
@@ -576,27 +759,23 @@ export class SimRtnetlink {
    */
   addAddress(link: string | number, address: string): void {
     const l = this.#s.find(link);
-    const p = parsePrefix(address);
-    const family = p.address.length === 4 ? AF_INET : AF_INET6;
-    const a: AddressRecord = {
-      family,
-      index: l.index,
-      prefixLength: p.length,
-      flags: IFA_F_PERMANENT,
-      scope: RT_SCOPE_UNIVERSE,
-      local: p.address,
-      address: p.address,
-      broadcast: undefined,
-      label: l.name,
-    };
-    this.#s.addresses.push(a);
-    this.#s.notifyAddress(RouteType.NewAddress, a, this.#s.origin());
-    this.#s.addKernelRoutes(a, this.#s.origin());
+    const c = cidrOrProblem(address);
+    if (typeof c === "string") throw new TypeError(`Cannot add address: ${c}`);
+    const request = newaddr.encode({
+      ifaFamily: c.family === "inet" ? AF.inet : AF.inet6,
+      ifaPrefixlen: c.prefixLength,
+      ifaIndex: l.index,
+      local: c.address,
+      address: c.address,
+    }, { flags: HeaderFlags.Request | HeaderFlags.Create | HeaderFlags.Excl });
+    seeding("add address", () => {
+      newAddress(this.#s, request, this.#s.origin());
+    });
   }
 
   /**
-   * Adds a route, as `ip route add` would (no reachability check), and
-   * announces it.
+   * Adds a route, as `ip route add ... onlink` would (no reachability
+   * check), with its notification.
    *
    * @param spec The route.
    * @throws {TypeError} If the link or prefix is invalid.
@@ -614,24 +793,52 @@ export class SimRtnetlink {
    * ```
    */
   addRoute(spec: RouteSpec): void {
-    const p = parsePrefix(spec.destination);
-    const family = p.address.length === 4 ? AF_INET : AF_INET6;
-    const r: RouteRecord = {
+    const c = cidrOrProblem(spec.destination);
+    if (typeof c === "string") throw new TypeError(`Cannot add route: ${c}`);
+    if (
+      spec.gateway !== undefined &&
+      typeof ipOrProblem(spec.gateway) === "string"
+    ) {
+      throw new TypeError(`Cannot add route: ${ipOrProblem(spec.gateway)}`);
+    }
+    const family = c.family === "inet" ? AF.inet : AF.inet6;
+    const dst = formatIP(
+      c.bytes.map((b, i) =>
+        b &
+        (i * 8 >= c.prefixLength
+          ? 0
+          : i * 8 + 8 <= c.prefixLength
+          ? 0xff
+          : (0xff << (8 - (c.prefixLength - i * 8))) & 0xff)
+      ),
+      0,
+      c.bytes.length,
+    );
+    const r = {
       family,
-      table: spec.table ?? RT_TABLE_MAIN,
-      dst: p.address,
-      dstLength: p.length,
+      table: spec.table ?? TABLES.main,
+      dst: c.prefixLength === 0 ? "" : dst,
+      dstLength: c.prefixLength,
       tos: 0,
-      protocol: RTPROT_BOOT,
-      scope: spec.gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK,
-      type: RTN_UNICAST,
-      priority: spec.priority ?? 0,
-      gateway: spec.gateway ? parseIP(spec.gateway) : undefined,
+      protocol: PROTOCOLS.boot,
+      scope: spec.gateway ? SCOPES.global : SCOPES.link,
+      type: RTN.unicast,
+      priority: spec.priority ?? (family === AF.inet6 ? 1024 : 0),
+      gateway: spec.gateway,
       oif: spec.link === undefined ? 0 : this.#s.find(spec.link).index,
       prefsrc: undefined,
+      flags: 0,
+      multipath: undefined,
+      hops: [],
     };
     this.#s.routes.push(r);
-    this.#s.notify(routeGroup(family), [encodeRoute(RouteType.NewRoute, r)]);
+    send(
+      this.#s.origin(),
+      ROUTE_GROUP[family]!,
+      routeMessage(this.#s, r, false),
+      false,
+      0x600,
+    );
   }
 
   /**
@@ -667,49 +874,17 @@ export class SimRtnetlink {
       echo: (m.header.flags & HeaderFlags.Echo) !== 0,
       notify: (g, ms, echo) => ctx.notify(g, ms, echo),
     };
-    const dump = (m.header.flags & HeaderFlags.Dump) !== 0;
-    if (dump && (m.header.type & 3) === 2) {
+    const dump = (m.header.flags & HeaderFlags.Dump) === HeaderFlags.Dump;
+    const f = DISPATCH.get(m.header.type);
+    if (f === undefined) throw new KernelError(Errno.EOPNOTSUPP);
+    try {
+      return f(this.#s, m, ctx, o, dump);
+    } catch (e) {
       // Dump requests are checked inside the dump: errors end it with NLMSG_DONE.
-      try {
-        return this.#handle(m, ctx, o, dump);
-      } catch (e) {
-        if (e instanceof KernelError) return { dump: [], error: e };
-        throw e;
-      }
-    }
-    return this.#handle(m, ctx, o, dump);
-  }
-
-  #handle(
-    m: Message,
-    ctx: RequestContext,
-    o: Origin,
-    dump: boolean,
-  ): HandlerResult {
-    switch (m.header.type) {
-      case RouteType.GetLink:
-        return dump ? dumpLinks(this.#s, m, ctx) : getLink(this.#s, m, ctx);
-      case RouteType.NewLink:
-        return newLink(this.#s, m, o);
-      case RouteType.SetLink:
-        return setLinkRequest(this.#s, m, o);
-      case RouteType.DelLink:
-        return delLink(this.#s, m, o);
-      case RouteType.GetAddress:
-        if (dump) return dumpAddresses(this.#s, m, ctx);
-        throw new KernelError(EOPNOTSUPP);
-      case RouteType.NewAddress:
-        return newAddress(this.#s, m, o);
-      case RouteType.DelAddress:
-        return delAddress(this.#s, m, o);
-      case RouteType.GetRoute:
-        return dump ? dumpRoutes(this.#s, m, ctx) : getRoute(this.#s, m);
-      case RouteType.NewRoute:
-        return newRoute(this.#s, m, o);
-      case RouteType.DelRoute:
-        return delRoute(this.#s, m, o);
-      default:
-        throw new KernelError(EOPNOTSUPP);
+      if (dump && e instanceof KernelError) return { dump: [], error: e };
+      throw e;
+    } finally {
+      runLinkwatch(this.#s, { ...o, sequence: 0, pid: 0, echo: false });
     }
   }
 }

@@ -1,76 +1,90 @@
 /**
- * rtnetlink address requests (`RTM_NEWADDR`, `RTM_DELADDR`, `RTM_GETADDR`) of the simulated kernel.
+ * rtnetlink address requests (`RTM_NEWADDR`, `RTM_DELADDR`, `RTM_GETADDR`)
+ * of the simulated kernel, decoded with the generated rt-addr codec.
+ *
+ * IPv6 addresses skip duplicate address detection here: they are never
+ * `tentative`, and the kernel's own link-local addresses are not made.
  *
  * @module
  */
 
-import { Errno } from "../netlink/errno.ts";
-import { HeaderFlags } from "../netlink/header.ts";
-import type { Message } from "../netlink/message.ts";
 import {
-  type HandlerResult,
-  KernelError,
-  type RequestContext,
-} from "./kernel_handler.ts";
+  type AddrAttrs,
+  deladdr,
+  getaddr,
+  type Ifaddrmsg,
+  IfaFlags,
+  newaddr,
+} from "../families/rt_addr.ts";
+import { Errno } from "../netlink/errno.ts";
+import type { Message } from "../netlink/message.ts";
+import { SCOPES } from "../route/names.ts";
+import type { HandlerResult, RequestContext } from "./kernel_handler.ts";
+import { addressMessage, LIFETIME_FOREVER } from "./rtnl_encode.ts";
+import { addAddressRoutes, network, removeAddressRoutes } from "./rtnl_fib.ts";
+import { flagsOf, request } from "./rtnl_request.ts";
 import {
   type AddressRecord,
-  attrString,
-  attrU32,
-  decodeIfAddr,
-  encodeAddress,
-  parseRequestAttributes,
-  requireHeader,
-} from "./rtnl_codec.ts";
-import {
-  AddressAttribute,
-  AF_INET,
-  AF_INET6,
-  AF_UNSPEC,
-  IFA_F_PERMANENT,
-  IFADDRMSG_LENGTH,
-  RouteType,
-} from "./rtnl_constants.ts";
-import { bytesEqual } from "./rtnl_ip.ts";
-import {
-  EADDRNOTAVAIL,
-  EEXIST,
-  EINVAL,
-  ENODEV,
-  EOPNOTSUPP,
-  IFNAMSIZ,
+  AF,
+  fail,
   type Origin,
   type RtnlState,
+  send,
 } from "./rtnl_state.ts";
 
-/** Decodes `struct ifaddrmsg` and the addresses of a NEWADDR/DELADDR request. */
-function addressArgs(m: Message) {
-  requireHeader(m, IFADDRMSG_LENGTH);
-  const h = decodeIfAddr(m.data);
-  if (h.family !== AF_INET && h.family !== AF_INET6) {
-    throw new KernelError(EOPNOTSUPP);
+/** `RTNLGRP_IPV4_IFADDR` or `RTNLGRP_IPV6_IFADDR`, from the rt-addr spec. */
+export function addressGroup(family: number): number {
+  return getaddr.family.groups.find((g) =>
+    g.name ===
+      (family === AF.inet6 ? "rtnlgrp-ipv6-ifaddr" : "rtnlgrp-ipv4-ifaddr")
+  )!.value!;
+}
+
+type AddrValue = Partial<Ifaddrmsg> & AddrAttrs;
+
+function bits(names: readonly (string | number)[] | undefined): number {
+  let n = 0;
+  for (const f of names ?? []) {
+    n |= typeof f === "number"
+      ? f
+      : (IfaFlags as Record<string, number>)[f] ?? 0;
   }
-  const v4 = h.family === AF_INET;
-  const attrs = parseRequestAttributes(m, IFADDRMSG_LENGTH);
-  const size = v4 ? 4 : 16;
-  const get = (t: number): Uint8Array | undefined => {
-    const a = attrs.get(t);
-    if (a === undefined) return undefined;
-    if (a.data.length < size) {
-      throw new KernelError(Errno.ERANGE, {
-        message: "Attribute failed policy validation",
-        offset: a.offset,
-      });
+  return n >>> 0;
+}
+
+/** The scope the kernel gives an IPv6 address (`ipv6_addr_scope`). */
+function scope6(text: string): number {
+  if (text === "::1") return SCOPES.host;
+  if (/^fe[89ab]/i.test(text)) return SCOPES.link;
+  return SCOPES.global;
+}
+
+function prefixText(family: number): string {
+  return family === AF.inet ? "ipv4: " : "ipv6: ";
+}
+
+/** Announces an address change (stamped with the requester's sequence when it caused it). */
+export function notifyAddress(
+  a: AddressRecord,
+  del: boolean,
+  o: Origin,
+  caused: boolean,
+): void {
+  send(o, addressGroup(a.family), addressMessage(a, del), caused);
+}
+
+function args(m: Message, op: typeof newaddr | typeof deladdr) {
+  const v: AddrValue = request(op, m);
+  const family = v.ifaFamily ?? 0;
+  if (family !== AF.inet && family !== AF.inet6) throw fail(Errno.EOPNOTSUPP);
+  const v4 = family === AF.inet;
+  for (const key of ["local", "address", "broadcast"] as const) {
+    const t = v[key];
+    if (t !== undefined && t.includes(":") === v4) {
+      throw fail(Errno.ERANGE, "Attribute failed policy validation");
     }
-    return a.data.slice(0, size);
-  };
-  return {
-    h,
-    v4,
-    attrs,
-    local: get(AddressAttribute.Local),
-    address: get(AddressAttribute.Address),
-    get,
-  };
+  }
+  return { v, family, v4 };
 }
 
 /**
@@ -79,67 +93,103 @@ function addressArgs(m: Message) {
  * @internal
  */
 export function newAddress(s: RtnlState, m: Message, o: Origin): Message[] {
-  const { h, v4, attrs, local, address, get } = addressArgs(m);
-  const prefix = v4 ? "ipv4: " : "ipv6: ";
-  if (h.prefixLength > (v4 ? 32 : 128)) {
-    throw new KernelError(EINVAL, {
-      message: `${prefix}Invalid prefix length`,
-    });
+  const { v, family, v4 } = args(m, newaddr);
+  const p = prefixText(family);
+  const length = v.ifaPrefixlen ?? 0;
+  if (length > (v4 ? 32 : 128)) {
+    throw fail(Errno.EINVAL, `${p}Invalid prefix length`);
   }
-  if (v4 && !local) {
-    throw new KernelError(EINVAL, {
-      message: "ipv4: Local address is not supplied",
-    });
+  if (v4 && v.local === undefined) {
+    throw fail(Errno.EINVAL, "ipv4: Local address is not supplied");
   }
-  const pfx = v4 ? local! : (address ?? local);
-  if (!pfx) throw new KernelError(EINVAL);
-  const l = s.links.get(h.index);
-  if (!l) {
-    throw new KernelError(ENODEV, {
-      message: v4
-        ? "ipv4: Device not found"
-        : "ipv6: Unable to find the interface",
-    });
+  const local = v4 ? v.local! : v.local ?? v.address;
+  if (local === undefined) throw fail(Errno.EINVAL);
+  const l = s.links.get(v.ifaIndex ?? 0);
+  if (l === undefined) {
+    throw fail(
+      Errno.ENODEV,
+      v4 ? "ipv4: Device not found" : "ipv6: Unable to find the interface",
+    );
   }
-  const flags = attrU32(attrs.get(AddressAttribute.Flags)) ?? h.flags;
+  const valid = v.cacheinfo?.ifaValid ?? LIFETIME_FOREVER;
+  const preferred = v.cacheinfo?.ifaPrefered ?? LIFETIME_FOREVER;
+  if (valid === 0 || preferred > valid) {
+    throw fail(Errno.EINVAL, `${p}address lifetime invalid`);
+  }
+  let flags = bits(v.flags ?? v.ifaFlags) &
+    ~(IfaFlags.permanent | IfaFlags.secondary | IfaFlags.tentative);
+  if (valid === LIFETIME_FOREVER) flags |= IfaFlags.permanent;
+  if (preferred === 0) flags |= IfaFlags.deprecated;
   const existing = s.addresses.find((a) =>
-    a.family === h.family && a.index === h.index &&
-    (v4
-      ? bytesEqual(a.local, pfx) && a.prefixLength === h.prefixLength
-      : bytesEqual(a.address, pfx))
+    a.family === family && a.index === l.index && a.local === local &&
+    (!v4 || a.prefixLength === length)
   );
-  if (existing) {
-    if (
-      (m.header.flags & HeaderFlags.Excl) ||
-      !(m.header.flags & HeaderFlags.Replace)
-    ) {
-      throw new KernelError(EEXIST, {
-        message: v4
+  const f = flagsOf(m);
+  if (existing !== undefined) {
+    if (f.excl || !f.replace) {
+      throw fail(
+        Errno.EEXIST,
+        v4
           ? "ipv4: Address already assigned"
           : "ipv6: address already assigned",
-      });
+      );
     }
-    existing.flags = flags | (v4 ? IFA_F_PERMANENT : 0);
-    existing.scope = h.scope;
-    s.notifyAddress(RouteType.NewAddress, existing, o);
+    existing.flags = flags | (existing.flags & IfaFlags.secondary);
+    existing.validLifetime = valid;
+    existing.preferredLifetime = preferred;
+    notifyAddress(existing, false, o, true);
     return [];
   }
+  if (!f.create) throw fail(Errno.ENOENT);
+  if (
+    v4 && s.addresses.some((a) =>
+      a.family === family && a.index === l.index &&
+      a.prefixLength === length && !(a.flags & IfaFlags.secondary) &&
+      network(a.local, length) === network(local, length)
+    )
+  ) flags |= IfaFlags.secondary;
   const a: AddressRecord = {
-    family: h.family,
-    index: h.index,
-    prefixLength: h.prefixLength,
-    flags: flags | IFA_F_PERMANENT,
-    scope: h.scope,
-    local: pfx,
-    address: v4 ? (address ?? pfx) : pfx,
-    broadcast: v4 ? get(AddressAttribute.Broadcast) : undefined,
-    label: attrString(attrs.get(AddressAttribute.Label), IFNAMSIZ - 1) ??
-      l.name,
+    family,
+    index: l.index,
+    prefixLength: length,
+    flags,
+    scope: v4 ? v.ifaScope ?? 0 : scope6(local),
+    local,
+    address: v.address ?? local,
+    broadcast: v4 ? v.broadcast : undefined,
+    label: v4 ? v.label ?? l.name : undefined,
+    validLifetime: valid,
+    preferredLifetime: preferred,
+    metric: v.rtPriority ?? 0,
   };
   s.addresses.push(a);
-  s.notifyAddress(RouteType.NewAddress, a, o);
-  s.addKernelRoutes(a, o);
+  notifyAddress(a, false, o, true);
+  addAddressRoutes(s, a, o);
   return [];
+}
+
+/** Removes one address, announcing it and the routes it took. */
+export function removeAddress(
+  s: RtnlState,
+  a: AddressRecord,
+  o: Origin,
+  caused: boolean,
+): void {
+  const i = s.addresses.indexOf(a);
+  if (i < 0) return;
+  if (a.family === AF.inet && !(a.flags & IfaFlags.secondary)) {
+    // Without promote_secondaries, the primary takes its secondaries along.
+    for (
+      const x of s.addresses.filter((x) =>
+        x !== a && x.family === AF.inet && x.index === a.index &&
+        (x.flags & IfaFlags.secondary) && x.prefixLength === a.prefixLength &&
+        network(x.local, x.prefixLength) === network(a.local, a.prefixLength)
+      )
+    ) removeAddress(s, x, o, false);
+  }
+  s.addresses.splice(s.addresses.indexOf(a), 1);
+  notifyAddress(a, true, o, caused);
+  removeAddressRoutes(s, a, o);
 }
 
 /**
@@ -148,33 +198,54 @@ export function newAddress(s: RtnlState, m: Message, o: Origin): Message[] {
  * @internal
  */
 export function delAddress(s: RtnlState, m: Message, o: Origin): Message[] {
-  const { h, v4, local, address } = addressArgs(m);
-  if (!v4 && !(address ?? local)) throw new KernelError(EINVAL);
-  if (!s.links.get(h.index)) {
-    throw new KernelError(ENODEV, {
-      message: v4
-        ? "ipv4: Device not found"
-        : "ipv6: Unable to find the interface",
-    });
+  const { v, family, v4 } = args(m, deladdr);
+  const local = v4 ? v.local : v.local ?? v.address;
+  if (!v4 && local === undefined) throw fail(Errno.EINVAL);
+  if (!s.links.get(v.ifaIndex ?? 0)) {
+    throw fail(
+      Errno.ENODEV,
+      v4 ? "ipv4: Device not found" : "ipv6: Unable to find the interface",
+    );
   }
-  const i = s.addresses.findIndex((a) =>
-    a.family === h.family && a.index === h.index &&
+  const length = v.ifaPrefixlen ?? 0;
+  const a = s.addresses.find((a) =>
+    a.family === family && a.index === v.ifaIndex &&
     (v4
-      ? (!local || bytesEqual(a.local, local)) &&
-        (!address || bytesEqual(a.address, address)) &&
-        (h.prefixLength === 0 || a.prefixLength === h.prefixLength)
-      : bytesEqual(a.address, address ?? local) &&
-        a.prefixLength === h.prefixLength)
+      ? (local === undefined || a.local === local) &&
+        (v.address === undefined || a.address === v.address) &&
+        (length === 0 || a.prefixLength === length)
+      : a.local === local && a.prefixLength === length)
   );
-  if (i < 0) {
-    throw new KernelError(EADDRNOTAVAIL, {
-      message: v4 ? "ipv4: Address not found" : "ipv6: address not found",
-    });
+  if (a === undefined) {
+    throw fail(
+      Errno.EADDRNOTAVAIL,
+      v4 ? "ipv4: Address not found" : "ipv6: address not found",
+    );
   }
-  const [a] = s.addresses.splice(i, 1);
-  s.notifyAddress(RouteType.DelAddress, a!, o);
-  s.removeKernelRoutes(a!, o);
+  removeAddress(s, a, o, true);
   return [];
+}
+
+/**
+ * Dump order: IPv4 then IPv6, by link index, then each device's list:
+ * IPv4 by scope, host first (`__inet_insert_ifa`); IPv6 global, then host,
+ * then link scope (`ipv6_link_dev_addr`); ties in insertion order.
+ *
+ * @internal
+ */
+export function sortedAddresses(s: RtnlState): AddressRecord[] {
+  const rank = (a: AddressRecord): number =>
+    a.family === AF.inet
+      ? 255 - a.scope
+      : a.scope === SCOPES.host
+      ? 1
+      : a.scope === SCOPES.link
+      ? 2
+      : 0;
+  return s.addresses.map((a, i) => ({ a, i })).sort((x, y) =>
+    x.a.family - y.a.family || x.a.index - y.a.index ||
+    rank(x.a) - rank(y.a) || x.i - y.i
+  ).map((x) => x.a);
 }
 
 /**
@@ -187,29 +258,28 @@ export function dumpAddresses(
   m: Message,
   ctx: RequestContext,
 ): HandlerResult {
-  const h = decodeIfAddr(m.data);
+  const family = m.data[0] ?? 0;
   let index = 0;
   if (ctx.strict) {
-    const prefix = h.family === AF_INET6 ? "ipv6: " : "ipv4: ";
-    if (m.data.length < IFADDRMSG_LENGTH) {
-      throw new KernelError(EINVAL, {
-        message: `${prefix}Invalid header for address dump request`,
-      });
+    const p = family === AF.inet6 ? "ipv6: " : "ipv4: ";
+    if (m.data.length < 8) {
+      throw fail(Errno.EINVAL, `${p}Invalid header for address dump request`);
     }
-    if (h.prefixLength || h.flags || h.scope) {
-      throw new KernelError(EINVAL, {
-        message: `${prefix}Invalid values in header for address dump request`,
-      });
+    const v = request(getaddr, m);
+    if (v.ifaPrefixlen || v.ifaFlags!.length || v.ifaScope) {
+      throw fail(
+        Errno.EINVAL,
+        `${p}Invalid values in header for address dump request`,
+      );
     }
-    index = h.index;
-    if (index && !s.links.get(index)) throw new KernelError(ENODEV);
+    index = v.ifaIndex ?? 0;
+    if (index && !s.links.get(index)) throw fail(Errno.ENODEV);
   }
-  const list = s.sortedAddresses().filter((a) =>
-    (h.family === AF_UNSPEC || a.family === h.family) &&
-    (index === 0 || a.index === index)
+  const list = sortedAddresses(s).filter((a) =>
+    (family === 0 || a.family === family) && (index === 0 || a.index === index)
   );
   return {
-    dump: list.map((a) => encodeAddress(RouteType.NewAddress, a)),
+    dump: list.map((a) => addressMessage(a, false)),
     filtered: index !== 0,
   };
 }

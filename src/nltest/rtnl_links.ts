@@ -1,43 +1,125 @@
 /**
- * rtnetlink link requests (`RTM_NEWLINK`, `RTM_SETLINK`, `RTM_DELLINK`, `RTM_GETLINK`) of the simulated kernel.
+ * rtnetlink link requests (`RTM_NEWLINK`, `RTM_SETLINK`, `RTM_DELLINK`,
+ * `RTM_GETLINK`) of the simulated kernel, decoded with the generated
+ * rt-link codec, with the kernel's errors and extended ACK texts.
  *
  * @module
  */
 
-import { HeaderFlags } from "../netlink/header.ts";
+import {
+  dellink,
+  getlink,
+  type Ifinfomsg,
+  type LinkAttrs,
+  newlink as newlinkOp,
+  setlink,
+} from "../families/rt_link.ts";
+import { Errno } from "../netlink/errno.ts";
 import type { Message } from "../netlink/message.ts";
+import { OPER_STATES } from "../route/names.ts";
+import type { HandlerResult, RequestContext } from "./kernel_handler.ts";
+import { linkMessage } from "./rtnl_encode.ts";
+import { forgetLink } from "./rtnl_fib.ts";
+import { removeAddress } from "./rtnl_addresses.ts";
 import {
-  type HandlerResult,
-  KernelError,
-  type RequestContext,
-} from "./kernel_handler.ts";
+  addPort,
+  close,
+  deviceEvent,
+  newlink,
+  open,
+  removePort,
+  setCarrier,
+  STACKED,
+  unregister,
+} from "./rtnl_netdev.ts";
+import { flagsOf, request } from "./rtnl_request.ts";
+import type { LinkKind } from "./rtnetlink.ts";
 import {
-  attrString,
-  attrU32,
-  decodeIfInfo,
-  encodeLink,
-  linkInfoKind,
+  fail,
+  IFF,
   type LinkRecord,
-  parseRequestAttributes,
-  type RequestAttribute,
-  requireHeader,
-} from "./rtnl_codec.ts";
-import {
-  IFINFOMSG_LENGTH,
-  LinkAttribute,
-  LinkFlags,
-  RouteType,
-  VETH_INFO_PEER,
-} from "./rtnl_constants.ts";
-import {
-  EEXIST,
-  EINVAL,
-  ENODEV,
-  EOPNOTSUPP,
-  IFNAMSIZ,
+  MAX_NAME,
   type Origin,
   type RtnlState,
 } from "./rtnl_state.ts";
+
+/** A link request's value, as the generated rt-link codec decodes it. @internal */
+export type LinkValue = Partial<Ifinfomsg> & LinkAttrs;
+
+/** `IFF_*` bits `RTM_NEWLINK`/`RTM_SETLINK` may change (`dev_change_flags`). */
+const CHANGEABLE = IFF.up | IFF.noarp | IFF.promisc | IFF.multicast |
+  0x200 /* ALLMULTI */ |
+  0x4 /* DEBUG */ | 0x8000 /* DYNAMIC */;
+
+function flagBits(v: LinkValue): number {
+  let n = 0;
+  for (const f of v.ifiFlags ?? []) {
+    n |= typeof f === "number" ? f : (IFF as Record<string, number>)[f] ?? 0;
+  }
+  return n >>> 0;
+}
+
+function randomMac(index: number): string {
+  const h = (index >> 8) & 0xff;
+  const l = index & 0xff;
+  const hex = (x: number) => x.toString(16).padStart(2, "0");
+  return `02:00:00:00:${hex(h)}:${hex(l)}`;
+}
+
+/**
+ * A new link record of a kind, with the index given (not yet in the table).
+ *
+ * @internal
+ */
+export function makeLink(
+  s: RtnlState,
+  kind: string,
+  name: string,
+  index: number,
+  k: LinkKind = s.kinds[kind]!,
+): LinkRecord {
+  return {
+    index,
+    name,
+    kind,
+    type: k.type,
+    flags: k.flags,
+    carrier: true,
+    operstate: OPER_STATES.unknown,
+    mtu: k.mtu,
+    minMtu: k.minMTU,
+    maxMtu: k.maxMTU,
+    txqlen: 1000,
+    group: 0,
+    address: k.addressLength === 6 ? randomMac(index) : "",
+    broadcast: k.addressLength === 6 ? "ff:ff:ff:ff:ff:ff" : "",
+    addressSet: false,
+    master: 0,
+    peer: 0,
+    parent: 0,
+    alias: "",
+    promiscuity: 0,
+    data: undefined,
+    portState: undefined,
+    linkwatch: false,
+    registered: true,
+  };
+}
+
+function checkMtu(l: { minMtu: number; maxMtu: number }, mtu: number): void {
+  if (mtu < l.minMtu) throw fail(Errno.EINVAL, "mtu less than device minimum");
+  if (l.maxMtu > 0 && mtu > l.maxMtu) {
+    throw fail(Errno.EINVAL, "mtu greater than device maximum");
+  }
+}
+
+function checkName(s: RtnlState, name: string, self?: LinkRecord): void {
+  if (name === "" || new TextEncoder().encode(name).length > MAX_NAME) {
+    throw fail(Errno.EINVAL);
+  }
+  const other = s.byName(name);
+  if (other !== undefined && other !== self) throw fail(Errno.EEXIST);
+}
 
 /**
  * `RTM_GETLINK` without `NLM_F_DUMP`: one link by index or name.
@@ -49,22 +131,19 @@ export function getLink(
   m: Message,
   ctx: RequestContext,
 ): Message[] {
-  const h = decodeIfInfo(m.data);
-  if (ctx.strict && (h.pad || h.type || h.flags || h.change)) {
-    throw new KernelError(EINVAL, {
-      message: "Invalid values in header for link get request",
-    });
+  const v = request(getlink, m);
+  if (
+    ctx.strict && (v.ifiType || v.ifiFlags!.length || v.ifiChange)
+  ) {
+    throw fail(Errno.EINVAL, "Invalid values in header for link get request");
   }
-  requireHeader(m, IFINFOMSG_LENGTH);
-  const attrs = parseRequestAttributes(m, IFINFOMSG_LENGTH);
-  const l = s.lookup(h.index, attrs);
-  if (l === null) throw new KernelError(EINVAL);
-  if (!l) throw new KernelError(ENODEV);
-  return [encodeLink(RouteType.NewLink, l)];
+  const l = s.lookup(v.ifiIndex ?? 0, v.ifname ?? v.altIfname);
+  return [linkMessage(s, l, false, 0)];
 }
 
 /**
- * `RTM_GETLINK` dump, with the strict header checks of `rtnl_valid_dump_ifinfo_req`.
+ * `RTM_GETLINK` dump, with the strict header checks of
+ * `rtnl_valid_dump_ifinfo_req`.
  *
  * @internal
  */
@@ -74,79 +153,165 @@ export function dumpLinks(
   ctx: RequestContext,
 ): HandlerResult {
   if (ctx.strict) {
-    if (m.data.length < IFINFOMSG_LENGTH) {
-      throw new KernelError(EINVAL, {
-        message: "Invalid header for link dump",
-      });
+    if (m.data.length < 16) {
+      throw fail(Errno.EINVAL, "Invalid header for link dump");
     }
-    const h = decodeIfInfo(m.data);
-    if (h.pad || h.type || h.flags || h.change) {
-      throw new KernelError(EINVAL, {
-        message: "Invalid values in header for link dump request",
-      });
+    const v = request(getlink, m);
+    if (v.ifiType || v.ifiFlags!.length || v.ifiChange) {
+      throw fail(
+        Errno.EINVAL,
+        "Invalid values in header for link dump request",
+      );
     }
-    if (h.index) {
-      throw new KernelError(EINVAL, {
-        message: "Filter by device index not supported for link dumps",
-      });
+    if (v.ifiIndex) {
+      throw fail(
+        Errno.EINVAL,
+        "Filter by device index not supported for link dumps",
+      );
+    }
+    const master = v.master;
+    const kind = v.linkinfo?.kind;
+    if (master !== undefined || kind !== undefined) {
+      const list = s.sortedLinks().filter((l) =>
+        (master === undefined || l.master === master) &&
+        (kind === undefined || l.kind === kind)
+      );
+      return {
+        dump: list.map((l) => linkMessage(s, l, false, 0)),
+        filtered: true,
+      };
     }
   }
-  const links = [...s.links.values()].sort((a, b) => a.index - b.index);
-  return { dump: links.map((l) => encodeLink(RouteType.NewLink, l)) };
+  return { dump: s.sortedLinks().map((l) => linkMessage(s, l, false, 0)) };
+}
+
+/** Sets the master (a bridge) of `l`, or none (`do_set_master`). */
+function setMaster(s: RtnlState, l: LinkRecord, index: number, o: Origin) {
+  if (index === l.master) return;
+  if (l.master !== 0) removePort(s, l, o);
+  if (index === 0) return;
+  const br = s.links.get(index);
+  if (br === undefined || br === l) throw fail(Errno.EINVAL);
+  if (br.kind !== "bridge") {
+    throw fail(Errno.EOPNOTSUPP, "Master device does not support enslaving");
+  }
+  addPort(s, br, l, o);
 }
 
 /**
- * Applies the attributes and flags of a NEWLINK/SETLINK to a link (validating first).
+ * Checks the changes of an `RTM_SETLINK`/`RTM_NEWLINK` before making any.
+ */
+function validate(s: RtnlState, l: LinkRecord, v: LinkValue): void {
+  if (v.mtu !== undefined) checkMtu(l, v.mtu);
+  if (v.ifname !== undefined && v.ifname !== l.name) checkName(s, v.ifname, l);
+  if (v.master !== undefined && v.master !== 0) {
+    const br = s.links.get(v.master);
+    if (br === undefined || br === l) throw fail(Errno.EINVAL);
+  }
+  if (v.address !== undefined && v.address.length !== l.address.length) {
+    throw fail(Errno.EINVAL);
+  }
+}
+
+/**
+ * Applies the changes of an `RTM_SETLINK` (or of an `RTM_NEWLINK` on an
+ * existing link), in `do_setlink`'s order, each with its notification.
  *
  * @internal
  */
-export function applyLinkChanges(
+export function changeLink(
   s: RtnlState,
   l: LinkRecord,
-  h: { flags: number; change: number },
-  attrs: Map<number, RequestAttribute>,
+  v: LinkValue,
+  o: Origin,
 ): void {
-  const mtu = attrU32(attrs.get(LinkAttribute.MTU));
-  if (mtu !== undefined) {
-    if (mtu < l.minMTU) {
-      throw new KernelError(EINVAL, {
-        message: "mtu less than device minimum",
-        offset: attrs.get(LinkAttribute.MTU)!.offset,
-      });
+  validate(s, l, v);
+  if (v.netNsPid !== undefined || v.netNsFd !== undefined) {
+    leave(s, l, o);
+    return;
+  }
+  if (v.mtu !== undefined && v.mtu !== l.mtu) {
+    l.mtu = v.mtu;
+    newlink(s, l, 0, o); // NETDEV_CHANGEMTU
+  }
+  if (v.ifname !== undefined && v.ifname !== l.name) {
+    const old = l.name;
+    l.name = v.ifname;
+    for (const a of s.addresses) {
+      if (a.index !== l.index || a.label === undefined) continue;
+      if (a.label === old) a.label = l.name;
+      else if (a.label.startsWith(`${old}:`)) {
+        a.label = l.name + a.label.slice(old.length);
+      }
     }
-    if (l.maxMTU > 0 && mtu > l.maxMTU) {
-      throw new KernelError(EINVAL, {
-        message: "mtu greater than device maximum",
-        offset: attrs.get(LinkAttribute.MTU)!.offset,
-      });
-    }
+    newlink(s, l, 0, o); // NETDEV_CHANGENAME
   }
-  const master = attrU32(attrs.get(LinkAttribute.Master));
-  if (master !== undefined && master !== 0 && !s.links.get(master)) {
-    throw new KernelError(EINVAL);
+  if (v.address !== undefined && v.address !== l.address) {
+    l.address = v.address;
+    l.addressSet = true;
+    newlink(s, l, 0, o); // NETDEV_CHANGEADDR
+    deviceEvent(s, l, "changeaddr", o);
   }
-  const txq = attrU32(attrs.get(LinkAttribute.TxQueueLength));
-  const hw = attrs.get(LinkAttribute.Address);
-  if (hw && hw.data.length < l.address.length) throw new KernelError(EINVAL);
-  const name = attrString(attrs.get(LinkAttribute.Name), IFNAMSIZ - 1);
-  if (name !== undefined && name !== l.name) {
-    if (s.byName(name)) throw new KernelError(EEXIST);
-    l.name = name;
+  if (v.txqlen !== undefined && v.txqlen !== l.txqlen) {
+    l.txqlen = v.txqlen;
+    newlink(s, l, 0, o);
   }
-  if (mtu !== undefined) l.mtu = mtu;
-  if (master !== undefined) l.master = master;
-  if (txq !== undefined) l.txQueueLength = txq;
-  if (hw) l.address = hw.data.slice(0, l.address.length);
-  const alias = attrString(attrs.get(LinkAttribute.Alias), 255);
-  if (alias !== undefined) l.alias = alias;
-  if (h.flags || h.change) {
+  if (v.ifalias !== undefined) l.alias = v.ifalias;
+  if (v.ifiFlags !== undefined && (v.ifiFlags.length > 0 || v.ifiChange)) {
     // rtnl_dev_combine_flags: ifi_change == 0 means "every bit".
-    const changeable = LinkFlags.Up | LinkFlags.Promisc | LinkFlags.NoARP |
-      LinkFlags.Multicast | 0x200 | 0x4 |
-      0x8000;
-    const mask = (h.change === 0 ? 0xffffffff : h.change) & changeable;
-    s.setFlags(l, ((l.flags & ~mask) | (h.flags & mask)) >>> 0);
+    const mask = (v.ifiChange ? v.ifiChange : 0xffffffff) & CHANGEABLE;
+    const want = ((l.flags & ~mask) | (flagBits(v) & mask)) >>> 0;
+    const other = (want ^ l.flags) & ~IFF.up;
+    if (other) {
+      l.flags = (l.flags & ~other) | (want & other);
+      newlink(s, l, other, o);
+    }
+    if ((want & IFF.up) && !(l.flags & IFF.up)) open(s, l, o);
+    else if (!(want & IFF.up) && (l.flags & IFF.up)) close(s, l, o);
   }
+  if (v.master !== undefined) setMaster(s, l, v.master, o);
+}
+
+/** The link moves to another namespace: it leaves this one as if deleted, its veth peer stays. */
+function leave(s: RtnlState, l: LinkRecord, o: Origin): void {
+  if (l.flags & IFF.up) close(s, l, o);
+  unregister(s, [l], o, (x) => forgetAddresses(s, x, o));
+}
+
+/** A link going away takes its addresses (each announced, with its routes) and routes along. */
+function forgetAddresses(s: RtnlState, l: LinkRecord, o: Origin): void {
+  for (const a of s.addresses.filter((a) => a.index === l.index)) {
+    removeAddress(s, a, o, false);
+  }
+  forgetLink(s, l);
+}
+
+/**
+ * Registers a new link with its settings and announces it
+ * (`rtnl_configure_link`: `RTM_NEWLINK` with change `~0`, up already if
+ * asked). `registered` runs between registering and announcing (a veth
+ * turns its carrier off there).
+ */
+function register(
+  s: RtnlState,
+  l: LinkRecord,
+  v: LinkValue,
+  o: Origin,
+  registered?: () => void,
+): void {
+  if (v.mtu !== undefined) l.mtu = v.mtu;
+  if (v.address !== undefined) {
+    l.address = v.address;
+    l.addressSet = true;
+  }
+  if (v.txqlen !== undefined) l.txqlen = v.txqlen;
+  if (v.group !== undefined) l.group = v.group;
+  s.links.set(l.index, l);
+  registered?.();
+  const up = v.ifiFlags !== undefined &&
+    (flagBits(v) & (v.ifiChange ? v.ifiChange : 0xffffffff) & IFF.up) !== 0;
+  if (up) open(s, l, o, 0xffffffff, o.echo);
+  else newlink(s, l, 0xffffffff, o, undefined, o.echo);
 }
 
 /**
@@ -155,89 +320,103 @@ export function applyLinkChanges(
  * @internal
  */
 export function newLink(s: RtnlState, m: Message, o: Origin): Message[] {
-  requireHeader(m, IFINFOMSG_LENGTH);
-  const h = decodeIfInfo(m.data);
-  const attrs = parseRequestAttributes(m, IFINFOMSG_LENGTH);
-  const name = attrString(attrs.get(LinkAttribute.Name), IFNAMSIZ - 1);
-  const info = linkInfoKind(attrs.get(LinkAttribute.LinkInfo));
-  const existing = s.lookup(h.index, attrs);
-  if (existing) {
-    if (m.header.flags & HeaderFlags.Excl) throw new KernelError(EEXIST);
-    if (m.header.flags & HeaderFlags.Replace) {
-      throw new KernelError(EOPNOTSUPP);
+  createLink(s, request(newlinkOp, m), flagsOf(m), o);
+  return [];
+}
+
+/**
+ * Creates a link (or changes the one the request names), as `rtnl_newlink`.
+ *
+ * @internal
+ */
+export function createLink(
+  s: RtnlState,
+  v: LinkValue,
+  f: { create: boolean; excl: boolean; replace: boolean },
+  o: Origin,
+): void {
+  const existing = (v.ifiIndex ?? 0) > 0
+    ? s.links.get(v.ifiIndex!)
+    : v.ifname === undefined
+    ? undefined
+    : s.byName(v.ifname);
+  if (existing !== undefined) {
+    if (f.excl) throw fail(Errno.EEXIST);
+    if (f.replace) throw fail(Errno.EOPNOTSUPP);
+    changeLink(s, existing, v, o);
+    return;
+  }
+  if (!f.create) throw fail(Errno.ENODEV);
+  const kind = v.linkinfo?.kind;
+  if (kind === undefined || s.kinds[kind] === undefined) {
+    throw fail(Errno.EOPNOTSUPP, "Unknown device type");
+  }
+  if (v.ifname !== undefined) checkName(s, v.ifname);
+  if ((v.ifiIndex ?? 0) > 0 && s.links.has(v.ifiIndex!)) {
+    throw fail(Errno.EBUSY);
+  }
+  const k = s.kinds[kind]!;
+  const limits = { minMtu: k.minMTU, maxMtu: k.maxMTU };
+  if (v.mtu !== undefined) checkMtu(limits, v.mtu);
+  if (v.address !== undefined && v.address.length !== k.addressLength * 3 - 1) {
+    throw fail(Errno.EINVAL);
+  }
+  if (v.master !== undefined && v.master !== 0) {
+    const br = s.links.get(v.master);
+    if (br === undefined) throw fail(Errno.EINVAL);
+  }
+  let parent: LinkRecord | undefined;
+  if (STACKED.has(kind)) {
+    if (v.link === undefined) throw fail(Errno.EINVAL);
+    parent = s.links.get(v.link);
+    if (parent === undefined) throw fail(Errno.ENODEV);
+  }
+  const data = v.linkinfo?.data as Record<string, unknown> | undefined;
+  if (kind === "veth") {
+    // veth_newlink: the peer first (its index is the lower one).
+    const pv = (data?.peer ?? {}) as LinkValue;
+    if (pv.ifname !== undefined) {
+      checkName(s, pv.ifname);
+      if (pv.ifname === v.ifname) throw fail(Errno.EEXIST);
     }
-    const old = existing.flags;
-    applyLinkChanges(s, existing, h, attrs);
-    s.notifyLink(existing, old ^ existing.flags, o);
-    return [];
-  }
-  if (!(m.header.flags & HeaderFlags.Create)) throw new KernelError(ENODEV);
-  if (attrs.has(LinkAttribute.Map) || attrs.has(LinkAttribute.ProtocolInfo)) {
-    throw new KernelError(EOPNOTSUPP);
-  }
-  if (info.kind === undefined || !s.kinds[info.kind]) {
-    throw new KernelError(EOPNOTSUPP, { message: "Unknown device type" });
-  }
-  const kind = info.kind;
-  if (name !== undefined && name === "") throw new KernelError(EINVAL);
-  let peerName = "";
-  if (kind === "veth" && info.data) {
-    const peer = parseRequestAttributes({
-      header: m.header,
-      data: info.data.data,
-    }, 0);
-    const p = peer.get(VETH_INFO_PEER);
-    if (p) {
-      const inner = parseRequestAttributes(
-        { header: m.header, data: p.data },
-        IFINFOMSG_LENGTH,
-      );
-      peerName = attrString(inner.get(LinkAttribute.Name), IFNAMSIZ - 1) ??
-        "";
-      if (peerName !== "" && s.byName(peerName)) {
-        throw new KernelError(EEXIST);
+    if (pv.mtu !== undefined) {
+      try {
+        checkMtu(limits, pv.mtu);
+      } catch {
+        throw fail(Errno.EINVAL);
       }
     }
-  }
-  // Validate everything before anything is created.
-  const k = s.kinds[kind]!;
-  const probe: LinkRecord = {
-    index: 0,
-    name: name ?? "",
-    kind,
-    type: k.type,
-    flags: k.flags,
-    mtu: k.mtu,
-    minMTU: k.minMTU,
-    maxMTU: k.maxMTU,
-    txQueueLength: 1000,
-    address: new Uint8Array(k.addressLength),
-    broadcast: new Uint8Array(k.addressLength),
-    master: 0,
-    alias: "",
-    group: 0,
-    peer: 0,
-  };
-  applyLinkChanges(
-    s,
-    probe,
-    h,
-    new Map([...attrs].filter(([t]) => t !== LinkAttribute.Name)),
-  );
-  const l = s.create(kind, name ?? "", h.index, o);
-  applyLinkChanges(
-    s,
-    l,
-    h,
-    new Map([...attrs].filter(([t]) => t !== LinkAttribute.Name)),
-  );
-  if (kind === "veth") {
-    const peer = s.create(kind, peerName, 0, o);
-    peer.peer = l.index;
+    const pi = (pv.ifiIndex ?? 0) > 0 ? pv.ifiIndex! : s.freeIndex();
+    if (s.links.has(pi)) throw fail(Errno.EBUSY);
+    const peer = makeLink(s, kind, pv.ifname ?? s.freeName(kind), pi);
+    register(s, peer, pv, o, () => setCarrier(s, peer, false));
+    const l = makeLink(
+      s,
+      kind,
+      v.ifname ?? s.freeName(kind),
+      (v.ifiIndex ?? 0) > 0 ? v.ifiIndex! : s.freeIndex(),
+    );
     l.peer = peer.index;
+    register(s, l, v, o, () => {
+      setCarrier(s, l, false);
+      peer.peer = l.index;
+    });
+    if (v.master !== undefined && v.master !== 0) setMaster(s, l, v.master, o);
+    return;
   }
-  if (l.flags !== k.flags || probe.mtu !== k.mtu) s.notifyLink(l, 0, o);
-  return [];
+  const l = makeLink(
+    s,
+    kind,
+    v.ifname ?? s.freeName(kind),
+    (v.ifiIndex ?? 0) > 0 ? v.ifiIndex! : s.freeIndex(),
+  );
+  if (data !== undefined) l.data = data;
+  if (parent !== undefined) {
+    l.parent = parent.index;
+    l.carrier = parent.carrier && parent.operstate !== OPER_STATES.down;
+  }
+  register(s, l, v, o);
+  if (v.master !== undefined && v.master !== 0) setMaster(s, l, v.master, o);
 }
 
 /**
@@ -246,30 +425,55 @@ export function newLink(s: RtnlState, m: Message, o: Origin): Message[] {
  * @internal
  */
 export function setLinkRequest(s: RtnlState, m: Message, o: Origin): Message[] {
-  requireHeader(m, IFINFOMSG_LENGTH);
-  const h = decodeIfInfo(m.data);
-  const attrs = parseRequestAttributes(m, IFINFOMSG_LENGTH);
-  const l = h.index > 0 ? s.links.get(h.index) : s.lookup(0, attrs);
-  if (!l) throw new KernelError(ENODEV);
-  const old = l.flags;
-  applyLinkChanges(s, l, h, attrs);
-  s.notifyLink(l, old ^ l.flags, o);
+  const v = request(setlink, m);
+  const l = (v.ifiIndex ?? 0) > 0
+    ? s.links.get(v.ifiIndex!)
+    : v.ifname === undefined
+    ? undefined
+    : s.byName(v.ifname);
+  if (l === undefined) {
+    throw fail(
+      (v.ifiIndex ?? 0) > 0 || v.ifname !== undefined
+        ? Errno.ENODEV
+        : Errno.EINVAL,
+    );
+  }
+  if ((v.ifiIndex ?? 0) === 0) delete v.ifname; // the name only found the link
+  changeLink(s, l, v, o);
   return [];
 }
 
 /**
- * `RTM_DELLINK`: delete a link with its addresses and routes.
+ * Deletes a link and what goes with it: a veth's peer; a bridge's ports
+ * are released first (`br_dev_delete`).
+ *
+ * @internal
+ */
+export function deleteLink(s: RtnlState, l: LinkRecord, o: Origin): void {
+  if (l.kind === "") throw fail(Errno.EOPNOTSUPP);
+  const batch = [l];
+  if (l.kind === "veth") {
+    const peer = s.links.get(l.peer);
+    l.peer = 0;
+    if (peer !== undefined) {
+      peer.peer = 0;
+      batch.push(peer);
+    }
+  } else if (l.kind === "bridge") {
+    for (const p of s.sortedLinks()) {
+      if (p.master === l.index) removePort(s, p, o, false);
+    }
+  }
+  unregister(s, batch, o, (x) => forgetAddresses(s, x, o));
+}
+
+/**
+ * `RTM_DELLINK`: delete a link.
  *
  * @internal
  */
 export function delLink(s: RtnlState, m: Message, o: Origin): Message[] {
-  requireHeader(m, IFINFOMSG_LENGTH);
-  const h = decodeIfInfo(m.data);
-  const attrs = parseRequestAttributes(m, IFINFOMSG_LENGTH);
-  const l = s.lookup(h.index, attrs);
-  if (l === null) throw new KernelError(EINVAL);
-  if (!l) throw new KernelError(ENODEV);
-  if (l.kind === "") throw new KernelError(EOPNOTSUPP);
-  s.delete(l, o);
+  const v = request(dellink, m);
+  deleteLink(s, s.lookup(v.ifiIndex ?? 0, v.ifname ?? v.altIfname), o);
   return [];
 }

@@ -1,116 +1,125 @@
 /**
- * rtnetlink route requests (`RTM_NEWROUTE`, `RTM_DELROUTE`, `RTM_GETROUTE`) of the simulated kernel.
+ * rtnetlink route requests (`RTM_NEWROUTE`, `RTM_DELROUTE`, `RTM_GETROUTE`)
+ * of the simulated kernel, decoded with the generated rt-route codec; the
+ * multipath next hops with the route client's `rtnexthop` codec.
  *
  * @module
  */
 
+import {
+  delroute,
+  getroute,
+  newroute,
+  type RouteAttrs,
+  type Rtmsg,
+  RtmType,
+} from "../families/rt_route.ts";
+import { Errno } from "../netlink/errno.ts";
 import { HeaderFlags } from "../netlink/header.ts";
 import type { Message } from "../netlink/message.ts";
+import { PROTOCOLS, ROUTE_FLAGS, SCOPES, TABLES } from "../route/names.ts";
+import { decodeMultipath, encodeMultipath } from "../route/nexthop.ts";
+import type { HandlerResult, RequestContext } from "./kernel_handler.ts";
+import { routeMessage } from "./rtnl_encode.ts";
+import { bytes, hasHostBits, inPrefix, ROUTE_GROUP, RTN } from "./rtnl_fib.ts";
+import { flagsOf, request } from "./rtnl_request.ts";
 import {
-  type HandlerResult,
-  KernelError,
-  type RequestContext,
-} from "./kernel_handler.ts";
-import {
-  attrU32,
-  decodeRtMsg,
-  encodeRoute,
-  parseRequestAttributes,
-  requireHeader,
-  type RouteRecord,
-} from "./rtnl_codec.ts";
-import {
-  AF_INET,
-  AF_INET6,
-  AF_UNSPEC,
-  LinkFlags,
-  RouteAttribute,
-  RouteType,
-  RT_TABLE_MAIN,
-  RTMSG_LENGTH,
-  RTN_UNICAST,
-} from "./rtnl_constants.ts";
-import { bytesEqual, hasHostBits, inPrefix } from "./rtnl_ip.ts";
-import {
-  EEXIST,
-  EINVAL,
-  ENETDOWN,
-  ENETUNREACH,
-  ENODEV,
-  ENOENT,
-  EOPNOTSUPP,
-  ESRCH,
+  AF,
+  fail,
+  IFF,
   type Origin,
-  routeGroup,
-  RTM_F_CLONED,
-  RTM_F_PREFIX,
+  type RouteRecord,
   type RtnlState,
-  stamp,
+  send,
 } from "./rtnl_state.ts";
 
-/** Decodes `struct rtmsg` and the attributes of a route request. */
-function routeArgs(m: Message) {
-  requireHeader(m, RTMSG_LENGTH);
-  const h = decodeRtMsg(m.data);
-  if (h.family !== AF_INET && h.family !== AF_INET6) {
-    throw new KernelError(EOPNOTSUPP);
-  }
-  const size = h.family === AF_INET ? 4 : 16;
-  const attrs = parseRequestAttributes(m, RTMSG_LENGTH);
-  const get = (t: number): Uint8Array | undefined => {
-    const a = attrs.get(t);
-    if (a === undefined) return undefined;
-    if (a.data.length < size) {
-      throw new KernelError(EINVAL, {
-        message: "Invalid address length",
-        offset: a.offset,
-      });
+/** `RTM_F_CLONED`, `RTM_F_PREFIX` (`linux/rtnetlink.h`). */
+const RTM_F_CLONED = ROUTE_FLAGS.cloned;
+const RTM_F_PREFIX = ROUTE_FLAGS.prefix;
+/** `RTCF_LOCAL` (`linux/in_route.h`): a lookup answered by a local route. */
+const RTCF_LOCAL = 0x80000000;
+
+type RouteValue = Partial<Rtmsg> & RouteAttrs;
+
+function typeNumber(t: RouteValue["rtmType"]): number {
+  if (t === undefined) return 0;
+  return typeof t === "number" ? t : RtmType[t];
+}
+
+function args(
+  m: Message,
+  op: typeof newroute | typeof delroute | typeof getroute,
+) {
+  const v: RouteValue = request(op, m);
+  const family = v.rtmFamily ?? 0;
+  if (family !== AF.inet && family !== AF.inet6) throw fail(Errno.EOPNOTSUPP);
+  const v4 = family === AF.inet;
+  for (const key of ["dst", "src", "gateway", "prefsrc"] as const) {
+    const t = v[key];
+    if (t !== undefined && t.includes(":") === v4) {
+      throw fail(Errno.EINVAL, "Invalid address length");
     }
-    return a.data.slice(0, size);
-  };
-  const table = attrU32(attrs.get(RouteAttribute.Table)) ??
-    (h.table === 0 ? RT_TABLE_MAIN : h.table);
-  const dst = get(RouteAttribute.Dst) ?? new Uint8Array(size);
-  return {
-    h,
-    size,
-    table,
-    dst,
-    gateway: get(RouteAttribute.Gateway),
-    oif: attrU32(attrs.get(RouteAttribute.OutputInterface)) ?? 0,
-    priority: attrU32(attrs.get(RouteAttribute.Priority)),
-    prefsrc: get(RouteAttribute.PreferredSource),
-  };
+  }
+  const table = v.table ?? (v.rtmTable ? v.rtmTable : TABLES.main);
+  return { v, family, v4, table, bits: v4 ? 32 : 128 };
 }
 
 /**
- * The index of the link through which `gw` is reachable, or 0.
+ * The index of the up link through which `gw` is directly reachable (a
+ * prefix of one of its addresses or a link-scope route), or 0.
  *
  * @internal
  */
 export function reachable(
   s: RtnlState,
   family: number,
-  gw: Uint8Array,
+  gw: string,
   oif: number,
 ): number {
   for (const a of s.addresses) {
     const l = s.links.get(a.index);
     if (
-      a.family === family && l && (l.flags & LinkFlags.Up) &&
-      (oif === 0 || a.index === oif) &&
-      inPrefix(a.address, a.prefixLength, gw)
+      a.family === family && l && (l.flags & IFF.up) &&
+      (oif === 0 || a.index === oif) && inPrefix(a.local, a.prefixLength, gw)
     ) return a.index;
   }
   for (const r of s.routes) {
     if (
-      r.family === family && r.oif !== 0 && !r.gateway &&
-      (oif === 0 || r.oif === oif) && inPrefix(r.dst, r.dstLength, gw)
-    ) {
-      return r.oif;
-    }
+      r.family === family && r.oif !== 0 && r.gateway === undefined &&
+      r.type === RTN.unicast && (oif === 0 || r.oif === oif) &&
+      inPrefix(r.dst, r.dstLength, gw)
+    ) return r.oif;
   }
   return 0;
+}
+
+function nexthop(
+  s: RtnlState,
+  family: number,
+  gateway: string | undefined,
+  oif: number,
+  onlink: boolean,
+): number {
+  if (oif !== 0) {
+    const l = s.links.get(oif);
+    if (!l) throw fail(Errno.ENODEV, "Nexthop device not found");
+    if (!(l.flags & IFF.up)) {
+      throw fail(Errno.ENETDOWN, "Device for nexthop is not up");
+    }
+  }
+  if (gateway === undefined) {
+    if (oif === 0) throw fail(Errno.ENODEV);
+    return oif;
+  }
+  if (onlink) {
+    if (oif === 0) {
+      throw fail(Errno.EINVAL, "Nexthop device required for onlink");
+    }
+    return oif;
+  }
+  const via = reachable(s, family, gateway, oif);
+  if (via === 0) throw fail(Errno.ENETUNREACH, "Nexthop has invalid gateway");
+  return via;
 }
 
 /**
@@ -119,84 +128,93 @@ export function reachable(
  * @internal
  */
 export function newRoute(s: RtnlState, m: Message, o: Origin): Message[] {
-  const a = routeArgs(m);
-  const { h } = a;
-  const bits = a.size * 8;
-  if (h.dstLength > bits) {
-    throw new KernelError(EINVAL, { message: "Invalid prefix length" });
+  const { v, family, v4, table, bits } = args(m, newroute);
+  const length = v.rtmDstLen ?? 0;
+  if (length > bits) throw fail(Errno.EINVAL, "Invalid prefix length");
+  const dst = v.dst ?? (v4 ? "0.0.0.0" : "::");
+  if (hasHostBits(dst, length)) {
+    throw fail(Errno.EINVAL, "Invalid prefix for given prefix length");
   }
-  if (hasHostBits(a.dst, h.dstLength)) {
-    throw new KernelError(EINVAL, {
-      message: "Invalid prefix for given prefix length",
+  const type = typeNumber(v.rtmType) || RTN.unicast;
+  const onlink = ((v.rtmFlags ?? 0) & ROUTE_FLAGS.onlink) !== 0;
+  let oif = v.oif ?? 0;
+  let multipath: Uint8Array | undefined;
+  const hops: number[] = [];
+  if (v.multipath !== undefined) {
+    let list;
+    try {
+      list = decodeMultipath(v.multipath);
+    } catch {
+      throw fail(
+        Errno.EINVAL,
+        "Invalid nexthop configuration - extra data after nexthops",
+      );
+    }
+    if (list.length === 0) throw fail(Errno.EINVAL);
+    const raw = list.map((h) => {
+      const index = nexthop(
+        s,
+        family,
+        h.gateway,
+        h.oif,
+        h.flags.includes("onlink"),
+      );
+      hops.push(index);
+      return {
+        oif: index,
+        weight: h.weight,
+        flags: h.flags.includes("onlink") ? ROUTE_FLAGS.onlink : 0,
+        ...(h.gateway === undefined ? {} : { gateway: h.gateway }),
+      };
     });
+    multipath = encodeMultipath(raw);
+    oif = 0;
+  } else if (type === RTN.unicast) {
+    oif = nexthop(s, family, v.gateway, oif, onlink);
+  } else if (oif !== 0 && !s.links.get(oif)) {
+    throw fail(Errno.ENODEV, "Nexthop device not found");
   }
-  let oif = a.oif;
-  if (oif !== 0) {
-    const l = s.links.get(oif);
-    if (!l) {
-      throw new KernelError(ENODEV, { message: "Nexthop device not found" });
-    }
-    if (!(l.flags & LinkFlags.Up)) {
-      throw new KernelError(ENETDOWN, {
-        message: "Nexthop device is not up",
-      });
-    }
-  }
-  if (a.gateway) {
-    const via = reachable(s, h.family, a.gateway, oif);
-    if (via === 0) {
-      throw new KernelError(ENETUNREACH, {
-        message: "Nexthop has invalid gateway",
-      });
-    }
-    oif = via;
-  } else if (oif === 0) {
-    throw new KernelError(ENODEV);
-  }
-  const priority = a.priority ?? (h.family === AF_INET6 ? 1024 : 0);
   const r: RouteRecord = {
-    family: h.family,
-    table: a.table,
-    dst: a.dst,
-    dstLength: h.dstLength,
-    tos: h.tos,
-    protocol: h.protocol,
-    scope: h.scope,
-    type: h.type === 0 ? RTN_UNICAST : h.type,
-    priority,
-    gateway: a.gateway,
+    family,
+    table,
+    dst: length === 0 ? "" : dst,
+    dstLength: length,
+    tos: v.rtmTos ?? 0,
+    protocol: v.rtmProtocol ?? PROTOCOLS.unspec,
+    scope: v.rtmScope ?? SCOPES.global,
+    type,
+    priority: v.priority ?? (v4 ? 0 : 1024),
+    gateway: multipath === undefined ? v.gateway : undefined,
     oif,
-    prefsrc: a.prefsrc,
+    prefsrc: v.prefsrc,
+    flags: onlink ? ROUTE_FLAGS.onlink : 0,
+    multipath,
+    hops,
   };
-  const same = s.routes.findIndex((x) =>
-    x.family === r.family && x.table === r.table &&
-    x.dstLength === r.dstLength && bytesEqual(x.dst, r.dst) &&
-    x.tos === r.tos && x.priority === r.priority
-  );
+  const f = flagsOf(m);
   const flags = m.header.flags &
     (HeaderFlags.Create | HeaderFlags.Excl | HeaderFlags.Replace |
       HeaderFlags.Append);
+  const same = s.routes.findIndex((x) =>
+    x.family === r.family && x.table === r.table &&
+    x.dstLength === r.dstLength && x.dst === r.dst && x.tos === r.tos &&
+    x.priority === r.priority
+  );
   if (same >= 0) {
     const x = s.routes[same]!;
-    if (m.header.flags & HeaderFlags.Excl) throw new KernelError(EEXIST);
-    if (m.header.flags & HeaderFlags.Replace) {
+    if (f.excl) throw fail(Errno.EEXIST);
+    if (f.replace) {
       s.routes[same] = r;
-      o.notify(routeGroup(r.family), [
-        stamp(encodeRoute(RouteType.NewRoute, r), o, flags),
-      ], o.echo);
+      send(o, ROUTE_GROUP[family]!, routeMessage(s, r, false), true, flags);
       return [];
     }
-    if (x.oif === r.oif && bytesEqual(x.gateway, r.gateway)) {
-      throw new KernelError(EEXIST);
+    if (x.oif === r.oif && x.gateway === r.gateway && x.type === r.type) {
+      throw fail(Errno.EEXIST);
     }
   }
-  if (!(m.header.flags & HeaderFlags.Create) && h.family === AF_INET) {
-    throw new KernelError(ENOENT);
-  }
+  if (!f.create && v4) throw fail(Errno.ENOENT);
   s.routes.push(r);
-  o.notify(routeGroup(r.family), [
-    stamp(encodeRoute(RouteType.NewRoute, r), o, flags),
-  ], o.echo);
+  send(o, ROUTE_GROUP[family]!, routeMessage(s, r, false), true, flags);
   return [];
 }
 
@@ -206,29 +224,54 @@ export function newRoute(s: RtnlState, m: Message, o: Origin): Message[] {
  * @internal
  */
 export function delRoute(s: RtnlState, m: Message, o: Origin): Message[] {
-  const a = routeArgs(m);
-  const { h } = a;
+  const { v, family, table } = args(m, delroute);
   if (
-    !s.routes.some((r) => r.table === a.table) &&
-    a.table !== RT_TABLE_MAIN
+    table !== TABLES.main && table !== TABLES.local &&
+    !s.routes.some((r) => r.table === table)
   ) {
-    throw new KernelError(ESRCH, { message: "FIB table does not exist" });
+    throw fail(Errno.ESRCH, "FIB table does not exist");
   }
+  const length = v.rtmDstLen ?? 0;
+  const dst = length === 0 ? "" : v.dst ?? "";
+  const type = typeNumber(v.rtmType);
+  const scope = v.rtmScope ?? SCOPES.nowhere;
   const i = s.routes.findIndex((r) =>
-    r.family === h.family && r.table === a.table &&
-    r.dstLength === h.dstLength && bytesEqual(r.dst, a.dst) &&
-    (h.tos === 0 || r.tos === h.tos) &&
-    (a.priority === undefined || r.priority === a.priority) &&
-    (a.oif === 0 || r.oif === a.oif) &&
-    (!a.gateway || bytesEqual(r.gateway, a.gateway)) &&
-    (h.protocol === 0 || r.protocol === h.protocol)
+    r.family === family && r.table === table && r.dstLength === length &&
+    r.dst === dst && (!v.rtmTos || r.tos === v.rtmTos) &&
+    (v.priority === undefined || r.priority === v.priority) &&
+    (v.oif === undefined || r.oif === v.oif) &&
+    (v.gateway === undefined || r.gateway === v.gateway) &&
+    (!v.rtmProtocol || r.protocol === v.rtmProtocol) &&
+    (type === 0 || r.type === type) &&
+    (scope === SCOPES.nowhere || r.scope === scope)
   );
-  if (i < 0) throw new KernelError(ESRCH);
+  if (i < 0) throw fail(Errno.ESRCH);
   const [r] = s.routes.splice(i, 1);
-  o.notify(routeGroup(r!.family), [
-    stamp(encodeRoute(RouteType.DelRoute, r!), o),
-  ], o.echo);
+  send(o, ROUTE_GROUP[family]!, routeMessage(s, r!, true), true);
   return [];
+}
+
+/**
+ * Dump order: family, table, then the FIB trie's order (key, then longer
+ * prefixes first).
+ *
+ * @internal
+ */
+export function sortedRoutes(s: RtnlState): RouteRecord[] {
+  const key = (r: RouteRecord): number[] => [
+    r.family,
+    r.table,
+    ...(r.dst === ""
+      ? new Array<number>(r.family === AF.inet ? 4 : 16).fill(0)
+      : bytes(r.dst)),
+    255 - r.dstLength,
+  ];
+  return [...s.routes].map((r) => ({ r, k: key(r) })).sort((a, b) => {
+    for (let i = 0; i < a.k.length; i++) {
+      if (a.k[i] !== b.k[i]) return a.k[i]! - b.k[i]!;
+    }
+    return 0;
+  }).map((x) => x.r);
 }
 
 /**
@@ -241,60 +284,78 @@ export function dumpRoutes(
   m: Message,
   ctx: RequestContext,
 ): HandlerResult {
-  const h = decodeRtMsg(m.data);
+  const family = m.data[0] ?? 0;
+  let table = 0;
   if (ctx.strict) {
-    if (m.data.length < RTMSG_LENGTH) {
-      throw new KernelError(EINVAL, {
-        message: "Invalid header for FIB dump request",
-      });
+    if (m.data.length < 12) {
+      throw fail(Errno.EINVAL, "Invalid header for FIB dump request");
     }
-    if (h.dstLength || h.srcLength || h.tos || h.scope || h.type) {
-      throw new KernelError(EINVAL, {
-        message: "Invalid values in header for FIB dump request",
-      });
+    const v = request(getroute, m);
+    if (
+      v.rtmDstLen || v.rtmSrcLen || v.rtmTos || v.rtmScope ||
+      typeNumber(v.rtmType)
+    ) {
+      throw fail(Errno.EINVAL, "Invalid values in header for FIB dump request");
     }
-    if (h.flags & ~(RTM_F_CLONED | RTM_F_PREFIX)) {
-      throw new KernelError(EINVAL, {
-        message: "Invalid flags for FIB dump request",
-      });
+    if ((v.rtmFlags ?? 0) & ~(RTM_F_CLONED | RTM_F_PREFIX)) {
+      throw fail(Errno.EINVAL, "Invalid flags for FIB dump request");
     }
+    table = v.table ?? v.rtmTable ?? 0;
   }
-  const list = s.sortedRoutes().filter((r) =>
-    (h.family === AF_UNSPEC || r.family === h.family) &&
-    (!ctx.strict || h.table === 0 || r.table === h.table)
+  const list = sortedRoutes(s).filter((r) =>
+    (family === 0 || r.family === family) && (table === 0 || r.table === table)
   );
-  // A strict FIB dump is always marked NLM_F_DUMP_FILTERED (the header was checked as a filter).
+  // A strict FIB dump is always marked NLM_F_DUMP_FILTERED.
   return {
-    dump: list.map((r) => encodeRoute(RouteType.NewRoute, r)),
+    dump: list.map((r) => routeMessage(s, r, false)),
     filtered: ctx.strict,
   };
 }
 
 /**
- * `RTM_GETROUTE` without `NLM_F_DUMP`: the longest-prefix match in the main table.
+ * `RTM_GETROUTE` without `NLM_F_DUMP`: the route the kernel would use (the
+ * local table, then main: longest prefix, then lowest metric), as a cloned
+ * route to exactly the address asked for.
  *
  * @internal
  */
 export function getRoute(s: RtnlState, m: Message): Message[] {
-  const a = routeArgs(m);
+  const { v, family, bits } = args(m, getroute);
+  const dst = v.dst ?? (family === AF.inet ? "0.0.0.0" : "::");
   let best: RouteRecord | undefined;
-  for (const r of s.routes) {
-    if (
-      r.family !== a.h.family || r.table !== RT_TABLE_MAIN ||
-      !inPrefix(r.dst, r.dstLength, a.dst)
-    ) continue;
-    if (
-      !best || r.dstLength > best.dstLength ||
-      (r.dstLength === best.dstLength && r.priority < best.priority)
-    ) {
-      best = r;
+  for (const table of [TABLES.local, TABLES.main]) {
+    for (const r of s.routes) {
+      if (r.family !== family || r.table !== table) continue;
+      if (!inPrefix(r.dst, r.dstLength, dst)) continue;
+      if (v.oif !== undefined && r.oif !== 0 && r.oif !== v.oif) continue;
+      if (
+        !best || r.dstLength > best.dstLength ||
+        (r.dstLength === best.dstLength && r.priority < best.priority)
+      ) best = r;
     }
+    if (best !== undefined) break;
   }
-  if (!best) throw new KernelError(ENETUNREACH);
-  const reply = encodeRoute(RouteType.NewRoute, {
+  if (best === undefined || best.type === RTN.broadcast && best.dst !== dst) {
+    throw fail(Errno.ENETUNREACH);
+  }
+  if (best.type === 6 /* RTN_BLACKHOLE */) throw fail(Errno.EINVAL);
+  if (best.type === 7 /* RTN_UNREACHABLE */) throw fail(Errno.EHOSTUNREACH);
+  if (best.type === 8 /* RTN_PROHIBIT */) throw fail(Errno.EACCES);
+  const local = best.type === RTN.local;
+  const oif = local ? 1 : best.oif;
+  const source = best.prefsrc ??
+    s.addresses.find((a) => a.family === family && a.index === oif)?.local;
+  const reply: RouteRecord = {
     ...best,
-    dst: a.dst,
-    dstLength: a.size * 8,
-  });
-  return [reply];
+    table: family === AF.inet ? TABLES.main : best.table,
+    protocol: family === AF.inet ? 0 : best.protocol,
+    scope: 0,
+    oif,
+    prefsrc: source,
+    flags: family === AF.inet ? RTM_F_CLONED | (local ? RTCF_LOCAL : 0) : 0,
+    priority: family === AF.inet ? 0 : best.priority,
+  };
+  return [
+    routeMessage(s, reply, false, { dst, dstLength: bits }),
+  ];
 }

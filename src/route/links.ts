@@ -1,0 +1,423 @@
+/**
+ * `route.links`: list, get, add, change and delete network links, as
+ * `ip link` does, through the generated rt-link operations.
+ *
+ * @module
+ */
+
+import {
+  dellink,
+  getlink,
+  IfinfoFlags,
+  type Ifinfomsg,
+  type LinkAttrs,
+  type LinkinfoAttrs,
+  type LinkinfoDataMsg,
+  newlink,
+  type RtextFilter,
+  setlink,
+} from "../families/rt_link.ts";
+import type { ReceiveOptions } from "../netlink/options.ts";
+import { checkRef, type Ctx, label, type LinkRef } from "./_context.ts";
+import { type NetnsRef, openNetns } from "./_netns.ts";
+import { isNoDevice, named, noSuchLink } from "./errors.ts";
+import { type Link, toLink } from "./link.ts";
+import { macOrProblem } from "./text.ts";
+
+/**
+ * The peer of a veth pair: its name, or its name and settings.
+ *
+ * @example A peer with its own MTU
+ * ```ts
+ * import type { PeerSpec } from "@nlkit/netlink/route";
+ * import assert from "node:assert/strict";
+ *
+ * const peer: PeerSpec = { name: "veth1", mtu: 9000 };
+ * assert.equal(peer.name, "veth1");
+ * ```
+ */
+export interface PeerSpec {
+  /** The peer's name. */
+  name: string;
+  /** The peer's MTU. */
+  mtu?: number;
+  /** The peer's link-layer address. */
+  address?: string;
+}
+
+/**
+ * A link to create with `links.add`, as `ip link add NAME type KIND ...`.
+ *
+ * @example A veth pair, up, with one end in a bridge
+ * ```ts
+ * import type { LinkSpec } from "@nlkit/netlink/route";
+ * import assert from "node:assert/strict";
+ *
+ * const spec: LinkSpec = { name: "veth0", kind: "veth", peer: "veth1", master: "br0", up: true };
+ * assert.equal(spec.kind, "veth");
+ * ```
+ */
+export interface LinkSpec {
+  /** The name (1 to 15 bytes). */
+  name: string;
+  /** The kind: `bridge`, `veth`, `vxlan`, `macvlan`, `vlan`, `bond`, `dummy`, ... (what the kernel has). */
+  kind?: string;
+  /** The kind's settings (`IFLA_INFO_DATA`), typed by the rt-link spec's sub-message for the kind (`{ id: 100 }` for a vlan). */
+  data?: LinkinfoDataMsg;
+  /** veth: the peer. */
+  peer?: string | PeerSpec;
+  /** The lower link (`IFLA_LINK`): the parent of a vlan, macvlan or ipvlan. */
+  link?: LinkRef;
+  /** Make it a port of this bridge or bond. */
+  master?: LinkRef;
+  /** The MTU. */
+  mtu?: number;
+  /** The link-layer address, `aa:bb:cc:dd:ee:ff`. */
+  address?: string;
+  /** The transmit queue length. */
+  txqlen?: number;
+  /** Bring it up. */
+  up?: boolean;
+}
+
+/**
+ * What `links.set` changes, as `ip link set`: each present key is one
+ * change, made in one request.
+ *
+ * @example Rename a link, bring it up and take it out of its bridge
+ * ```ts
+ * import type { LinkChanges } from "@nlkit/netlink/route";
+ * import assert from "node:assert/strict";
+ *
+ * const changes: LinkChanges = { name: "lan0", up: true, master: null };
+ * assert.equal(changes.master, null);
+ * ```
+ */
+export interface LinkChanges {
+  /** Up (`true`) or down (`false`). */
+  up?: boolean;
+  /** The MTU. */
+  mtu?: number;
+  /** A new name. */
+  name?: string;
+  /** The bridge or bond to be a port of; `null` for none (`nomaster`). */
+  master?: LinkRef | null;
+  /** The link-layer address. */
+  address?: string;
+  /** The transmit queue length. */
+  txqlen?: number;
+  /** The alias (`ip link set ... alias`); `""` clears it. */
+  alias?: string;
+  /** Move the link to this network namespace: a name, a path, an open descriptor or `{ pid }`. */
+  netns?: NetnsRef;
+}
+
+/**
+ * Which links `links.list` returns.
+ *
+ * @example Only the ports of a bridge
+ * ```ts
+ * import type { LinkFilter } from "@nlkit/netlink/route";
+ * import assert from "node:assert/strict";
+ *
+ * const filter: LinkFilter = { master: "br0" };
+ * assert.equal(filter.master, "br0");
+ * ```
+ */
+export interface LinkFilter {
+  /** Only links of this kind. */
+  kind?: string;
+  /** Only ports of this master. */
+  master?: LinkRef;
+  /** Only links that are up (or down). */
+  up?: boolean;
+}
+
+/** Options of `links.list` and `links.get`. */
+export interface LinkQueryOptions extends ReceiveOptions {
+  /** Ask for the statistics too (`stats`, `stats64` in `attrs`); by default the kernel is told to skip them. */
+  stats?: boolean;
+}
+
+function checkName(name: unknown, what: string): asserts name is string {
+  if (
+    typeof name !== "string" || name === "" ||
+    new TextEncoder().encode(name).length > 15 || name.includes("/") ||
+    /\s/.test(name)
+  ) {
+    throw new TypeError(
+      `Cannot ${what}: a link name must be 1 to 15 bytes without "/" or spaces, got ${
+        JSON.stringify(name)
+      }`,
+    );
+  }
+}
+
+function checkMTU(mtu: unknown, what: string): asserts mtu is number {
+  if (
+    typeof mtu !== "number" || !Number.isInteger(mtu) || mtu < 0 ||
+    mtu > 0xffffffff
+  ) {
+    throw new TypeError(`Cannot ${what}: mtu must be an integer, got ${mtu}`);
+  }
+}
+
+function mac(text: string, what: string): string {
+  const b = macOrProblem(text);
+  if (typeof b === "string") throw new TypeError(`Cannot ${what}: ${b}`);
+  return text.toLowerCase();
+}
+
+function extMask(o: LinkQueryOptions): RtextFilter[] {
+  return o.stats === true ? [] : ["skip-stats"];
+}
+
+function receive(o: ReceiveOptions): ReceiveOptions {
+  const r: ReceiveOptions = {};
+  if (o.signal !== undefined) r.signal = o.signal;
+  if (o.timeout !== undefined) r.timeout = o.timeout;
+  return r;
+}
+
+/**
+ * The links of a `Route` (`route.links`).
+ *
+ * @example Create a veth pair, list it, delete it (simulated kernel)
+ * ```ts
+ * import { Route } from "@nlkit/netlink/route";
+ * import { SimKernel } from "@nlkit/netlink/nltest";
+ * import { Family } from "@nlkit/netlink/netlink";
+ * import assert from "node:assert/strict";
+ *
+ * await using route = await Route.open({ conn: new SimKernel().dial(Family.Route) });
+ * await route.links.add({ name: "veth0", kind: "veth", peer: "veth1" });
+ * const names = (await route.links.list({ kind: "veth" })).map((l) => l.name);
+ * assert.deepEqual(names, ["veth1", "veth0"]); // the kernel creates the peer first
+ * await route.links.delete("veth0"); // deletes the pair
+ * assert.equal((await route.links.list({ kind: "veth" })).length, 0);
+ * ```
+ */
+export class Links {
+  readonly #ctx: Ctx;
+
+  /** @internal */
+  constructor(ctx: Ctx) {
+    this.#ctx = ctx;
+  }
+
+  /**
+   * Lists the links, by index, as `ip link show`.
+   *
+   * @param filter Which links (by kind, master, up).
+   * @param options Statistics, an abort signal, a timeout.
+   * @returns The links.
+   * @throws {NetlinkError} When the kernel refuses the dump.
+   */
+  async list(
+    filter: LinkFilter = {},
+    options: LinkQueryOptions = {},
+  ): Promise<Link[]> {
+    const master = filter.master === undefined
+      ? undefined
+      : await this.#ctx.index(filter.master, "list links");
+    const out: Link[] = [];
+    try {
+      await getlink.visit(
+        this.#ctx.conn,
+        { extMask: extMask(options) },
+        (a) => {
+          if (
+            filter.kind !== undefined && a.linkinfo?.kind !== filter.kind
+          ) return;
+          if (master !== undefined && a.master !== master) return;
+          if (
+            filter.up !== undefined && a.ifiFlags.includes("up") !== filter.up
+          ) {
+            return;
+          }
+          out.push(toLink(a));
+        },
+        receive(options),
+      );
+    } catch (e) {
+      throw named(e, "list links", "list");
+    }
+    return out;
+  }
+
+  /**
+   * One link, by name or index, as `ip link show NAME`.
+   *
+   * @param ref The link.
+   * @param options Statistics, an abort signal, a timeout.
+   * @returns The link.
+   * @throws {NetlinkError} ENOENT (`isNotExist(err)`) naming the link when there is none.
+   */
+  async get(ref: LinkRef, options: LinkQueryOptions = {}): Promise<Link> {
+    const what = `get link ${label(ref)}`;
+    checkRef(ref, what);
+    const req: Partial<Ifinfomsg> & LinkAttrs = typeof ref === "number"
+      ? { ifiIndex: ref, extMask: extMask(options) }
+      : { ifname: ref, extMask: extMask(options) };
+    try {
+      return toLink(await getlink.do(this.#ctx.conn, req, receive(options)));
+    } catch (e) {
+      if (isNoDevice(e)) throw noSuchLink(ref, what, e);
+      throw named(e, what, "get");
+    }
+  }
+
+  /**
+   * Creates a link, as `ip link add`, and returns it.
+   *
+   * @param spec The link: name, kind, kind settings, peer, master, ...
+   * @param options An abort signal, a timeout.
+   * @returns The new link (for a veth, the end named `spec.name`).
+   * @throws {TypeError} For a bad name, MTU or address.
+   * @throws {NetlinkError} With the kernel's errno and text, naming the link:
+   * EEXIST when the name is taken, EOPNOTSUPP ("Unknown device type") for a
+   * kind the kernel lacks.
+   */
+  async add(spec: LinkSpec, options: ReceiveOptions = {}): Promise<Link> {
+    if (spec === null || typeof spec !== "object") {
+      throw new TypeError("Cannot add link: spec must be an object");
+    }
+    const what = `add link ${String(spec.name)}${
+      spec.kind === undefined ? "" : ` (${spec.kind})`
+    }`;
+    checkName(spec.name, what);
+    const req: Partial<Ifinfomsg> & LinkAttrs = { ifname: spec.name };
+    if (spec.up === true) {
+      req.ifiFlags = ["up"];
+      req.ifiChange = IfinfoFlags.up;
+    }
+    if (spec.mtu !== undefined) {
+      checkMTU(spec.mtu, what);
+      req.mtu = spec.mtu;
+    }
+    if (spec.address !== undefined) req.address = mac(spec.address, what);
+    if (spec.txqlen !== undefined) req.txqlen = spec.txqlen;
+    if (spec.link !== undefined) {
+      req.link = await this.#ctx.index(spec.link, what);
+    }
+    if (spec.master !== undefined) {
+      req.master = await this.#ctx.index(spec.master, what);
+    }
+    if (spec.kind !== undefined || spec.data !== undefined) {
+      const info: LinkinfoAttrs = {};
+      if (spec.kind !== undefined) info.kind = spec.kind;
+      let data = spec.data;
+      if (spec.peer !== undefined) {
+        const p = typeof spec.peer === "string"
+          ? { name: spec.peer }
+          : spec.peer;
+        checkName(p.name, what);
+        const peer: Partial<Ifinfomsg> & LinkAttrs = { ifname: p.name };
+        if (p.mtu !== undefined) {
+          checkMTU(p.mtu, what);
+          peer.mtu = p.mtu;
+        }
+        if (p.address !== undefined) peer.address = mac(p.address, what);
+        data = { ...data, peer } as LinkinfoDataMsg;
+      }
+      if (data !== undefined) info.data = data;
+      req.linkinfo = info;
+    } else if (spec.peer !== undefined) {
+      throw new TypeError(`Cannot ${what}: a peer needs kind "veth"`);
+    }
+    try {
+      await newlink.do(this.#ctx.conn, req, {
+        ...receive(options),
+        create: true,
+        excl: true,
+      });
+    } catch (e) {
+      throw named(e, what, "add");
+    }
+    return await this.get(spec.name, options);
+  }
+
+  /**
+   * Changes a link, as `ip link set`: every change given, in one request.
+   *
+   * @param ref The link.
+   * @param changes What to change: up, mtu, name, master, address, txqlen, alias, netns.
+   * @param options An abort signal, a timeout.
+   * @throws {TypeError} For a bad value.
+   * @throws {NetlinkError} ENOENT (`isNotExist`) when there is no such link; the kernel's errno and text otherwise (EINVAL "mtu greater than device maximum"...).
+   */
+  async set(
+    ref: LinkRef,
+    changes: LinkChanges,
+    options: ReceiveOptions = {},
+  ): Promise<void> {
+    const what = `set link ${label(ref)}`;
+    checkRef(ref, what);
+    if (changes === null || typeof changes !== "object") {
+      throw new TypeError(`Cannot ${what}: changes must be an object`);
+    }
+    const req: Partial<Ifinfomsg> & LinkAttrs = {};
+    if (typeof ref === "number") req.ifiIndex = ref;
+    else if (changes.name !== undefined) {
+      req.ifiIndex = await this.#ctx.index(ref, what);
+    } else req.ifname = ref;
+    if (changes.up !== undefined) {
+      req.ifiFlags = changes.up ? ["up"] : [];
+      req.ifiChange = IfinfoFlags.up;
+    }
+    if (changes.mtu !== undefined) {
+      checkMTU(changes.mtu, what);
+      req.mtu = changes.mtu;
+    }
+    if (changes.name !== undefined) {
+      checkName(changes.name, what);
+      req.ifname = changes.name;
+    }
+    if (changes.address !== undefined) {
+      req.address = mac(changes.address, what);
+    }
+    if (changes.txqlen !== undefined) req.txqlen = changes.txqlen;
+    if (changes.alias !== undefined) req.ifalias = changes.alias;
+    if (changes.master !== undefined) {
+      req.master = changes.master === null
+        ? 0
+        : await this.#ctx.index(changes.master, what);
+    }
+    const target = changes.netns === undefined
+      ? undefined
+      : await openNetns(changes.netns, what);
+    try {
+      if (target !== undefined) Object.assign(req, target.attrs);
+      await setlink.do(this.#ctx.conn, req, receive(options));
+    } catch (e) {
+      if (isNoDevice(e) && req.ifiIndex === undefined) {
+        throw noSuchLink(ref, what, e);
+      }
+      throw named(e, what, "set");
+    } finally {
+      target?.close();
+    }
+  }
+
+  /**
+   * Deletes a link, as `ip link del` (a veth takes its peer along).
+   *
+   * @param ref The link.
+   * @param options An abort signal, a timeout.
+   * @throws {NetlinkError} ENOENT (`isNotExist`) when there is no such link; EOPNOTSUPP for a link that cannot be deleted (`lo`).
+   */
+  async delete(ref: LinkRef, options: ReceiveOptions = {}): Promise<void> {
+    const what = `delete link ${label(ref)}`;
+    checkRef(ref, what);
+    try {
+      await dellink.do(
+        this.#ctx.conn,
+        typeof ref === "number" ? { ifiIndex: ref } : { ifname: ref },
+        receive(options),
+      );
+    } catch (e) {
+      if (isNoDevice(e)) throw noSuchLink(ref, what, e);
+      throw named(e, what, "delete");
+    }
+  }
+}
