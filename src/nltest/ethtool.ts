@@ -10,7 +10,7 @@
  * - the request header: none at all is EINVAL (missing attribute 1);
  *   neither index nor name, "neither ifindex nor name specified"; an
  *   unknown name or index, ENODEV "no device matches name" / "no device
- *   matches ifindex"; both not matching, EINVAL "ifindex and name do not
+ *   matches ifindex"; both not matching, ENODEV "ifindex and name do not
  *   match"; an unknown flag, EINVAL "reserved bit set" (each pointing at
  *   the attribute);
  * - bitsets in both forms, answered compact when the request asks
@@ -552,7 +552,7 @@ export class Simulator {
         });
       }
       if (h.devName !== undefined && link.name !== h.devName) {
-        throw new KernelError(Errno.EINVAL, {
+        throw new KernelError(Errno.ENODEV, {
           message: "ifindex and name do not match",
           ...at(""),
         });

@@ -4,11 +4,12 @@
  * `nlctrl` (its id, operations, multicast groups and the spec's attribute
  * policy, so `CTRL_CMD_GETPOLICY` answers too), then for every request:
  *
- * 1. refuses an operation the requester may not run (`admin-perm` or
- *    `uns-admin-perm` flags, unprivileged requester): EPERM, before
- *    anything else is read, as `genl_family_rcv_msg` does;
+ * 1. refuses an operation the requester may not run (the spec's
+ *    `admin-perm` or `uns-admin-perm` flags, unprivileged requester):
+ *    EPERM, before anything else is read, as `genl_family_rcv_msg` does;
  * 2. checks the attributes against the spec's checks as a kernel policy
- *    (`validateRequest`, strict by default): EINVAL or ERANGE with the
+ *    (`validateRequest`; strict unless the spec's `dont-validate` says
+ *    otherwise): EINVAL or ERANGE with the
  *    extended ACK Linux gives ("Attribute failed policy validation",
  *    "integer out of range", ...), the attribute's offset and the policy;
  * 3. decodes the request with the generated codec and calls your handler
@@ -184,7 +185,7 @@ export type YnlPermission = "admin-perm" | "uns-admin-perm";
  *
  * const options: ServeYnlOptions = {
  *   privileged: false,
- *   permissions: { setDevice: "uns-admin-perm", getDevice: "uns-admin-perm" },
+ *   permissions: { getDevice: null }, // readable by anyone, unlike the spec's
  *   validation: "liberal",
  * };
  * assert.equal(options.privileged, false);
@@ -197,16 +198,18 @@ export interface ServeYnlOptions {
    */
   privileged?: boolean | ((context: GenlRequestContext) => boolean);
   /**
-   * Permission flags per operation export name: without privilege such an
-   * operation answers EPERM. (The generated descriptions do not carry the
-   * spec's `flags` yet; give them here.)
+   * Permission flags per operation export name, over the spec's `flags`
+   * (`admin-perm`, `uns-admin-perm`): without privilege such an operation
+   * answers EPERM. `null` clears the spec's.
    */
-  permissions?: Readonly<Record<string, YnlPermission>>;
+  permissions?: Readonly<Record<string, YnlPermission | null>>;
   /**
-   * How requests are validated: `"strict"` (default; the kernel's rule for
-   * operations since Linux 5.2: unknown attributes and nests without
-   * `NLA_F_NESTED` are refused), `"liberal"` (older operations, or a spec's
-   * `dont-validate: [strict]`), or `"none"`. A record sets it per operation.
+   * How requests are validated, over what the spec says: `"strict"` (the
+   * kernel's rule for operations since Linux 5.2: unknown attributes and
+   * nests without `NLA_F_NESTED` are refused), `"liberal"` (a spec's
+   * `dont-validate: [strict]`, or operations older than the family's
+   * `resv_start_op`), or `"none"` (`dont-validate: [dump]` for a dump). A
+   * record sets it per operation export name.
    */
   validation?:
     | YnlValidation
@@ -329,7 +332,7 @@ export function serveYnlFamily(
   const policy = new Map<number, OperationPolicy>();
   const byRequest = new Map<string, Operation>();
   for (const op of family.operations.values()) {
-    const perm = options.permissions?.[op.name];
+    const perm = permissionOf(op);
     const permFlag = perm === "admin-perm"
       ? OperationFlags.AdminPerm
       : perm === "uns-admin-perm"
@@ -365,11 +368,23 @@ export function serveYnlFamily(
     return set === null ? undefined : specTable(set);
   }
 
-  function validationOf(op: Operation): YnlValidation {
+  function permissionOf(op: Operation): YnlPermission | undefined {
+    const given = options.permissions?.[op.name];
+    if (given !== undefined) return given ?? undefined;
+    if (op.flags.includes("admin-perm")) return "admin-perm";
+    if (op.flags.includes("uns-admin-perm")) return "uns-admin-perm";
+    return undefined;
+  }
+
+  /** As genetlink does: `dont-validate` flags first, the options over them. */
+  function validationOf(op: Operation, dump: boolean): YnlValidation {
     const v = options.validation;
-    if (v === undefined) return "strict";
-    if (typeof v === "string") return v;
-    return v[op.name] ?? "strict";
+    const given = typeof v === "string" ? v : v?.[op.name];
+    if (given !== undefined) return given;
+    const skip = op.dontValidate;
+    if (dump && skip.includes("dump")) return "none";
+    if (dump && skip.includes("dump-strict")) return "liberal";
+    return skip.includes("strict") ? "liberal" : "strict";
   }
 
   const registered = kernel.registerFamily({
@@ -423,7 +438,7 @@ export function serveYnlFamily(
     const op = byRequest.get(`${dump ? "dump" : "do"}:${req.header.command}`);
     // The controller let the command through, so the operation exists.
     if (op === undefined) throw new KernelError(Errno.EOPNOTSUPP);
-    const perm = options.permissions?.[op.name];
+    const perm = permissionOf(op);
     if (perm !== undefined) {
       const p = options.privileged ?? true;
       if (!(typeof p === "function" ? p(ctx) : p)) {
@@ -433,7 +448,7 @@ export function serveYnlFamily(
     const header = opInfo(op).header;
     if (req.data.length < header) throw new KernelError(Errno.EINVAL);
     const attrsAt = HEADER_LENGTH + GENL_HEADER_LENGTH + header;
-    const validation = validationOf(op);
+    const validation = validationOf(op, dump);
     const table = tableOf(op);
     if (validation !== "none" && table !== undefined) {
       try {
