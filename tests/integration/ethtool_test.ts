@@ -14,7 +14,11 @@ import type { NetlinkError } from "../../src/netlink/mod.ts";
 import { ethtool as sim, SimKernel } from "../../src/nltest/mod.ts";
 import { GLOBAL_SETS } from "../../src/nltest/_ethtool_strings.ts";
 import { Family } from "../../src/netlink/mod.ts";
-import { channelsGet, linkinfoGet } from "../../src/families/ethtool.ts";
+import {
+  channelsGet,
+  featuresSet,
+  linkinfoGet,
+} from "../../src/families/ethtool.ts";
 
 function isRoot(): boolean {
   try {
@@ -349,6 +353,18 @@ describe("integration: ethtool", { skip }, () => {
           (c) => linkinfoGet.do(c, { header: { devIndex: 1, devName: A } }),
         ],
         [
+          "an unknown bit name, second in the list",
+          (c) =>
+            featuresSet.do(c, {
+              header: { devName: A },
+              wanted: {
+                bits: {
+                  bit: [{ name: "rx-gro" }, { name: "no-such-feature" }],
+                },
+              },
+            }),
+        ],
+        [
           "a dump naming an unknown device",
           (c) =>
             Array.fromAsync(
@@ -363,12 +379,14 @@ describe("integration: ethtool", { skip }, () => {
           [
             s.code,
             s.extAck?.message,
+            s.extAck?.offset,
             s.extAck?.attributePath,
             s.extAck?.missingType,
           ],
           [
             r.code,
             r.extAck?.message,
+            r.extAck?.offset,
             r.extAck?.attributePath,
             r.extAck?.missingType,
           ],
