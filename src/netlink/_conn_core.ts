@@ -21,7 +21,14 @@
 import type { Socket } from "./_socket.ts";
 import { Encoder, type Outgoing } from "./_conn_encoder.ts";
 import { Reader } from "./_conn_reader.ts";
-import { COLLECT, Registry, Request, STREAM, VISIT } from "./_conn_requests.ts";
+import {
+  BUSY_HOLD_MAX,
+  COLLECT,
+  Registry,
+  Request,
+  STREAM,
+  VISIT,
+} from "./_conn_requests.ts";
 import { Router } from "./_conn_router.ts";
 import {
   checkMessage,
@@ -55,6 +62,7 @@ export class ConnCore {
       requests,
       this.#unsolicited,
       this.#encoder,
+      (p) => this.#busy(p),
     );
     this.#router = router;
     this.#reader = new Reader(socket, {
@@ -325,6 +333,28 @@ export class ConnCore {
     else requests.fail(p, error);
     if (requests.draining) this.#reader.start();
     else if (requests.runningDump === null) this.#sendQueuedDump();
+  }
+
+  /**
+   * The kernel answered dump `p` EBUSY while a dump this Conn let go of
+   * still ran (see `Registry.busy`): that dump holds the queue again, read
+   * meanwhile, for 1, 2, 4 ... up to 64 ms, then `p` is sent again.
+   */
+  #busy(p: Request): boolean {
+    if (p.bytes === null) {
+      const bytes = this.#encoder.bytesOf(p);
+      if (bytes === undefined) return false;
+      p.bytes = bytes.slice();
+    }
+    const requests = this.#requests;
+    const held = requests.busy(p);
+    if (held === null) return false;
+    const ms = Math.min(2 ** (p.retries - 1), BUSY_HOLD_MAX);
+    held.holdTimer = setTimeout(() => {
+      if (requests.unhold(held)) this.#sendQueuedDump();
+    }, ms);
+    this.#reader.start();
+    return true;
   }
 
   /** A socket failure: every request sent and waiting fails with it (ENOBUFS: OverrunError). */

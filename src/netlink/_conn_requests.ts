@@ -18,6 +18,15 @@ export const COLLECT = 0;
 export const STREAM = 1;
 export const VISIT = 2;
 
+/**
+ * Most times one dump is sent again after the kernel answered EBUSY while a
+ * dump the connection had let go of still ran (a slow kernel, or one that
+ * a BPF filter stalls: each EBUSY read lets it make one more part).
+ */
+export const BUSY_RETRIES = 16;
+/** The longest a left dump holds the queue again after an EBUSY, in milliseconds (doubling from 1). */
+export const BUSY_HOLD_MAX = 64;
+
 /** The (never written) message list of a visit or a dump. */
 const NO_MESSAGES: Message[] = Object.freeze([]) as unknown as Message[];
 
@@ -51,6 +60,11 @@ export class Request implements Waiter {
   interrupted = false;
   /** Sent to the kernel (a queued dump is not, yet). */
   sent = false;
+  /** Times the dump was sent again after EBUSY (see {@linkcode Registry.busy}). */
+  retries = 0;
+  /** A left dump holding the queue again after an EBUSY, until `holdTimer` fires or it ends. */
+  held = false;
+  holdTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   /** Finished for its caller (replies, error or abandoned). */
   done = false;
   failed = false;
@@ -86,6 +100,9 @@ export class Request implements Waiter {
     this.multi = false;
     this.interrupted = false;
     this.sent = false;
+    this.retries = 0;
+    this.held = false;
+    this.holdTimer = undefined;
     this.done = false;
     this.failed = false;
     this.error = null;
@@ -118,6 +135,8 @@ export class Registry {
   readonly #table = new Map<number, Request>();
   #abandoned = 0;
   #running: Request | null = null;
+  /** A left dump that stopped holding the queue before its end (see {@linkcode Registry.releaseDrained}). */
+  #released: Request | null = null;
   readonly #queue: Request[] = [];
   /** Ready when no dump runs: a target for pumping until the dump slot frees. */
   readonly dumpIdle: Waiter = {
@@ -163,15 +182,53 @@ export class Registry {
 
   /**
    * The socket is empty: a dump whose caller left no longer holds the
-   * queue. The kernel makes the next part of a dump inside the receive that
-   * read the previous one, so with nothing queued the dump has either ended
-   * or stalled for good (a BPF filter dropped a part); waiting for it would
-   * hang the next dump, which the kernel answers EBUSY instead.
+   * queue. Linux makes the first part of a dump inside the send and each
+   * next part inside the receive that read the previous one, so with
+   * nothing queued the dump has either ended or stalled (a BPF filter
+   * dropped a part); waiting for it could hang the next dump. The record
+   * stays registered (its late replies are dropped) and is remembered: if
+   * the kernel then answers the next dump EBUSY, it still ran after all (a
+   * slow kernel), see {@linkcode Registry.busy}.
    */
   releaseDrained(): void {
-    if (this.#running !== null && this.#running.abandoned) {
+    const r = this.#running;
+    if (r !== null && r.abandoned && !r.held) {
       this.#running = null;
+      this.#released = r;
     }
+  }
+
+  /**
+   * The kernel answered dump `p` EBUSY: if a dump this registry let go of
+   * ({@linkcode Registry.releaseDrained}) has not ended, the kernel still
+   * runs it (a slow kernel whose parts come late, or one a BPF filter
+   * stalls: reading anything lets it make one more part). Then `p` (whose
+   * bytes must be kept) goes back to the head of the queue, unsent, and
+   * that dump holds the queue again, drained meanwhile, until its end or
+   * {@linkcode Registry.unhold}; at most {@linkcode BUSY_RETRIES} times per
+   * request. Returns the dump that holds the queue again, or null.
+   */
+  busy(p: Request): Request | null {
+    const r = this.#released;
+    if (r === null || !r.registered || p.retries >= BUSY_RETRIES) return null;
+    if (p.bytes === null || !p.dump || p.multi || p.done) return null;
+    p.retries++;
+    p.sent = false;
+    this.#running = r;
+    this.#released = null;
+    r.held = true;
+    this.#queue.unshift(p);
+    return r;
+  }
+
+  /** The time `r` held the queue again ran out: let go of it again. Returns whether it still held it. */
+  unhold(r: Request): boolean {
+    r.held = false;
+    r.holdTimer = undefined;
+    if (this.#running !== r) return false;
+    this.#running = null;
+    this.#released = r;
+    return true;
   }
 
   /** Records that the kernel now runs dump `p`. */
@@ -240,6 +297,8 @@ export class Registry {
   /** Fails every request (close): nothing is routed any more. */
   clear(fail: (p: Request) => unknown): void {
     for (const p of this.all()) {
+      if (p.holdTimer !== undefined) clearTimeout(p.holdTimer);
+      p.holdTimer = undefined;
       if (!p.done) this.fail(p, fail(p));
       p.registered = false;
       p.abandoned = false;
@@ -248,6 +307,7 @@ export class Registry {
     this.#table.clear();
     this.#abandoned = 0;
     this.#running = null;
+    this.#released = null;
     this.#queue.length = 0;
   }
 
@@ -259,6 +319,11 @@ export class Registry {
   }
 
   #remove(p: Request): void {
+    if (p.holdTimer !== undefined) {
+      clearTimeout(p.holdTimer);
+      p.holdTimer = undefined;
+      p.held = false;
+    }
     if (p.abandoned) {
       p.abandoned = false;
       this.#abandoned--;
@@ -267,6 +332,7 @@ export class Registry {
     p.registered = false;
     if (this.#slot === p) this.#slot = null;
     else this.#table.delete(p.seq);
+    if (this.#released === p) this.#released = null;
     if (this.#running === p) this.#running = null;
     else if (p.dump && !p.sent) {
       // A queued dump: out of the queue too, as the record may be reused.

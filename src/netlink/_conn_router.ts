@@ -59,13 +59,17 @@ export class Router {
     length: 0,
   };
   readonly #onMessage: (view: MessageView) => void;
+  /** EBUSY for dump `p`: whether it will be sent again (see `Registry.busy`). */
+  readonly #onBusy: (p: Request) => boolean;
 
   constructor(
     socket: Socket,
     registry: Registry,
     unsolicited: Unsolicited,
     encoder: Encoder,
+    onBusy: (p: Request) => boolean,
   ) {
+    this.#onBusy = onBusy;
     this.#socket = socket;
     this.#registry = registry;
     this.#unsolicited = unsolicited;
@@ -130,10 +134,11 @@ export class Router {
     if (end !== NOT_END) {
       // The kernel marks the DONE too when the data changed after the last part.
       if ((flags & DUMP_INTR) !== 0) p.interrupted = true;
-      this.#registry.finish(
-        p,
-        end === END ? null : kernelError(v, p.op, this.#encoder.bytesOf(p)),
-      );
+      const err = end === END
+        ? null
+        : kernelError(v, p.op, this.#encoder.bytesOf(p));
+      if (err?.errno === Errno.EBUSY && p.dump && this.#onBusy(p)) return;
+      this.#registry.finish(p, err);
       return;
     }
     if (!p.done) {

@@ -23,6 +23,7 @@ import {
 import { SimKernel } from "../../src/nltest/mod.ts";
 import { MemorySocket } from "../../src/nltest/_memory_socket.ts";
 import { type Conn, connFromSocket } from "../../src/netlink/conn.ts";
+import { BUSY_RETRIES } from "../../src/netlink/_conn_requests.ts";
 
 const { Request, Acknowledge, Dump, Multi } = HeaderFlags;
 const ENTRY = 0x10;
@@ -53,6 +54,18 @@ class DumpKernel extends MemorySocket {
   stallAfter = Infinity;
   /** Put an NLMSG_NOOP with the dump's sequence before each part after the first. */
   noops = false;
+  /** Make parts but drop them (a BPF filter on Linux: the dump goes on, one part per read). */
+  dropping = false;
+  /** Hold a new dump's first part until {@linkcode DumpKernel.flush} (a slow kernel). */
+  slow = false;
+  #held: Running | null = null;
+
+  /** Delivers the first part held back by `slow`. */
+  flush(): void {
+    const d = this.#held;
+    this.#held = null;
+    if (d !== null) this.#part(d);
+  }
 
   constructor(entries = 10, perPart = 3) {
     super({ onSend: (_s, d) => this.#request(d) });
@@ -73,7 +86,7 @@ class DumpKernel extends MemorySocket {
       }
     }
     // netlink_recvmsg: reading makes the running dump's next part.
-    if (this.running !== null) this.#part(this.running);
+    if (this.running !== null && this.#held === null) this.#part(this.running);
     return d;
   }
 
@@ -99,7 +112,8 @@ class DumpKernel extends MemorySocket {
         this.#unread.add(tag);
         this.#doneSeq.set(seq, tag);
         this.running = { seq, tag, next: 0 };
-        this.#part(this.running);
+        if (this.slow) this.#held = this.running;
+        else this.#part(this.running);
       } else {
         this.log.push(`do ${tag}`);
         const reply = this.#message(seq, ENTRY, 0, [tag, 0xff, 0, 0]);
@@ -128,6 +142,7 @@ class DumpKernel extends MemorySocket {
       ms.push(this.#message(d.seq, HeaderType.Done, Multi, [0, 0, 0, 0]));
       this.running = null; // cb_running ends when the DONE is made
     }
+    if (this.dropping) return;
     const all = new Uint8Array(ms.reduce((n, m) => n + m.length, 0));
     let at = 0;
     for (const m of ms) {
@@ -350,16 +365,56 @@ describe("Conn dump queue: never a hang", () => {
     assert.deepEqual(entries(next, 2), ALL);
   });
 
-  it("the kernel's EBUSY, if it comes, is a NetlinkError (the dump is not retried)", async () => {
+  it("a left dump that never ends: the next dump fails with EBUSY after a bounded number of tries", async () => {
     const { conn, kernel } = open(10, 2);
     using _ = conn;
-    kernel.stallAfter = 4;
+    kernel.stallAfter = 4; // the model makes no more parts, whatever is read
     for await (const _m of conn.dump(dumpRequest(1))) break;
-    // The stalled dump still runs in the kernel: Linux answers EBUSY.
     await assert.rejects(
       conn.execute(dumpRequest(2)),
       (e) => isNetlinkError(e) && e.errno === Errno.EBUSY,
     );
+    const tries = kernel.log.filter((l) => l === "EBUSY 2").length;
+    assert.equal(tries, BUSY_RETRIES + 1);
+  });
+
+  it("a left dump whose parts a filter drops: the next dump waits it out (each EBUSY read makes one more part)", async () => {
+    const { conn, kernel } = open(20, 2);
+    using _ = conn;
+    for await (const _m of conn.dump(dumpRequest(1))) {
+      kernel.dropping = true; // from now on, as a BPF filter dropping its parts
+      break;
+    }
+    const next = conn.execute(dumpRequest(2));
+    kernel.dropping = false; // (the filter is for dump 1's parts only)
+    // (dump 1's remaining parts are made, one per read, and dropped)
+    assert.deepEqual(
+      entries(await next, 2),
+      ALL.concat(ALL.map((n) => n + 10)),
+    );
+    assert.ok(kernel.log.includes("EBUSY 2"));
+    assert.equal(kernel.log.at(-2), "dump 2");
+  });
+
+  it("a dump given up before its first part came (a slow kernel) is drained when it comes: no EBUSY for the next", async () => {
+    const { conn, kernel } = open(6, 2);
+    using _ = conn;
+    kernel.slow = true;
+    await assert.rejects(
+      conn.execute(dumpRequest(1), { timeout: 5 }),
+      (e) => isNetlinkError(e) && e.code === "ETIMEDOUT",
+    );
+    kernel.slow = false;
+    // Sent at once (the socket is empty, dump 1 gave up): the kernel says
+    // EBUSY, as dump 1 still runs; the Conn then holds dump 2 back until
+    // dump 1's parts come and are drained to its DONE.
+    const next = conn.execute(dumpRequest(2));
+    await new Promise((r) => setTimeout(r, 20)); // tries, further and further apart
+    const tries = kernel.log.filter((l) => l === "EBUSY 2").length;
+    assert.ok(tries >= 1 && tries < BUSY_RETRIES, `${tries} tries`);
+    kernel.flush(); // dump 1's first part comes now
+    assert.deepEqual(entries(await next, 2), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(kernel.log.slice(-3), ["done 1", "dump 2", "done 2"]);
   });
 
   it("a queued dump that is aborted is never sent", async () => {
