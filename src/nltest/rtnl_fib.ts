@@ -33,8 +33,9 @@ export const RTN = {
 export const ROUTE_GROUP = { [AF.inet]: 7, [AF.inet6]: 11 } as Readonly<
   Record<number, number>
 >;
-/** `IFA_F_NOPREFIXROUTE` (`linux/if_addr.h`). */
+/** `IFA_F_NOPREFIXROUTE` and `IFA_F_SECONDARY` (`linux/if_addr.h`). */
 const IFA_F_NOPREFIXROUTE = 0x200;
+const IFA_F_SECONDARY = 0x1;
 /** `NLM_F_EXCL | NLM_F_CREATE`: the header flags of a route the kernel adds. */
 export const CREATE_EXCL = 0x600;
 
@@ -143,10 +144,27 @@ export function routesOf(s: RtnlState, a: AddressRecord): RouteRecord[] {
     }
     return out;
   }
-  const out = [
-    kernelRoute(a, TABLES.local, RTN.local, a.local, 32, SCOPES.host, 0),
-  ];
+  // A secondary address's routes take the primary's address as source.
+  const primary = (a.flags & IFA_F_SECONDARY) === 0
+    ? a
+    : s.addresses.find((x) =>
+      x.family === AF.inet && x.index === a.index &&
+      (x.flags & IFA_F_SECONDARY) === 0 && x.prefixLength === a.prefixLength &&
+      network(x.local, x.prefixLength) === network(a.local, a.prefixLength)
+    ) ?? a;
+  const local = kernelRoute(
+    a,
+    TABLES.local,
+    RTN.local,
+    a.local,
+    32,
+    SCOPES.host,
+    0,
+  );
+  local.prefsrc = primary.local;
+  const out = [local];
   if (!up) return out;
+  if (a !== primary) return out;
   const loopback = (l.flags & IFF.loopback) !== 0;
   if (a.prefixLength < 32 && prefix) {
     out.push(
@@ -239,12 +257,16 @@ export function removeAddressRoutes(
 /**
  * A link went down: its IPv4 routes leave without a notification
  * (`fib_sync_down_dev`), except host-scope (local) ones; its IPv6 routes
- * other than local ones too.
+ * leave with one (`addrconf_ifdown`).
  */
-export function flushDownRoutes(s: RtnlState, l: LinkRecord): void {
+export function flushDownRoutes(s: RtnlState, l: LinkRecord, o: Origin): void {
+  const through = (r: RouteRecord) =>
+    r.oif === l.index || r.hops.includes(l.index);
+  for (const r of s.routes.filter((r) => through(r) && r.family === AF.inet6)) {
+    send(o, ROUTE_GROUP[r.family]!, routeMessage(s, r, true), false);
+  }
   s.routes = s.routes.filter((r) =>
-    !(r.oif === l.index || r.hops.includes(l.index)) ||
-    (r.family === AF.inet ? r.scope === SCOPES.host : r.type === RTN.local)
+    !through(r) || (r.family === AF.inet && r.scope === SCOPES.host)
   );
 }
 

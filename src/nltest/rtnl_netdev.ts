@@ -195,7 +195,7 @@ export function deviceEvent(
     }
   }
   if (event === "up") addKernelRoutes(s, l, o);
-  if (event === "down") flushDownRoutes(s, l);
+  if (event === "down") flushDownRoutes(s, l, o);
 }
 
 /** Kinds whose carrier follows their lower link (`netif_stacked_transfer_operstate`). */
