@@ -13,6 +13,8 @@ import { ss } from "./ss.ts";
 import { audit } from "./audit.ts";
 import { taskstats } from "./taskstats.ts";
 import { uevent } from "./uevent.ts";
+import { ethtool } from "./ethtool.ts";
+import { wg } from "./wg.ts";
 
 /** The commands, in `--help` order. */
 export const COMMANDS: readonly Command[] = [
@@ -25,4 +27,6 @@ export const COMMANDS: readonly Command[] = [
   audit,
   taskstats,
   uevent,
+  ethtool,
+  wg,
 ];

@@ -1,0 +1,239 @@
+/**
+ * A Prometheus exporter for WireGuard peers (traffic, latest handshake,
+ * keepalive), served over HTTP with `Deno.serve` or `Bun.serve`. Uses a
+ * simulated device by default, the kernel's wireguard family with
+ * `--real`.
+ *
+ *     deno run --allow-net --allow-ffi examples/wireguard_exporter.ts [--real] [--port 9586] [--once]
+ *     bun examples/wireguard_exporter.ts [--real] [--port 9586] [--once]
+ *
+ * `--once` answers one request, then exits (for tests and scripted checks);
+ * `--port 0` picks a free port. The URL is printed on start. Metric names
+ * follow the common WireGuard exporters (`wireguard_sent_bytes_total`,
+ * `wireguard_received_bytes_total`, `wireguard_latest_handshake_seconds`).
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { isNotExist } from "../src/netlink/mod.ts";
+import { wireguard } from "../src/nltest/mod.ts";
+import { type Device, WireGuard } from "../src/wireguard/mod.ts";
+import { escapeLabel } from "./wifi_exporter.ts";
+import { demoDevices } from "./cli/wg.ts";
+
+type Labels = Record<string, string | number>;
+
+/** Samples per metric family, rendered in the Prometheus text format (0.0.4). */
+class Metrics {
+  #families = new Map<
+    string,
+    { help: string; type: string; samples: string[] }
+  >();
+
+  add(
+    name: string,
+    type: "gauge" | "counter",
+    help: string,
+    labels: Labels,
+    value: number | bigint,
+  ): void {
+    let f = this.#families.get(name);
+    if (!f) this.#families.set(name, f = { help, type, samples: [] });
+    const l = Object.entries(labels).map(([k, v]) =>
+      `${k}="${escapeLabel(String(v))}"`
+    ).join(",");
+    f.samples.push(`${name}${l ? `{${l}}` : ""} ${value}`);
+  }
+
+  render(): string {
+    let out = "";
+    for (const [name, f] of this.#families) {
+      out += `# HELP ${name} ${f.help}\n# TYPE ${name} ${f.type}\n${
+        f.samples.join("\n")
+      }\n`;
+    }
+    return out;
+  }
+}
+
+/**
+ * Renders the metrics of WireGuard devices (no keys but public ones).
+ *
+ * @param devices The devices, as `WireGuard.devices()` reads them.
+ * @returns The metrics text.
+ */
+export function renderMetrics(devices: Device[]): string {
+  const m = new Metrics();
+  for (const d of devices) {
+    m.add(
+      "wireguard_device_info",
+      "gauge",
+      "A WireGuard device, with its public key and listen port.",
+      {
+        interface: d.name,
+        public_key: d.publicKey ?? "",
+        listen_port: d.listenPort,
+      },
+      1,
+    );
+    m.add("wireguard_peers", "gauge", "The number of peers of a device.", {
+      interface: d.name,
+    }, d.peers.length);
+    for (const p of d.peers) {
+      const l: Labels = {
+        interface: d.name,
+        public_key: p.publicKey,
+        allowed_ips: p.allowedIPs.join(","),
+        endpoint: p.endpoint ?? "",
+      };
+      m.add(
+        "wireguard_sent_bytes_total",
+        "counter",
+        "Bytes sent to the peer.",
+        l,
+        p.txBytes,
+      );
+      m.add(
+        "wireguard_received_bytes_total",
+        "counter",
+        "Bytes received from the peer.",
+        l,
+        p.rxBytes,
+      );
+      m.add(
+        "wireguard_latest_handshake_seconds",
+        "gauge",
+        "UNIX time of the latest handshake with the peer (0: none yet).",
+        l,
+        p.lastHandshakeNs / 1_000_000_000n,
+      );
+      m.add(
+        "wireguard_persistent_keepalive_seconds",
+        "gauge",
+        "The persistent keepalive interval of the peer (0: off).",
+        l,
+        p.persistentKeepalive,
+      );
+    }
+  }
+  return m.render();
+}
+
+/** What {@linkcode serveMetrics} returns. */
+export interface MetricsServer {
+  /** The URL of the metrics endpoint. */
+  url: string;
+  /** Resolves when the server has stopped (after one request with `once`, or after `stop()`). */
+  finished: Promise<void>;
+  /** Stops the server. */
+  stop(): Promise<void>;
+}
+
+interface BunLike {
+  serve(options: {
+    port: number;
+    hostname: string;
+    fetch(req: Request): Response | Promise<Response>;
+  }): { port: number; stop(closeActive?: boolean): void };
+}
+
+/**
+ * Serves `/metrics` with `Deno.serve` or `Bun.serve`, whichever runtime runs this.
+ *
+ * @param client The WireGuard client to read devices with.
+ * @param options Port (0 for a free one), hostname, and `once` to stop after one request.
+ * @returns The server.
+ */
+export function serveMetrics(
+  client: WireGuard,
+  options: { port?: number; hostname?: string; once?: boolean } = {},
+): MetricsServer {
+  const hostname = options.hostname ?? "127.0.0.1";
+  let stopServer: () => Promise<void> = () => Promise.resolve();
+  let resolveFinished!: () => void;
+  const finished = new Promise<void>((r) => resolveFinished = r);
+  const handler = async (req: Request): Promise<Response> => {
+    const path = new URL(req.url).pathname;
+    let res: Response;
+    if (path !== "/metrics" && path !== "/") {
+      res = new Response("Not found\n", { status: 404 });
+    } else {
+      try {
+        res = new Response(renderMetrics(await client.devices()), {
+          headers: {
+            "content-type": "text/plain; version=0.0.4; charset=utf-8",
+          },
+        });
+      } catch (e) {
+        res = new Response(
+          `Cannot collect wireguard metrics: ${
+            e instanceof Error ? e.message : e
+          }\n`,
+          { status: 500 },
+        );
+      }
+    }
+    if (options.once) setTimeout(() => void stopServer(), 0);
+    return res;
+  };
+  const bun = (globalThis as { Bun?: BunLike }).Bun;
+  let port: number;
+  if (bun) {
+    const server = bun.serve({
+      port: options.port ?? 9586,
+      hostname,
+      fetch: handler,
+    });
+    port = server.port;
+    stopServer = () => {
+      server.stop(true);
+      resolveFinished();
+      return Promise.resolve();
+    };
+  } else {
+    const server = Deno.serve({
+      port: options.port ?? 9586,
+      hostname,
+      onListen: () => {},
+    }, handler);
+    port = server.addr.port;
+    stopServer = async () => {
+      await server.shutdown();
+      resolveFinished();
+    };
+  }
+  return {
+    url: `http://${hostname}:${port}/metrics`,
+    finished,
+    stop: () => stopServer(),
+  };
+}
+
+if (import.meta.main) {
+  const args = process.argv.slice(2);
+  const at = args.indexOf("--port");
+  const port = at >= 0 ? Number(args[at + 1]) : 9586;
+  let client: WireGuard;
+  if (args.includes("--real")) {
+    try {
+      client = await WireGuard.open();
+    } catch (e) {
+      console.error(
+        isNotExist(e)
+          ? "Cannot export wireguard metrics: this kernel has no wireguard module"
+          : String(e),
+      );
+      process.exit(1);
+    }
+  } else {
+    client = await WireGuard.open(wireguard.dial(demoDevices()));
+    console.log(
+      "# Serving a simulated WireGuard device (use --real for the kernel's).",
+    );
+  }
+  const server = serveMetrics(client, { port, once: args.includes("--once") });
+  console.log(`listening on ${server.url}`);
+  await server.finished;
+  await client.close();
+}
