@@ -357,7 +357,16 @@ export function createLink(
   }
   const k = s.kinds[kind]!;
   const limits = { minMtu: k.minMTU, maxMtu: k.maxMTU };
-  if (v.mtu !== undefined) checkMtu(limits, v.mtu);
+  if (v.mtu !== undefined) {
+    // veth_validate refuses a bad MTU before the core checks it: no text.
+    if (kind === "veth") {
+      try {
+        checkMtu(limits, v.mtu);
+      } catch {
+        throw fail(Errno.EINVAL);
+      }
+    } else checkMtu(limits, v.mtu);
+  }
   if (v.address !== undefined && v.address.length !== k.addressLength * 3 - 1) {
     throw fail(Errno.EINVAL);
   }

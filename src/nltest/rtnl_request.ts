@@ -15,6 +15,7 @@ import { align } from "../netlink/align.ts";
 import { Errno } from "../netlink/errno.ts";
 import { HEADER_LENGTH, HeaderFlags } from "../netlink/header.ts";
 import type { Message } from "../netlink/message.ts";
+import { AttributeDecoder } from "../netlink/attribute.ts";
 import { policyFailure } from "./_nlctrl.ts";
 import { fail } from "./rtnl_state.ts";
 
@@ -69,11 +70,40 @@ export function request<T>(
     }
   }
   try {
-    return op.decodeRequest(m);
+    return op.decodeRequest(lastWins(m, at));
   } catch (e) {
     if (e instanceof RangeError) {
       throw fail(Errno.EINVAL, "bytes leftover after parsing attributes");
     }
     throw e;
   }
+}
+
+/**
+ * The request with only the last of each repeated top-level attribute, as
+ * `nla_parse` keeps it (the codec keeps the first and files the others as
+ * unknown).
+ */
+function lastWins(m: Message, at: number): Message {
+  const seen = new Map<number, [number, number]>();
+  let repeated = false;
+  const d = new AttributeDecoder(m.data, at);
+  while (d.next()) {
+    const start = d.offset - 4;
+    if (seen.has(d.type)) repeated = true;
+    seen.set(d.type, [start, align(start + 4 + d.length)]);
+  }
+  if (!repeated) return m;
+  const keep = [...seen.values()].sort((a, b) => a[0] - b[0]);
+  const size = at +
+    keep.reduce((n, [s, e]) => n + (Math.min(e, m.data.length) - s), 0);
+  const data = new Uint8Array(size);
+  data.set(m.data.subarray(0, at));
+  let o = at;
+  for (const [s, e] of keep) {
+    const part = m.data.subarray(s, Math.min(e, m.data.length));
+    data.set(part, o);
+    o += part.length;
+  }
+  return { header: m.header, data };
 }
