@@ -39,11 +39,27 @@ export function spdxLine(text: string): string | undefined {
   return m?.[1]?.trim();
 }
 
+/** Whether an overlay's attribute set only renumbers attributes (`name` and `value` each). */
+function renumbers(item: Record<string, unknown>): boolean {
+  const attrs = item.attributes;
+  return Object.keys(item).every((k) => k === "name" || k === "attributes") &&
+    Array.isArray(attrs) && attrs.length > 0 &&
+    attrs.every((a) =>
+      a !== null && typeof a === "object" &&
+      typeof (a as Record<string, unknown>).name === "string" &&
+      typeof (a as Record<string, unknown>).value === "number" &&
+      Object.keys(a).length === 2
+    );
+}
+
 /**
  * Merges an overlay (nlkit's additions, `spec/overlays/<spec>.yaml`) into a
  * parsed spec: its definitions, attribute sets and sub-messages are
  * appended; the formats of a sub-message the spec has already are added to
- * it. Nothing of the spec is changed or removed.
+ * it. Nothing of the spec is removed; the one change allowed is a
+ * correction of numbering: an attribute set the spec has, listing only
+ * `name` and `value` of some of its attributes, gives them those values
+ * (where the spec disagrees with the kernel's uapi header).
  *
  * @param file The overlay's path, for errors.
  * @param spec The parsed spec (changed in place).
@@ -78,6 +94,21 @@ export function mergeOverlay(
       const same = list.find((x) => x.name === item.name);
       if (same === undefined) {
         list.push(item);
+      } else if (key === "attribute-sets" && renumbers(item)) {
+        // A correction: the spec numbers these attributes unlike the
+        // kernel's uapi header (only `name` and `value` are given).
+        const attrs = (same.attributes ?? []) as Record<string, unknown>[];
+        for (const a of item.attributes as Record<string, unknown>[]) {
+          const target = attrs.find((x) => x.name === a.name);
+          if (target === undefined) {
+            throw new SpecError(
+              file,
+              `${key}[${item.name}].attributes[${a.name}]`,
+              "the spec has no such attribute to renumber",
+            );
+          }
+          target.value = a.value;
+        }
       } else if (key === "sub-messages") {
         (same.formats as unknown[]).push(...(item.formats as unknown[] ?? []));
       } else {
