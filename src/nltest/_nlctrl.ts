@@ -5,6 +5,13 @@
  * `CTRL_CMD_GETFAMILY` and `CTRL_CMD_GETPOLICY`, checked against Linux 6.18
  * by `tests/integration/nlctrl_sim_test.ts`:
  *
+ * - Requests are parsed as `genl_family_rcv_msg_attrs_parse()` does:
+ *   `GETFAMILY` liberally (unknown attributes, trailing bytes and longer
+ *   integers pass), `GETPOLICY` strictly ("Unknown attribute type",
+ *   "invalid attribute length", "bytes leftover after parsing
+ *   attributes"), both against nlctrl's policy (an over-long name: EINVAL
+ *   "Attribute failed policy validation", offset and policy); of repeated
+ *   attributes the last counts, as in `nla_parse()`.
  * - `GETFAMILY` (`ctrl_getfamily`): a name, when present, wins over an id
  *   (an unknown name with a known id is ENOENT); neither: EINVAL; unknown:
  *   ENOENT without extended ACK. As a dump it lists every family and
@@ -13,17 +20,23 @@
  *   EOPNOTSUPP): an id, when present, wins over a name; neither: EINVAL;
  *   unknown family: ENOENT; an operation the family lacks: ENOENT with the
  *   offset of `CTRL_ATTR_OP`; no policy: ENODATA.
- * - Attributes are validated against nlctrl's policy first (an over-long
- *   name: EINVAL "Attribute failed policy validation", offset and policy).
+ *
+ * One codec: requests are decoded and replies encoded by the generated
+ * nlctrl codec (`families/nlctrl.ts`); what is Linux's and not the spec's
+ * is done here and said where: the last of repeated attributes, the family
+ * list's nests without `NLA_F_NESTED`, version 2 in the genl header. The
+ * policy dump's order is genetlink's `policyDump`, the same one
+ * `encodePolicy` writes.
  *
  * @module
  */
 
-import { AttributeDecoder } from "../netlink/attribute.ts";
+import { AttributeDecoder, AttributeEncoder } from "../netlink/attribute.ts";
+import { get16, HOST_LITTLE_ENDIAN } from "../netlink/_endian.ts";
 import { Errno } from "../netlink/errno.ts";
 import type { ExtendedAck } from "../netlink/errors.ts";
 import { HEADER_LENGTH } from "../netlink/header.ts";
-import { encodeFamily, type Family } from "../genetlink/family.ts";
+import type { Family } from "../genetlink/family.ts";
 import {
   ControllerAttribute,
   ControllerCommand,
@@ -33,14 +46,28 @@ import {
   OperationFlags,
 } from "../genetlink/message.ts";
 import {
-  encodeAttributePolicy,
-  encodePolicy,
+  type AttributePolicy,
   type OperationPolicy,
   PolicyError,
   type PolicyTable,
   PolicyType,
   validateRequest,
 } from "../genetlink/policy.ts";
+import { INTEGER_LENGTHS } from "../genetlink/_policy_model.ts";
+import {
+  policyDump,
+  type PolicyDumpEntry,
+  policyFields,
+} from "../genetlink/_policy_encode.ts";
+import {
+  type CtrlAttrs,
+  getfamily,
+  getpolicy,
+  type McastGroupAttrs,
+  type OpAttrs,
+} from "../families/nlctrl.ts";
+import type { Operation } from "../families/family.ts";
+import { META } from "../families/_codec.ts";
 import { KernelError } from "./kernel_handler.ts";
 
 /** The policy of `CTRL_CMD_GETFAMILY` requests. */
@@ -119,11 +146,35 @@ export const NLCTRL: ControlledFamily = {
   policy: NLCTRL_POLICY,
 };
 
-/** Policy dumps number a dump-only command 0, as Linux does. */
-const LINUX = { linuxCommandNumbers: true };
-
 /** Where a request's attributes start, from the netlink header: what extended ACK offsets count from. */
 const ATTRIBUTES_OFFSET = HEADER_LENGTH + GENL_HEADER_LENGTH;
+
+/** The version Linux puts in nlctrl's genl headers (`genl_ctrl.version`; the spec says 1). */
+const CTRL_VERSION = NLCTRL_FAMILY.version;
+
+/**
+ * Marks a value for the generated codec to encode without `NLA_F_NESTED`,
+ * the wire detail a decoded kernel reply carries: `ctrl_fill_info()` opens
+ * the family list's nests with `nla_nest_start_noflag()`.
+ */
+function noNestedFlag<T extends object>(v: T): T {
+  Object.defineProperty(v, META, { value: { nested: false } });
+  return v;
+}
+
+/**
+ * One attribute's policy as the `NLMSGERR_ATTR_POLICY` of an extended ACK
+ * holds it (`netlink_policy_dump_write_attr()`): the attributes of one
+ * entry of a policy dump, so the generated codec writes one entry and the
+ * payload of its innermost nest is taken (after the genl header and the
+ * three nest headers of `policy` > table > attribute).
+ */
+function errorPolicy(p: AttributePolicy): Uint8Array {
+  const m = getpolicy.encodeReply({
+    policy: [{ policyId: 0, attrId: 0, ...policyFields(p) }],
+  });
+  return m.data.slice(GENL_HEADER_LENGTH + 3 * 4);
+}
 
 /**
  * The kernel's answer to a request that breaks a policy: the errno and text
@@ -138,48 +189,140 @@ export function policyFailure(
   if (!(e instanceof PolicyError)) return new KernelError(Errno.EINVAL);
   const extAck: ExtendedAck = { message: e.kernelMessage };
   if (e.offset !== undefined) extAck.offset = attributesOffset + e.offset;
-  if (e.policy !== undefined) extAck.policy = encodeAttributePolicy(e.policy);
+  if (e.policy !== undefined) extAck.policy = errorPolicy(e.policy);
   return new KernelError(e.errno, extAck);
 }
 
-interface Lookup {
-  id?: number;
-  name?: string;
-  op?: { command: number; offset: number };
+/** A controller request as its handler sees it. */
+interface Parsed {
+  /** The attributes, decoded by the generated codec. */
+  request: CtrlAttrs;
+  /** Attribute type to the offset (from the netlink header) of the one that counts. */
+  offsets: Map<number, number>;
 }
 
-/** Reads FAMILY_ID, FAMILY_NAME and OP from a controller request, checked against its policy. */
-function parseLookup(g: GenlMessage, table: PolicyTable): Lookup {
+/**
+ * Parses a controller request as `genl_family_rcv_msg_attrs_parse()` does
+ * (`nla_parse()` against `table`): attributes are walked while `nla_ok()`
+ * holds; each is checked against the policy (strictly or not); what is
+ * left over is an error in strict mode only. Of each attribute type of the
+ * table the last one counts, its flag bits ignored and an integer read from
+ * its first bytes (`nla_get_u16()`): those attributes, rewritten in that
+ * canonical form, are what the generated codec decodes.
+ */
+function parseRequest(
+  g: GenlMessage,
+  op: Operation<CtrlAttrs, CtrlAttrs>,
+  table: PolicyTable,
+  strict: boolean,
+): Parsed {
+  const b = g.data;
+  // nla_for_each_attr(): stop at a header that does not fit or lies.
+  let end = 0;
+  let rem = b.length;
+  while (rem >= 4) {
+    const len = get16(b, end, HOST_LITTLE_ENDIAN);
+    if (len < 4 || len > rem) break;
+    const step = (len + 3) & ~3;
+    end += step;
+    rem -= step;
+  }
+  end = Math.min(end, b.length);
   try {
-    validateRequest(table, g.data, { strict: false });
+    validateRequest(table, b.subarray(0, end), { strict });
   } catch (e) {
     throw policyFailure(e, ATTRIBUTES_OFFSET);
   }
-  const out: Lookup = {};
-  const d = new AttributeDecoder(g.data);
-  while (d.next()) {
-    switch (d.type) {
-      case ControllerAttribute.FamilyId:
-        out.id = d.uint16();
-        break;
-      case ControllerAttribute.FamilyName:
-        out.name = d.string();
-        break;
-      case ControllerAttribute.Operation:
-        out.op = {
-          command: d.uint32(),
-          offset: ATTRIBUTES_OFFSET + d.offset - 4,
-        };
-        break;
-    }
+  if (strict && rem > 0) {
+    throw new KernelError(Errno.EINVAL, {
+      message: "bytes leftover after parsing attributes",
+    });
   }
-  return out;
+  const last = new Map<number, [number, number]>();
+  const d = new AttributeDecoder(b, 0, end);
+  while (d.next()) {
+    if (table.has(d.type)) last.set(d.type, [d.offset, d.length]);
+  }
+  const e = new AttributeEncoder().raw(
+    new Uint8Array([g.header.command, g.header.version, 0, 0]),
+  );
+  const offsets = new Map<number, number>();
+  for (const [type, [at, n]] of [...last].sort((x, y) => x[0] - y[0])) {
+    const size = INTEGER_LENGTHS[table.get(type)!.type]?.[0] ?? n;
+    e.bytes(type, b.subarray(at, at + size));
+    offsets.set(type, ATTRIBUTES_OFFSET + at - 4);
+  }
+  const request = op.decodeRequest({
+    header: { length: 0, type: GENL_ID_CTRL, flags: 0, sequence: 0, pid: 0 },
+    data: e.view(),
+  });
+  return { request, offsets };
 }
 
-function newFamily(f: Family): GenlMessage {
+/**
+ * A family as `ctrl_fill_info()` describes it (a `GETFAMILY` reply, or the
+ * `NEWFAMILY` / `DELFAMILY` notification), encoded by the generated codec.
+ *
+ * @param f The family.
+ * @param command The genl command: `CTRL_CMD_NEWFAMILY` (the reply) or `CTRL_CMD_DELFAMILY`.
+ * @returns The message.
+ */
+export function familyMessage(
+  f: Family,
+  command: number = ControllerCommand.NewFamily,
+): GenlMessage {
+  const value: CtrlAttrs = {
+    familyName: f.name,
+    familyId: f.id,
+    version: f.version,
+    hdrsize: f.headerSize,
+    maxattr: f.maxAttribute,
+  };
+  if (f.operations.length > 0) {
+    value.ops = noNestedFlag(
+      f.operations.map((o): OpAttrs =>
+        noNestedFlag({ id: o.id, flags: [o.flags] })
+      ),
+    );
+  }
+  if (f.groups.length > 0) {
+    value.mcastGroups = noNestedFlag(
+      f.groups.map((g): McastGroupAttrs =>
+        noNestedFlag({ id: g.id, name: g.name })
+      ),
+    );
+  }
   return {
-    header: { command: ControllerCommand.NewFamily, version: 2 },
-    data: encodeFamily(f),
+    header: { command, version: CTRL_VERSION },
+    data: getfamily.encodeReply(value).data.subarray(GENL_HEADER_LENGTH),
+  };
+}
+
+/** One message of a policy dump, encoded by the generated codec. */
+function policyMessage(familyId: number, entry: PolicyDumpEntry): GenlMessage {
+  let value: CtrlAttrs;
+  if ("opId" in entry) {
+    const op: { opId: number; do?: number; dump?: number } = {
+      opId: entry.opId,
+    };
+    if (entry.do !== undefined) op.do = entry.do;
+    if (entry.dump !== undefined) op.dump = entry.dump;
+    value = { familyId, opPolicy: [op] };
+  } else {
+    value = {
+      familyId,
+      policy: [{
+        policyId: entry.policyId,
+        attrId: entry.attrId,
+        ...entry.fields,
+      }],
+    };
+  }
+  return {
+    header: { command: ControllerCommand.GetPolicy, version: CTRL_VERSION },
+    data: getpolicy.encodeReply(value, { dump: true }).data.subarray(
+      GENL_HEADER_LENGTH,
+    ),
   };
 }
 
@@ -200,43 +343,55 @@ export function answerController(
 ): GenlMessage[] | { dump: GenlMessage[] } | undefined {
   switch (request.header.command) {
     case ControllerCommand.GetFamily: {
-      if (dump) return { dump: families.map(newFamily) };
-      const q = parseLookup(request, CTRL_FAMILY_POLICY);
+      // GENL_DONT_VALIDATE_DUMP: the dump reads no attributes.
+      if (dump) return { dump: families.map((f) => familyMessage(f)) };
+      const q = parseRequest(request, getfamily, CTRL_FAMILY_POLICY, false)
+        .request;
       // ctrl_getfamily(): the name lookup, when there is a name, replaces
       // the id lookup.
       let f: ControlledFamily | undefined;
-      if (q.name !== undefined) f = families.find((x) => x.name === q.name);
-      else if (q.id !== undefined) f = families.find((x) => x.id === q.id);
-      else throw new KernelError(Errno.EINVAL);
+      if (q.familyName !== undefined) {
+        f = families.find((x) => x.name === q.familyName);
+      } else if (q.familyId !== undefined) {
+        f = families.find((x) => x.id === q.familyId);
+      } else throw new KernelError(Errno.EINVAL);
       if (f === undefined) throw new KernelError(Errno.ENOENT);
-      return [newFamily(f)];
+      return [familyMessage(f)];
     }
     case ControllerCommand.GetPolicy: {
       if (!dump) throw new KernelError(Errno.EOPNOTSUPP);
-      const q = parseLookup(request, CTRL_POLICY_POLICY);
+      const { request: q, offsets } = parseRequest(
+        request,
+        getpolicy,
+        CTRL_POLICY_POLICY,
+        true,
+      );
       // ctrl_dumppolicy_start(): the id, when there is one, wins.
       let f: ControlledFamily | undefined;
-      if (q.id !== undefined) f = families.find((x) => x.id === q.id);
-      else if (q.name !== undefined) {
-        f = families.find((x) => x.name === q.name);
+      if (q.familyId !== undefined) {
+        f = families.find((x) => x.id === q.familyId);
+      } else if (q.familyName !== undefined) {
+        f = families.find((x) => x.name === q.familyName);
       } else throw new KernelError(Errno.EINVAL);
       if (f === undefined) throw new KernelError(Errno.ENOENT);
-      if (q.op !== undefined) {
-        const cmd = q.op.command;
+      const cmd = q.op;
+      if (cmd !== undefined) {
         if (!f.operations.some((op) => op.id === cmd)) {
-          throw new KernelError(Errno.ENOENT, { offset: q.op.offset });
+          throw new KernelError(Errno.ENOENT, {
+            offset: offsets.get(ControllerAttribute.Operation)!,
+          });
         }
         const entry = f.policy?.get(cmd);
         if (entry?.do === undefined && entry?.dump === undefined) {
           throw new KernelError(Errno.ENODATA);
         }
-        return { dump: encodePolicy(f.id, f.policy!, cmd, LINUX) };
       }
-      const out = f.policy === undefined
+      // Policy dumps number a dump-only command 0, as Linux does.
+      const entries = f.policy === undefined
         ? []
-        : encodePolicy(f.id, f.policy, undefined, LINUX);
-      if (out.length === 0) throw new KernelError(Errno.ENODATA);
-      return { dump: out };
+        : policyDump(f.policy, cmd, true);
+      if (entries.length === 0) throw new KernelError(Errno.ENODATA);
+      return { dump: entries.map((e) => policyMessage(f.id, e)) };
     }
     default:
       return undefined;

@@ -10,11 +10,7 @@
 import { Errno } from "../netlink/errno.ts";
 import { HeaderFlags } from "../netlink/header.ts";
 import type { Message } from "../netlink/message.ts";
-import {
-  encodeFamily,
-  type Family,
-  type Operation,
-} from "../genetlink/family.ts";
+import type { Family, Operation } from "../genetlink/family.ts";
 import type { OperationPolicy } from "../genetlink/policy.ts";
 import {
   ControllerCommand,
@@ -30,7 +26,12 @@ import {
   KernelError,
   type RequestContext,
 } from "./kernel_handler.ts";
-import { answerController, type ControlledFamily, NLCTRL } from "./_nlctrl.ts";
+import {
+  answerController,
+  type ControlledFamily,
+  familyMessage,
+  NLCTRL,
+} from "./_nlctrl.ts";
 
 /** `GENL_START_ALLOC`: the first id handed to a dynamically registered family. */
 const GENL_START_ALLOC = 0x13;
@@ -172,7 +173,7 @@ export interface SimFamily {
   operations?: { id: number; flags?: number }[];
   /** Multicast group names; ids are allocated at registration. */
   groups?: string[];
-  /** Command number to the policy tables of its handlers (answers `CTRL_CMD_GETPOLICY`, encoded by genetlink's `encodePolicy`). */
+  /** Command number to the policy tables of its handlers (answers `CTRL_CMD_GETPOLICY`, dumped as Linux does). */
   policy?: ReadonlyMap<number, OperationPolicy>;
   /** Serves the family's commands; without one every command fails with EOPNOTSUPP. */
   handler?: GenlHandler;
@@ -250,10 +251,11 @@ export class GenlRegistry {
     };
     this.#byId.set(id, { family, spec });
     this.#multicast(CTRL_NOTIFY_GROUP, [
-      genlMessage(GENL_ID_CTRL, 0, {
-        header: { command: ControllerCommand.NewFamily, version: 2 },
-        data: encodeFamily(family),
-      }),
+      genlMessage(
+        GENL_ID_CTRL,
+        0,
+        familyMessage(family, ControllerCommand.NewFamily),
+      ),
     ]);
     return structuredClone(family);
   }
@@ -265,10 +267,11 @@ export class GenlRegistry {
     this.#byId.delete(e.family.id);
     for (const g of e.family.groups) this.#usedGroups.delete(g.id);
     this.#multicast(CTRL_NOTIFY_GROUP, [
-      genlMessage(GENL_ID_CTRL, 0, {
-        header: { command: ControllerCommand.DelFamily, version: 2 },
-        data: encodeFamily(e.family),
-      }),
+      genlMessage(
+        GENL_ID_CTRL,
+        0,
+        familyMessage(e.family, ControllerCommand.DelFamily),
+      ),
     ]);
     return true;
   }

@@ -2,21 +2,29 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   AttributeEncoder,
+  Family as Protocol,
   HeaderFlags,
   isNetlinkError,
   type Message,
 } from "../../src/netlink/mod.ts";
 import {
+  type AttributePolicy,
   ControllerAttribute,
   ControllerCommand,
   decodeAttributePolicy,
+  decodeFamily,
+  encodeFamily,
+  encodePolicy,
   type Family,
   GENL_ID_CTRL,
+  GenlConn,
   type GenlMessage,
+  type OperationPolicy,
+  type PolicyTable,
   PolicyType,
 } from "../../src/genetlink/mod.ts";
-import { genltest, KernelError } from "../../src/nltest/mod.ts";
-import { BIG_ENDIAN } from "./_hex.ts";
+import { genltest, KernelError, SimKernel } from "../../src/nltest/mod.ts";
+import { BIG_ENDIAN, toHex } from "./_hex.ts";
 
 const none = new Uint8Array(0);
 const msg = (command: number, data: Uint8Array = none): GenlMessage => ({
@@ -303,5 +311,142 @@ describe("genltest.checkPolicy()", { skip: BIG_ENDIAN }, () => {
       HeaderFlags.Request | HeaderFlags.Acknowledge,
     );
     assert.equal(calls.length, 1);
+  });
+});
+
+describe("the simulated nlctrl (generated codec)", { skip: BIG_ENDIAN }, () => {
+  // A policy with every kind of limit the kernel dumps: signed and unsigned
+  // ranges, a mask, lengths, a bitfield32 mask, a nested table, a
+  // recursive nest, and a command with only a dump handler.
+  const inner: PolicyTable = new Map<number, AttributePolicy>([
+    [1, { type: PolicyType.S32, minValue: -5n, maxValue: 7n }],
+    [2, { type: PolicyType.U64, mask: 0xf0n }],
+    [3, { type: PolicyType.Binary, minLength: 2, maxLength: 16 }],
+  ]);
+  const top: PolicyTable = new Map<number, AttributePolicy>([
+    [1, { type: PolicyType.NulString, maxLength: 15 }],
+    [2, { type: PolicyType.Nested, nested: inner, maxType: 3 }],
+    [4, { type: PolicyType.Bitfield32, bitfield32Mask: 0x7 }],
+    [6, { type: PolicyType.U16, minValue: 1n, maxValue: 4094n }],
+  ]);
+  top.set(5, { type: PolicyType.NestedArray, nested: top, maxType: 6 });
+  const dumpOnly: PolicyTable = new Map([[1, { type: PolicyType.Flag }]]);
+  const operations = new Map<number, OperationPolicy>([
+    [1, { do: top, dump: top }],
+    [2, { dump: dumpOnly }],
+    [3, { do: inner }],
+  ]);
+  const RICH = {
+    id: 0x25,
+    name: "rich",
+    version: 3,
+    headerSize: 4,
+    maxAttribute: 6,
+    operations: [
+      { id: 1, flags: 0xe },
+      { id: 2, flags: 0xc },
+      { id: 3, flags: 0xa | 0x1 },
+    ],
+    groups: [{ id: 7, name: "events" }, { id: 9, name: "more" }],
+    policy: operations,
+  };
+  const dumpPolicy = async (conn: GenlConn, attrs: AttributeEncoder) =>
+    (await Array.fromAsync(
+      conn.dump(msg(ControllerCommand.GetPolicy, attrs.encode()), GENL_ID_CTRL),
+    )).map((m) => toHex(m.data));
+
+  it("dumps policies with the same bytes as genetlink's encodePolicy", async () => {
+    await using conn = genltest.dial(genltest.serveFamily(RICH, () => []));
+    const want = encodePolicy(0x25, operations, undefined, {
+      linuxCommandNumbers: true,
+    }).map((m) => toHex(m.data));
+    assert.equal(want.length, 3 + 5 + 3 + 1); // 3 commands; tables top, inner, dumpOnly
+    const name = new AttributeEncoder().string(2, "rich");
+    assert.deepEqual(await dumpPolicy(conn, name), want);
+    // One command, asked for with CTRL_ATTR_OP.
+    assert.deepEqual(
+      await dumpPolicy(
+        conn,
+        new AttributeEncoder().uint16(1, 0x25).uint32(10, 3),
+      ),
+      encodePolicy(0x25, operations, 3).map((m) => toHex(m.data)),
+    );
+    // And it decodes back to the same tables, the dump-only command by the operations.
+    const policy = await conn.getPolicy("rich");
+    assert.deepEqual(policy.operations.get(1)?.do, top);
+    assert.deepEqual(policy.operations.get(2)?.dump, dumpOnly);
+  });
+
+  it("describes families with the same bytes as genetlink's encodeFamily", async () => {
+    await using conn = genltest.dial(genltest.serveFamily(RICH, () => []));
+    const [reply] = await conn.execute(
+      ...ctrl(
+        ControllerCommand.GetFamily,
+        new AttributeEncoder().string(2, "rich"),
+      ),
+    );
+    const { policy: _, ...family } = RICH;
+    assert.equal(toHex(reply!.data), toHex(encodeFamily(family)));
+    assert.deepEqual(decodeFamily(reply!.data), family);
+  });
+
+  it("announces registered and removed families (SimKernel) as the family reply", async () => {
+    const kernel = new SimKernel();
+    await using events = GenlConn.from(kernel.dial(Protocol.Generic));
+    await events.joinGroup(GENL_ID_CTRL);
+    const it = events.notifications()[Symbol.asyncIterator]();
+    const family = kernel.registerFamily({ name: "demo", groups: ["g"] });
+    kernel.unregisterFamily("demo");
+    for (
+      const command of [
+        ControllerCommand.NewFamily,
+        ControllerCommand.DelFamily,
+      ]
+    ) {
+      const { value } = await it.next();
+      const m = value as GenlMessage;
+      assert.deepEqual(m.header, { command, version: 2 });
+      assert.equal(toHex(m.data), toHex(encodeFamily(family)));
+    }
+  });
+
+  it("reads the last of repeated attributes and ignores flag bits, as nla_parse() does", async () => {
+    await using conn = genltest.dial(genltest.serveFamily(FOO, () => []));
+    const [reply] = await conn.execute(
+      ...ctrl(
+        ControllerCommand.GetFamily,
+        new AttributeEncoder().string(2, "nope").string(2 | 0x4000, "foo"),
+      ),
+    );
+    assert.equal(decodeFamily(reply!.data).name, "foo");
+    // GETFAMILY is liberal: a 4-byte id is read from its first two bytes.
+    const [byId] = await conn.execute(
+      ...ctrl(ControllerCommand.GetFamily, new AttributeEncoder().uint32(1, 1)),
+    );
+    assert.equal(decodeFamily(byId!.data).name, "foo");
+  });
+
+  it("validates GETPOLICY strictly: unknown types, lengths, trailing bytes", async () => {
+    await using conn = genltest.dial(genltest.serveFamily(RICH, () => []));
+    const refuse = (attrs: AttributeEncoder, extAck: object) =>
+      assert.rejects(dumpPolicy(conn, attrs), (e: unknown) => {
+        assert.ok(isNetlinkError(e));
+        assert.equal(e.code, "EINVAL");
+        const { message, offset } = e.extAck ?? {};
+        assert.deepEqual({ message, offset }, extAck);
+        return true;
+      });
+    await refuse(new AttributeEncoder().string(2, "rich").uint32(50, 1), {
+      message: "Unknown attribute type",
+      offset: 32,
+    });
+    await refuse(new AttributeEncoder().uint32(1, 0x25), {
+      message: "invalid attribute length",
+      offset: 20,
+    });
+    await refuse(
+      new AttributeEncoder().string(2, "rich").raw(new Uint8Array([1, 2, 3])),
+      { message: "bytes leftover after parsing attributes", offset: undefined },
+    );
   });
 });
