@@ -399,7 +399,7 @@ export class GenlConn implements Disposable, AsyncDisposable {
       `get ${describe(family)}`,
     );
     if (replies.length !== 1) {
-      const err = new NetlinkError("getFamily", 71);
+      const err = new NetlinkError("getFamily", Errno.EPROTO);
       err.message = `Cannot get ${
         describe(family)
       }: the kernel sent ${replies.length} replies, want 1`;
