@@ -79,17 +79,6 @@ const IFNAME_MAX = 15;
 
 /**
  * Options of {@linkcode Ethtool.open}.
- *
- * @example Wrap a simulated connection
- * ```ts
- * import { Ethtool, type EthtoolOptions } from "@nlkit/netlink/ethtool";
- * import { ethtool } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const options: EthtoolOptions = { conn: ethtool.dial({ devices: [{ name: "veth0" }] }) };
- * await using et = await Ethtool.open(options);
- * assert.equal((await et.linkInfo("veth0")).name, "veth0");
- * ```
  */
 export interface EthtoolOptions extends GenlConnOptions {
   /**
@@ -187,16 +176,6 @@ export class Ethtool implements AsyncDisposable, Disposable {
 
   /**
    * The `ethtool` family as the kernel described it.
-   *
-   * @example The family in use
-   * ```ts
-   * import { Ethtool } from "@nlkit/netlink/ethtool";
-   * import { ethtool } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using et = await Ethtool.open({ conn: ethtool.dial() });
-   * assert.equal(et.family.name, "ethtool");
-   * ```
    */
   get family(): GenlFamily {
     return this.#family;
@@ -383,16 +362,6 @@ export class Ethtool implements AsyncDisposable, Disposable {
    * @param options An abort signal.
    * @throws {TypeError} For an unknown name or a bad value.
    * @throws {NetlinkError} EOPNOTSUPP, EPERM, or the kernel's refusal.
-   *
-   * @example Not on a veth device (simulated kernel)
-   * ```ts
-   * import { Ethtool } from "@nlkit/netlink/ethtool";
-   * import { ethtool } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "veth0" }] }) });
-   * await assert.rejects(et.setLinkInfo("veth0", { mdixControl: "auto" }), { code: "EOPNOTSUPP" });
-   * ```
    */
   async setLinkInfo(
     ref: DeviceRef,
@@ -552,16 +521,6 @@ export class Ethtool implements AsyncDisposable, Disposable {
    * @param options An abort signal.
    * @returns The features.
    * @throws {NetlinkError} ENODEV for no such device.
-   *
-   * @example Active features (simulated kernel)
-   * ```ts
-   * import { Ethtool } from "@nlkit/netlink/ethtool";
-   * import { ethtool } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "veth0" }] }) });
-   * assert.ok((await et.features("veth0")).active.includes("tx-checksum-ip-generic"));
-   * ```
    */
   async features(
     ref: DeviceRef,
@@ -649,16 +608,6 @@ export class Ethtool implements AsyncDisposable, Disposable {
    * @param options An abort signal.
    * @returns The rings.
    * @throws {NetlinkError} EOPNOTSUPP when the driver has no rings (veth), ENODEV.
-   *
-   * @example Not on a veth device
-   * ```ts
-   * import { Ethtool } from "@nlkit/netlink/ethtool";
-   * import { ethtool } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "veth0" }] }) });
-   * await assert.rejects(et.rings("veth0"), { code: "EOPNOTSUPP" });
-   * ```
    */
   async rings(ref: DeviceRef, options: ReceiveOptions = {}): Promise<Rings> {
     const what = "get rings";
@@ -674,16 +623,6 @@ export class Ethtool implements AsyncDisposable, Disposable {
    * @param options An abort signal.
    * @throws {TypeError} For an unknown key or a bad value (nothing is sent).
    * @throws {NetlinkError} EOPNOTSUPP, EPERM, EINVAL past a maximum.
-   *
-   * @example A size past the maximum
-   * ```ts
-   * import { Ethtool } from "@nlkit/netlink/ethtool";
-   * import { ethtool } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "eth0", rings: { rxMax: 1024, rx: 256 } }] }) });
-   * await assert.rejects(et.setRings("eth0", { rx: 4096 }), { code: "EINVAL", message: /requested ring size exceeds maximum/ });
-   * ```
    */
   async setRings(
     ref: DeviceRef,
@@ -703,16 +642,6 @@ export class Ethtool implements AsyncDisposable, Disposable {
    * @param options An abort signal.
    * @returns The channels.
    * @throws {NetlinkError} EOPNOTSUPP when the driver has none, ENODEV.
-   *
-   * @example By interface index
-   * ```ts
-   * import { Ethtool } from "@nlkit/netlink/ethtool";
-   * import { ethtool } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "veth0", index: 7 }] }) });
-   * assert.equal((await et.channels(7)).name, "veth0");
-   * ```
    */
   async channels(
     ref: DeviceRef,
@@ -764,16 +693,6 @@ export class Ethtool implements AsyncDisposable, Disposable {
    * @param options An abort signal.
    * @returns The pause settings.
    * @throws {NetlinkError} EOPNOTSUPP when the driver has none (veth), ENODEV.
-   *
-   * @example Not on a veth device
-   * ```ts
-   * import { Ethtool } from "@nlkit/netlink/ethtool";
-   * import { ethtool } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "veth0" }] }) });
-   * await assert.rejects(et.pause("veth0"), { code: "EOPNOTSUPP" });
-   * ```
    */
   async pause(ref: DeviceRef, options: ReceiveOptions = {}): Promise<Pause> {
     const what = "get pause";
@@ -791,16 +710,6 @@ export class Ethtool implements AsyncDisposable, Disposable {
    * @param options An abort signal.
    * @throws {TypeError} For an unknown key or a value that is not boolean.
    * @throws {NetlinkError} EOPNOTSUPP, EPERM.
-   *
-   * @example A bad value
-   * ```ts
-   * import { Ethtool } from "@nlkit/netlink/ethtool";
-   * import { ethtool } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "eth0", pause: {} }] }) });
-   * await assert.rejects(et.setPause("eth0", { rx: 1 as unknown as boolean }), { name: "TypeError", message: /rx: expected true or false/ });
-   * ```
    */
   async setPause(
     ref: DeviceRef,
@@ -824,16 +733,6 @@ export class Ethtool implements AsyncDisposable, Disposable {
    * @param options An abort signal.
    * @returns The coalescing parameters.
    * @throws {NetlinkError} EOPNOTSUPP when the driver has none (veth), ENODEV.
-   *
-   * @example Not on a veth device
-   * ```ts
-   * import { Ethtool } from "@nlkit/netlink/ethtool";
-   * import { ethtool } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "veth0" }] }) });
-   * await assert.rejects(et.coalesce("veth0"), { code: "EOPNOTSUPP" });
-   * ```
    */
   async coalesce(
     ref: DeviceRef,
@@ -853,16 +752,6 @@ export class Ethtool implements AsyncDisposable, Disposable {
    * @param options An abort signal.
    * @throws {TypeError} For an unknown key or a bad value (nothing is sent).
    * @throws {NetlinkError} EINVAL, EOPNOTSUPP, EPERM.
-   *
-   * @example An unsupported parameter (simulated tap device)
-   * ```ts
-   * import { Ethtool } from "@nlkit/netlink/ethtool";
-   * import { ethtool } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "tap0", coalesce: { rxMaxFrames: 0 } }] }) });
-   * await assert.rejects(et.setCoalesce("tap0", { rxUsecs: 5 }), { message: /cannot modify an unsupported parameter/ });
-   * ```
    */
   async setCoalesce(
     ref: DeviceRef,
@@ -941,16 +830,6 @@ export class Ethtool implements AsyncDisposable, Disposable {
 
   /**
    * Closes the connection. Idempotent.
-   *
-   * @example Close explicitly
-   * ```ts
-   * import { Ethtool } from "@nlkit/netlink/ethtool";
-   * import { ethtool } from "@nlkit/netlink/nltest";
-   *
-   * const et = await Ethtool.open({ conn: ethtool.dial() });
-   * await et.close();
-   * await et.close();
-   * ```
    */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -960,14 +839,6 @@ export class Ethtool implements AsyncDisposable, Disposable {
 
   /**
    * Closes the client (`await using`).
-   *
-   * @example With await using
-   * ```ts
-   * import { Ethtool } from "@nlkit/netlink/ethtool";
-   * import { ethtool } from "@nlkit/netlink/nltest";
-   *
-   * await using et = await Ethtool.open({ conn: ethtool.dial() });
-   * ```
    */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
@@ -975,14 +846,6 @@ export class Ethtool implements AsyncDisposable, Disposable {
 
   /**
    * Closes the client (`using`), without waiting.
-   *
-   * @example With using
-   * ```ts
-   * import { Ethtool } from "@nlkit/netlink/ethtool";
-   * import { ethtool } from "@nlkit/netlink/nltest";
-   *
-   * using et = await Ethtool.open({ conn: ethtool.dial() });
-   * ```
    */
   [Symbol.dispose](): void {
     void this.close();

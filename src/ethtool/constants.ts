@@ -9,14 +9,6 @@
 /**
  * String set ids (`enum ethtool_stringset`, `ETH_SS_*` in
  * `linux/ethtool.h`): which names `ETHTOOL_MSG_STRSET_GET` returns.
- *
- * @example The link mode names' set
- * ```ts
- * import { StringSet } from "@nlkit/netlink/ethtool";
- * import assert from "node:assert/strict";
- *
- * assert.equal(StringSet.LinkModes, 9);
- * ```
  */
 export const StringSet = {
   /** `ETH_SS_TEST`: self-test result names. */
@@ -87,14 +79,6 @@ export const SPEED_UNKNOWN = 0xffff_ffff;
 /**
  * Duplex names by value (`DUPLEX_HALF` 0, `DUPLEX_FULL` 1,
  * `DUPLEX_UNKNOWN` 0xff).
- *
- * @example Name a duplex value
- * ```ts
- * import { DUPLEX } from "@nlkit/netlink/ethtool";
- * import assert from "node:assert/strict";
- *
- * assert.equal(DUPLEX[1], "full");
- * ```
  */
 export const DUPLEX: Readonly<Record<number, "half" | "full" | "unknown">> = {
   0x00: "half",
@@ -105,14 +89,6 @@ export const DUPLEX: Readonly<Record<number, "half" | "full" | "unknown">> = {
 /**
  * Port names by value (`PORT_*`): twisted pair, AUI, MII, fibre, BNC,
  * direct attach, none, other.
- *
- * @example Name a port
- * ```ts
- * import { PORT } from "@nlkit/netlink/ethtool";
- * import assert from "node:assert/strict";
- *
- * assert.equal(PORT[0], "tp");
- * ```
  */
 export const PORT: Readonly<Record<number, string>> = {
   0x00: "tp",
@@ -127,14 +103,6 @@ export const PORT: Readonly<Record<number, string>> = {
 
 /**
  * Transceiver names by value (`XCVR_INTERNAL` 0, `XCVR_EXTERNAL` 1).
- *
- * @example Name a transceiver
- * ```ts
- * import { TRANSCEIVER } from "@nlkit/netlink/ethtool";
- * import assert from "node:assert/strict";
- *
- * assert.equal(TRANSCEIVER[0], "internal");
- * ```
  */
 export const TRANSCEIVER: Readonly<Record<number, string>> = {
   0x00: "internal",
@@ -144,14 +112,6 @@ export const TRANSCEIVER: Readonly<Record<number, string>> = {
 /**
  * MDI(-X) names by value (`ETH_TP_MDI_*`): `invalid` is "unknown or not
  * applicable" for the status and "not supported" for the control.
- *
- * @example Name an MDI status
- * ```ts
- * import { MDI } from "@nlkit/netlink/ethtool";
- * import assert from "node:assert/strict";
- *
- * assert.equal(MDI[2], "mdi-x");
- * ```
  */
 export const MDI: Readonly<Record<number, string>> = {
   0x00: "invalid",
@@ -163,14 +123,6 @@ export const MDI: Readonly<Record<number, string>> = {
 /**
  * Link extended state names by value (`enum ethtool_link_ext_state`): why
  * a link is down.
- *
- * @example Name an extended state
- * ```ts
- * import { LINK_EXT_STATE } from "@nlkit/netlink/ethtool";
- * import assert from "node:assert/strict";
- *
- * assert.equal(LINK_EXT_STATE[4], "no-cable");
- * ```
  */
 export const LINK_EXT_STATE: readonly string[] = [
   "autoneg",

@@ -14,19 +14,6 @@ import { type DeviceId, deviceOf } from "./link.ts";
  * A device's features by name (`rx-gro`, `tx-checksum-ip-generic`, ...),
  * as `ethtool -k` lists them: which are on (`active`), which were asked
  * for (`wanted`, "requested" in `ethtool --json -k`), which may change.
- *
- * @example Is GRO on? (simulated kernel)
- * ```ts
- * import { Ethtool } from "@nlkit/netlink/ethtool";
- * import { ethtool } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "veth0" }] }) });
- * const f = await et.features("veth0");
- * assert.equal(f.active.includes("rx-gro"), false);
- * assert.equal(f.fixed.includes("rx-gro"), false); // it may be turned on
- * assert.equal(f.fixed.includes("rx-lro"), true);
- * ```
  */
 export interface Features extends DeviceId {
   /** Every feature the kernel names, in its order. */

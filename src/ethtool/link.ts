@@ -25,15 +25,6 @@ import {
 
 /**
  * The device an answer is about, from the reply's header.
- *
- * @example Every answer names its device
- * ```ts
- * import type { DeviceId } from "@nlkit/netlink/ethtool";
- * import assert from "node:assert/strict";
- *
- * const id: DeviceId = { index: 2, name: "eth0" };
- * assert.equal(id.name, "eth0");
- * ```
  */
 export interface DeviceId {
   /** The interface index. */
@@ -55,17 +46,6 @@ const named = (
 /**
  * Port, PHY address, transceiver and MDI(-X), as `ethtool DEV` shows them
  * (`ETHTOOL_MSG_LINKINFO_GET`).
- *
- * @example A veth device (simulated kernel)
- * ```ts
- * import { Ethtool } from "@nlkit/netlink/ethtool";
- * import { ethtool } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "veth0" }] }) });
- * const info = await et.linkInfo("veth0");
- * assert.deepEqual([info.port, info.transceiver, info.mdix], ["tp", "internal", "invalid"]);
- * ```
  */
 export interface LinkInfo extends DeviceId {
   /** The connector: `tp`, `aui`, `mii`, `fibre`, `bnc`, `da`, `none`, `other` (`PORT_*`). */
@@ -94,15 +74,6 @@ export function decodeLinkInfo(r: Linkinfo): LinkInfo {
 
 /**
  * What {@linkcode Ethtool.setLinkInfo} may change (`ETHTOOL_MSG_LINKINFO_SET`).
- *
- * @example Force MDI-X
- * ```ts
- * import type { LinkInfoChanges } from "@nlkit/netlink/ethtool";
- * import assert from "node:assert/strict";
- *
- * const changes: LinkInfoChanges = { mdixControl: "mdi-x" };
- * assert.equal(changes.mdixControl, "mdi-x");
- * ```
  */
 export interface LinkInfoChanges {
   /** The connector (a name of {@linkcode LinkInfo.port}). */
@@ -117,17 +88,6 @@ export interface LinkInfoChanges {
  * Speed, duplex, autonegotiation and link modes, as `ethtool DEV` shows
  * them (`ETHTOOL_MSG_LINKMODES_GET`); mode names are the kernel's
  * (`ETH_SS_LINK_MODES`: `1000baseT/Full`, `Autoneg`, `Pause`, ...).
- *
- * @example A veth device: 10 Gb/s, full duplex, no modes
- * ```ts
- * import { Ethtool } from "@nlkit/netlink/ethtool";
- * import { ethtool } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "veth0" }] }) });
- * const m = await et.linkModes("veth0");
- * assert.deepEqual([m.speed, m.duplex, m.autoneg, m.supported], [10000, "full", false, []]);
- * ```
  */
 export interface LinkModes extends DeviceId {
   /** Autonegotiation on. */
@@ -178,15 +138,6 @@ export function decodeLinkModes(
 
 /**
  * What {@linkcode Ethtool.setLinkModes} may change, as `ethtool -s DEV`.
- *
- * @example Force 1 Gb/s full duplex
- * ```ts
- * import type { LinkModesChanges } from "@nlkit/netlink/ethtool";
- * import assert from "node:assert/strict";
- *
- * const changes: LinkModesChanges = { autoneg: false, speed: 1000, duplex: "full" };
- * assert.equal(changes.speed, 1000);
- * ```
  */
 export interface LinkModesChanges {
   /** Autonegotiation on or off. */
@@ -204,16 +155,6 @@ export interface LinkModesChanges {
 /**
  * Whether the link is up, with the signal quality and the reason it is
  * down when the driver reports them (`ETHTOOL_MSG_LINKSTATE_GET`).
- *
- * @example Link detected? (simulated kernel)
- * ```ts
- * import { Ethtool } from "@nlkit/netlink/ethtool";
- * import { ethtool } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "eth0", link: true }] }) });
- * assert.equal((await et.linkState("eth0")).link, true);
- * ```
  */
 export interface LinkState extends DeviceId {
   /** Link detected; `undefined` when the kernel did not say. */

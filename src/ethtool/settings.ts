@@ -15,23 +15,10 @@ import type {
 } from "../families/ethtool.ts";
 import { type DeviceId, deviceOf } from "./link.ts";
 
-type Body<T> = Omit<T, "header" | "unknownAttributes">;
-
 /**
  * Ring sizes and their maximums (`ETHTOOL_MSG_RINGS_GET`), as `ethtool -g`.
- *
- * @example Ring sizes (simulated kernel)
- * ```ts
- * import { Ethtool } from "@nlkit/netlink/ethtool";
- * import { ethtool } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "eth0", rings: { rxMax: 4096, rx: 512, txMax: 4096, tx: 512 } }] }) });
- * await et.setRings("eth0", { rx: 1024 });
- * assert.equal((await et.rings("eth0")).rx, 1024);
- * ```
  */
-export type Rings = DeviceId & Body<RingsReply>;
+export type Rings = DeviceId & Omit<RingsReply, "header" | "unknownAttributes">;
 
 /** The ring settings {@linkcode Ethtool.setRings} may change (`ethtool -G`). */
 export type RingsChanges = Pick<
@@ -67,19 +54,10 @@ export const RINGS_KEYS: readonly string[] = [
 /**
  * Channel counts and their maximums (`ETHTOOL_MSG_CHANNELS_GET`), as
  * `ethtool -l`.
- *
- * @example A veth device's channels (simulated kernel)
- * ```ts
- * import { Ethtool } from "@nlkit/netlink/ethtool";
- * import { ethtool } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "veth0" }] }) });
- * const c = await et.channels("veth0");
- * assert.deepEqual([c.rxMax, c.rxCount, c.txMax, c.txCount], [2, 1, 2, 1]);
- * ```
  */
-export type Channels = DeviceId & Body<ChannelsReply>;
+export type Channels =
+  & DeviceId
+  & Omit<ChannelsReply, "header" | "unknownAttributes">;
 
 /** The channel counts {@linkcode Ethtool.setChannels} may change (`ethtool -L`). */
 export type ChannelsChanges = Pick<
@@ -97,18 +75,6 @@ export const CHANNELS_KEYS: readonly string[] = [
 
 /**
  * Pause frame settings (`ETHTOOL_MSG_PAUSE_GET`), as `ethtool -a`.
- *
- * @example Pause frames (simulated kernel)
- * ```ts
- * import { Ethtool } from "@nlkit/netlink/ethtool";
- * import { ethtool } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "eth0", pause: { autoneg: 1, rx: 1, tx: 0 } }] }) });
- * await et.setPause("eth0", { tx: true });
- * const p = await et.pause("eth0");
- * assert.deepEqual([p.autoneg, p.rx, p.tx], [true, true, true]);
- * ```
  */
 export interface Pause extends DeviceId {
   /** Pause autonegotiation. */
@@ -151,29 +117,23 @@ export interface PauseChanges {
 /**
  * Interrupt coalescing (`ETHTOOL_MSG_COALESCE_GET`), as `ethtool -c`: the
  * parameters the driver supports (the others are absent).
- *
- * @example A tap device's coalescing (simulated kernel)
- * ```ts
- * import { Ethtool } from "@nlkit/netlink/ethtool";
- * import { ethtool } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "tap0", coalesce: { rxMaxFrames: 0 } }] }) });
- * await et.setCoalesce("tap0", { rxMaxFrames: 16 });
- * assert.equal((await et.coalesce("tap0")).rxMaxFrames, 16);
- * ```
  */
-export type Coalesce = DeviceId & Body<CoalesceReply>;
+export type Coalesce =
+  & DeviceId
+  & Omit<CoalesceReply, "header" | "unknownAttributes">;
 
 /** The coalescing parameters {@linkcode Ethtool.setCoalesce} may change (`ethtool -C`). */
-export type CoalesceChanges = Body<CoalesceReply>;
+export type CoalesceChanges = Omit<
+  CoalesceReply,
+  "header" | "unknownAttributes"
+>;
 
 /** @internal */
 export function body<
   T extends { header?: unknown; unknownAttributes?: unknown },
 >(
   r: T,
-): DeviceId & Body<T> {
+): DeviceId & Omit<T, "header" | "unknownAttributes"> {
   const { header, unknownAttributes: _, ...rest } = r;
   return { ...deviceOf(header as Parameters<typeof deviceOf>[0]), ...rest };
 }

@@ -27,15 +27,6 @@ import { type DeviceId, deviceOf } from "./link.ts";
 
 /**
  * One bucket of an RMON histogram: packets of `low` to `high` bytes.
- *
- * @example A bucket
- * ```ts
- * import type { HistogramBucket } from "@nlkit/netlink/ethtool";
- * import assert from "node:assert/strict";
- *
- * const b: HistogramBucket = { low: 64, high: 64, value: 12n };
- * assert.equal(b.value, 12n);
- * ```
  */
 export interface HistogramBucket {
   /** The smallest packet size in the bucket, in bytes. */
@@ -49,15 +40,6 @@ export interface HistogramBucket {
 /**
  * One statistics group: counters by name (the group's string set), and
  * the RMON histograms.
- *
- * @example Counters by name
- * ```ts
- * import type { StatsGroup } from "@nlkit/netlink/ethtool";
- * import assert from "node:assert/strict";
- *
- * const g: StatsGroup = { counters: { FramesTransmittedOK: 10n }, histRx: [], histTx: [] };
- * assert.equal(g.counters.FramesTransmittedOK, 10n);
- * ```
  */
 export interface StatsGroup {
   /** The counters the driver reports, by the kernel's names. */
@@ -70,19 +52,6 @@ export interface StatsGroup {
 
 /**
  * A device's standard statistics, by group name.
- *
- * @example MAC counters (simulated kernel)
- * ```ts
- * import { Ethtool } from "@nlkit/netlink/ethtool";
- * import { ethtool } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * await using et = await Ethtool.open({
- *   conn: ethtool.dial({ devices: [{ name: "eth0", stats: { "eth-mac": { FramesTransmittedOK: 42n } } }] }),
- * });
- * const s = await et.stats("eth0", { groups: ["eth-mac"] });
- * assert.equal(s.groups["eth-mac"]?.counters.FramesTransmittedOK, 42n);
- * ```
  */
 export interface Stats extends DeviceId {
   /** Which MAC the counters are from (`ETHTOOL_MAC_STATS_SRC_*`: 0 aggregate, 1 eMAC, 2 pMAC). */

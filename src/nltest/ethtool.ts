@@ -142,22 +142,6 @@ const NO_CHANGE = ["vlan-challenged"];
  * link when none has the name) and what its driver answers. Absent
  * settings are a veth device's; `null` makes the driver lack the
  * operation (EOPNOTSUPP).
- *
- * @example A NIC with rings, pause and statistics
- * ```ts
- * import type { ethtool } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const nic: ethtool.SimDevice = {
- *   name: "eth0",
- *   link: true,
- *   linkModes: { autoneg: true, speed: 1000, supported: ["1000baseT/Full"], advertised: ["1000baseT/Full"] },
- *   rings: { rxMax: 4096, rx: 512, txMax: 4096, tx: 512 },
- *   pause: { autoneg: 1, rx: 1, tx: 1 },
- *   stats: { "eth-mac": { FramesTransmittedOK: 10n } },
- * };
- * assert.equal(nic.name, "eth0");
- * ```
  */
 export interface SimDevice {
   /** The interface name. */
@@ -353,17 +337,6 @@ export class Simulator {
    * @param kernel The simulated kernel.
    * @returns The family as registered.
    * @throws {TypeError} For bad device data, or when registered twice.
-   *
-   * @example Register on a kernel
-   * ```ts
-   * import { ethtool, SimKernel } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * const kernel = new SimKernel();
-   * const family = new ethtool.Simulator({ devices: [{ name: "veth0" }] }).register(kernel);
-   * assert.equal(family.name, "ethtool");
-   * assert.ok(kernel.rtnetlink.links().some((l) => l.name === "veth0"));
-   * ```
    */
   register(kernel: SimKernel): GenlFamily {
     if (this.#kernel !== undefined) {
@@ -409,22 +382,6 @@ export class Simulator {
    *
    * @param spec The device.
    * @throws {TypeError} Before registration, or for bad data.
-   *
-   * @example Add a device later
-   * ```ts
-   * import { Ethtool } from "@nlkit/netlink/ethtool";
-   * import { ethtool, SimKernel } from "@nlkit/netlink/nltest";
-   * import { GenlConn } from "@nlkit/netlink/genetlink";
-   * import { Family } from "@nlkit/netlink/netlink";
-   * import assert from "node:assert/strict";
-   *
-   * const kernel = new SimKernel();
-   * const sim = new ethtool.Simulator();
-   * sim.register(kernel);
-   * sim.addDevice({ name: "eth1", rings: { rxMax: 256, rx: 256 } });
-   * await using et = await Ethtool.open({ conn: GenlConn.from(kernel.dial(Family.Generic)) });
-   * assert.equal((await et.rings("eth1")).rx, 256);
-   * ```
    */
   addDevice(spec: SimDevice): void {
     if (this.#kernel === undefined) {
@@ -1078,16 +1035,6 @@ function setOf(context: YnlRequestContext): string {
  *
  * @param options The simulator's options, or a simulator to register.
  * @returns A generic netlink connection.
- *
- * @example Open the client on it
- * ```ts
- * import { Ethtool } from "@nlkit/netlink/ethtool";
- * import { ethtool } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * await using et = await Ethtool.open({ conn: ethtool.dial({ devices: [{ name: "veth0" }] }) });
- * assert.equal((await et.linkModes("veth0")).duplex, "full");
- * ```
  */
 export function dial(options: SimOptions | Simulator = {}): GenlConn {
   const kernel = new SimKernel();

@@ -127,21 +127,6 @@ const DEFAULT_DUMP_MESSAGE = 3776;
 
 /**
  * A peer to start with.
- *
- * @example A peer seen recently
- * ```ts
- * import type { wireguard } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const peer: wireguard.SimPeer = {
- *   publicKey: "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=",
- *   endpoint: "192.0.2.1:51820",
- *   allowedIPs: ["10.0.0.2/32"],
- *   lastHandshake: new Date("2025-01-01T00:00:00Z"),
- *   rxBytes: 4096n,
- * };
- * assert.equal(peer.allowedIPs?.length, 1);
- * ```
  */
 export interface SimPeer {
   /** The public key (base64). */
@@ -164,16 +149,6 @@ export interface SimPeer {
 
 /**
  * A device to start with.
- *
- * @example A device with a key and a port
- * ```ts
- * import { generatePrivateKey } from "@nlkit/netlink/wireguard";
- * import type { wireguard } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const dev: wireguard.SimDevice = { name: "wg0", privateKey: generatePrivateKey(), listenPort: 51820 };
- * assert.equal(dev.name, "wg0");
- * ```
  */
 export interface SimDevice {
   /** The interface name (a link of kind `wireguard`; an existing link of that name is used). */
@@ -192,17 +167,6 @@ export interface SimDevice {
 
 /**
  * Options of the {@linkcode Simulator}.
- *
- * @example An unprivileged requester
- * ```ts
- * import { WireGuard } from "@nlkit/netlink/wireguard";
- * import { wireguard } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const options: wireguard.SimOptions = { devices: [{ name: "wg0" }], privileged: false };
- * await using wg = await WireGuard.open(wireguard.dial(options));
- * await assert.rejects(wg.device("wg0"), { code: "EPERM" });
- * ```
  */
 export interface SimOptions {
   /** The devices. */
@@ -355,21 +319,6 @@ export class Simulator {
    * @param kernel The simulated kernel.
    * @returns The family as registered.
    * @throws {TypeError} When the kernel has no `wireguard` link kind, or for bad device data.
-   *
-   * @example Share a kernel with rtnetlink
-   * ```ts
-   * import { WireGuard } from "@nlkit/netlink/wireguard";
-   * import { wireguard } from "@nlkit/netlink/nltest";
-   * import { GenlConn } from "@nlkit/netlink/genetlink";
-   * import { Family } from "@nlkit/netlink/netlink";
-   * import assert from "node:assert/strict";
-   *
-   * const kernel = wireguard.kernel();
-   * new wireguard.Simulator({ devices: [{ name: "wg0" }] }).register(kernel);
-   * assert.ok(kernel.rtnetlink.links().some((l) => l.name === "wg0" && l.kind === "wireguard"));
-   * await using wg = await WireGuard.open({ conn: GenlConn.from(kernel.dial(Family.Generic)), route: kernel.dial(Family.Route) });
-   * assert.equal((await wg.devices()).length, 1);
-   * ```
    */
   register(kernel: SimKernel): GenlFamily {
     if (this.#kernel !== undefined) {
@@ -397,18 +346,6 @@ export class Simulator {
    *
    * @param spec The device.
    * @throws {TypeError} Before registration, for a kernel without the link kind, or bad data.
-   *
-   * @example Add a device later
-   * ```ts
-   * import { WireGuard } from "@nlkit/netlink/wireguard";
-   * import { wireguard } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * const sim = new wireguard.Simulator();
-   * await using wg = await WireGuard.open(wireguard.dial(sim));
-   * sim.addDevice({ name: "wg7", listenPort: 7000 });
-   * assert.equal((await wg.device("wg7")).listenPort, 7000);
-   * ```
    */
   addDevice(spec: SimDevice): void {
     const kernel = this.#kernel;
@@ -478,18 +415,6 @@ export class Simulator {
    *
    * @param name The device name.
    * @returns The device, or `undefined`.
-   *
-   * @example Check what a configure did
-   * ```ts
-   * import { WireGuard } from "@nlkit/netlink/wireguard";
-   * import { wireguard } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * const sim = new wireguard.Simulator({ devices: [{ name: "wg0" }] });
-   * await using wg = await WireGuard.open(wireguard.dial(sim));
-   * await wg.configure("wg0", { firewallMark: 0x51 });
-   * assert.equal(sim.device("wg0")?.firewallMark, 0x51);
-   * ```
    */
   device(name: string): Device | undefined {
     const d = this.#live().find((x) => x.name === name);
@@ -905,16 +830,6 @@ export class Simulator {
  * kinds), with nothing registered yet.
  *
  * @returns The kernel.
- *
- * @example Register the simulator on it
- * ```ts
- * import { wireguard } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const kernel = wireguard.kernel();
- * const family = new wireguard.Simulator().register(kernel);
- * assert.equal(family.name, "wireguard");
- * ```
  */
 export function kernel(): SimKernel {
   return new SimKernel({
@@ -924,15 +839,6 @@ export function kernel(): SimKernel {
 
 /**
  * The connections {@linkcode dial} gives: what `WireGuard.open` takes.
- *
- * @example Open the client on them
- * ```ts
- * import { WireGuard } from "@nlkit/netlink/wireguard";
- * import { wireguard } from "@nlkit/netlink/nltest";
- *
- * const conns: wireguard.SimConnections = wireguard.dial();
- * await using wg = await WireGuard.open(conns);
- * ```
  */
 export interface SimConnections {
   /** A generic netlink connection to the simulated kernel. */
@@ -947,16 +853,6 @@ export interface SimConnections {
  *
  * @param options The simulator's options, or a simulator to register.
  * @returns A generic netlink and an rtnetlink connection.
- *
- * @example Two connections, one kernel
- * ```ts
- * import { WireGuard } from "@nlkit/netlink/wireguard";
- * import { wireguard } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * await using wg = await WireGuard.open(wireguard.dial({ devices: [{ name: "wg0" }] }));
- * assert.equal((await wg.devices())[0]?.name, "wg0");
- * ```
  */
 export function dial(options: SimOptions | Simulator = {}): SimConnections {
   const k = kernel();

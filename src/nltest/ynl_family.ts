@@ -124,15 +124,6 @@ export interface YnlRequestContext extends GenlRequestContext {
  * Serves one operation. Returns the reply value of a do (or `undefined`
  * for an ACK only), the reply values of a dump; throws `KernelError` for
  * an errno.
- *
- * @example A handler for a dump
- * ```ts
- * import type { YnlHandler } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const handler: YnlHandler = () => [{ ifname: "wg0" }, { ifname: "wg1" }];
- * assert.equal(typeof handler, "function");
- * ```
  */
 export type YnlHandler = (
   request: FamilyValue,
@@ -142,33 +133,12 @@ export type YnlHandler = (
 /**
  * What a {@linkcode YnlHandler} returns: a reply value (do), the reply
  * values (dump, or several replies to a do), or nothing (an ACK only).
- *
- * @example Several values for a dump
- * ```ts
- * import type { YnlAnswer } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const answer: YnlAnswer = [{ ifname: "wg0" }, { ifname: "wg1" }];
- * assert.ok(Array.isArray(answer));
- * ```
  */
 export type YnlAnswer = object | readonly object[] | void;
 
 /**
  * Handlers by operation export name (`getDevice`, `linkinfoGet`,
  * `devGet`). Operations without one answer EOPNOTSUPP.
- *
- * @example Two operations of ethtool
- * ```ts
- * import type { YnlHandlers } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const handlers: YnlHandlers = {
- *   linkinfoGet: () => ({ header: { devIndex: 2, devName: "eth0" }, port: 0 }),
- *   linkstateGet: () => ({ header: { devIndex: 2, devName: "eth0" }, link: 1 }),
- * };
- * assert.equal(Object.keys(handlers).length, 2);
- * ```
  */
 export type YnlHandlers = Readonly<Record<string, YnlHandler>>;
 
@@ -177,19 +147,6 @@ export type YnlPermission = "admin-perm" | "uns-admin-perm";
 
 /**
  * Options of {@linkcode serveYnlFamily}.
- *
- * @example An unprivileged requester, liberal validation
- * ```ts
- * import type { ServeYnlOptions } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const options: ServeYnlOptions = {
- *   privileged: false,
- *   permissions: { getDevice: null }, // readable by anyone, unlike the spec's
- *   validation: "liberal",
- * };
- * assert.equal(options.privileged, false);
- * ```
  */
 export interface ServeYnlOptions {
   /**

@@ -117,15 +117,6 @@ export function parseEndpoint(
  *
  * @param bytes The socket address.
  * @returns The endpoint, or `undefined` for another family or a short address.
- *
- * @example Read back what parseEndpoint made
- * ```ts
- * import { formatEndpoint, parseEndpoint } from "@nlkit/netlink/wireguard";
- * import assert from "node:assert/strict";
- *
- * assert.equal(formatEndpoint(parseEndpoint("198.51.100.7:443")), "198.51.100.7:443");
- * assert.equal(formatEndpoint(new Uint8Array(16)), undefined); // AF_UNSPEC
- * ```
  */
 export function formatEndpoint(bytes: Uint8Array): string | undefined {
   if (!(bytes instanceof Uint8Array) || bytes.length < 4) return undefined;
@@ -144,15 +135,6 @@ export function formatEndpoint(bytes: Uint8Array): string | undefined {
 /**
  * An allowed IP, parsed: the address family, the network address (host
  * bits cleared, as the kernel stores it) and the prefix length.
- *
- * @example What parseAllowedIP gives
- * ```ts
- * import { type AllowedIP, parseAllowedIP } from "@nlkit/netlink/wireguard";
- * import assert from "node:assert/strict";
- *
- * const a: AllowedIP = parseAllowedIP("10.1.2.3/16");
- * assert.deepEqual(a, { family: 2, address: "10.1.0.0", prefixLength: 16 });
- * ```
  */
 export interface AllowedIP {
   /** `AF_INET` (2) or `AF_INET6` (10). */
@@ -219,14 +201,6 @@ export function parseAllowedIP(text: string, name = "allowed IP"): AllowedIP {
  *
  * @param ip The allowed IP.
  * @returns `address/prefixLength`.
- *
- * @example Format a prefix
- * ```ts
- * import { formatAllowedIP } from "@nlkit/netlink/wireguard";
- * import assert from "node:assert/strict";
- *
- * assert.equal(formatAllowedIP({ family: 2, address: "10.0.0.0", prefixLength: 8 }), "10.0.0.0/8");
- * ```
  */
 export function formatAllowedIP(ip: AllowedIP): string {
   return `${ip.address}/${ip.prefixLength}`;

@@ -33,17 +33,6 @@ const IFNAME_MAX = 15;
 
 /**
  * Options of {@linkcode WireGuard.open}.
- *
- * @example Wrap simulated connections
- * ```ts
- * import { WireGuard, type WireGuardOptions } from "@nlkit/netlink/wireguard";
- * import { wireguard } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const options: WireGuardOptions = { ...wireguard.dial({ devices: [{ name: "wg0" }] }), maxMessageSize: 8192 };
- * await using wg = await WireGuard.open(options);
- * assert.deepEqual((await wg.devices()).map((d) => d.name), ["wg0"]);
- * ```
  */
 export interface WireGuardOptions extends GenlConnOptions {
   /**
@@ -226,16 +215,6 @@ export class WireGuard implements AsyncDisposable, Disposable {
 
   /**
    * The `wireguard` family as the kernel described it.
-   *
-   * @example The family in use
-   * ```ts
-   * import { WireGuard } from "@nlkit/netlink/wireguard";
-   * import { wireguard } from "@nlkit/netlink/nltest";
-   * import assert from "node:assert/strict";
-   *
-   * await using wg = await WireGuard.open(wireguard.dial());
-   * assert.equal(wg.family.name, "wireguard");
-   * ```
    */
   get family(): GenlFamily {
     return this.#family;
@@ -396,16 +375,6 @@ export class WireGuard implements AsyncDisposable, Disposable {
 
   /**
    * Closes the connections. Idempotent.
-   *
-   * @example Close explicitly
-   * ```ts
-   * import { WireGuard } from "@nlkit/netlink/wireguard";
-   * import { wireguard } from "@nlkit/netlink/nltest";
-   *
-   * const wg = await WireGuard.open(wireguard.dial());
-   * await wg.close();
-   * await wg.close();
-   * ```
    */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -416,14 +385,6 @@ export class WireGuard implements AsyncDisposable, Disposable {
 
   /**
    * Closes the client (`await using`).
-   *
-   * @example With await using
-   * ```ts
-   * import { WireGuard } from "@nlkit/netlink/wireguard";
-   * import { wireguard } from "@nlkit/netlink/nltest";
-   *
-   * await using wg = await WireGuard.open(wireguard.dial());
-   * ```
    */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
@@ -431,14 +392,6 @@ export class WireGuard implements AsyncDisposable, Disposable {
 
   /**
    * Closes the client (`using`), without waiting.
-   *
-   * @example With using
-   * ```ts
-   * import { WireGuard } from "@nlkit/netlink/wireguard";
-   * import { wireguard } from "@nlkit/netlink/nltest";
-   *
-   * using wg = await WireGuard.open(wireguard.dial());
-   * ```
    */
   [Symbol.dispose](): void {
     void this.close();

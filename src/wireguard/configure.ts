@@ -27,20 +27,6 @@ import { explainDeviceErrno } from "./_errors.ts";
 /**
  * What {@linkcode WireGuard.configure} sets on a device, as `wg set` and
  * `wg setconf` do. Absent fields are left as they are.
- *
- * @example Replace every peer with one
- * ```ts
- * import { type Config, generatePrivateKey, publicKey } from "@nlkit/netlink/wireguard";
- * import assert from "node:assert/strict";
- *
- * const config: Config = {
- *   privateKey: generatePrivateKey(),
- *   listenPort: 51820,
- *   replacePeers: true,
- *   peers: [{ publicKey: await publicKey(generatePrivateKey()), endpoint: "192.0.2.1:51820", allowedIPs: ["10.0.0.0/24"] }],
- * };
- * assert.equal(config.peers?.length, 1);
- * ```
  */
 export interface Config {
   /** The private key (base64); `null` removes it. */
@@ -58,18 +44,6 @@ export interface Config {
 /**
  * One peer of a {@linkcode Config}: added when it does not exist, changed
  * when it does.
- *
- * @example Remove a peer, and update another only if it exists
- * ```ts
- * import type { PeerConfig } from "@nlkit/netlink/wireguard";
- * import assert from "node:assert/strict";
- *
- * const peers: PeerConfig[] = [
- *   { publicKey: "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=", remove: true },
- *   { publicKey: "HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw=", updateOnly: true, persistentKeepalive: 25 },
- * ];
- * assert.equal(peers.length, 2);
- * ```
  */
 export interface PeerConfig {
   /** The peer's public key (base64). */
@@ -93,18 +67,6 @@ export interface PeerConfig {
 /**
  * What one set-device message of a {@linkcode WireGuard.configure} carried,
  * for {@linkcode ConfigureError}.
- *
- * @example The summary of a first message
- * ```ts
- * import type { MessageSummary } from "@nlkit/netlink/wireguard";
- * import assert from "node:assert/strict";
- *
- * const s: MessageSummary = {
- *   device: ["privateKey", "replacePeers"],
- *   peers: [{ publicKey: "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=", allowedIPs: 2, continued: false, remove: false }],
- * };
- * assert.equal(s.peers.length, 1);
- * ```
  */
 export interface MessageSummary {
   /** The device settings it carried: `privateKey`, `listenPort`, `firewallMark`, `replacePeers`. */

@@ -14,17 +14,6 @@ import { formatKey } from "./keys.ts";
 
 /**
  * A WireGuard device, as `wg show` reports it.
- *
- * @example A device read back (simulated kernel)
- * ```ts
- * import { type Device, WireGuard } from "@nlkit/netlink/wireguard";
- * import { wireguard } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * await using wg = await WireGuard.open(wireguard.dial({ devices: [{ name: "wg0", listenPort: 51820 }] }));
- * const d: Device = await wg.device("wg0");
- * assert.deepEqual([d.name, d.listenPort, d.peers.length, d.publicKey], ["wg0", 51820, 0, undefined]);
- * ```
  */
 export interface Device {
   /** The interface name. */
@@ -45,21 +34,6 @@ export interface Device {
 
 /**
  * A peer of a device.
- *
- * @example A peer's traffic counters
- * ```ts
- * import { type Peer, WireGuard, generatePrivateKey, publicKey } from "@nlkit/netlink/wireguard";
- * import { wireguard } from "@nlkit/netlink/nltest";
- * import assert from "node:assert/strict";
- *
- * const peerKey = await publicKey(generatePrivateKey());
- * await using wg = await WireGuard.open(wireguard.dial({
- *   devices: [{ name: "wg0", peers: [{ publicKey: peerKey, allowedIPs: ["10.0.0.2/32"], rxBytes: 1024n }] }],
- * }));
- * const [peer]: Peer[] = (await wg.device("wg0")).peers;
- * assert.equal(peer?.rxBytes, 1024n);
- * assert.deepEqual(peer?.allowedIPs, ["10.0.0.2/32"]);
- * ```
  */
 export interface Peer {
   /** The peer's public key (base64). */
