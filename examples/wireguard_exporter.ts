@@ -139,15 +139,18 @@ interface BunLike {
 }
 
 /**
- * Serves `/metrics` with `Deno.serve` or `Bun.serve`, whichever runtime runs this.
+ * Serves `/metrics` with `Deno.serve` or `Bun.serve`, whichever runtime
+ * runs this: each request renders what `collect` returns (any exporter can
+ * use it; a failure is a 500 saying what failed).
  *
- * @param client The WireGuard client to read devices with.
- * @param options Port (0 for a free one), hostname, and `once` to stop after one request.
+ * @param collect Renders the metrics text.
+ * @param options Port (0 for a free one), hostname, `once` to stop after one request, and what is collected (for the error text).
  * @returns The server.
  */
-export function serveMetrics(
-  client: WireGuard,
-  options: { port?: number; hostname?: string; once?: boolean } = {},
+export function serveCollector(
+  collect: () => Promise<string>,
+  options: { port?: number; hostname?: string; once?: boolean; what?: string } =
+    {},
 ): MetricsServer {
   const hostname = options.hostname ?? "127.0.0.1";
   let stopServer: () => Promise<void> = () => Promise.resolve();
@@ -160,14 +163,14 @@ export function serveMetrics(
       res = new Response("Not found\n", { status: 404 });
     } else {
       try {
-        res = new Response(renderMetrics(await client.devices()), {
+        res = new Response(await collect(), {
           headers: {
             "content-type": "text/plain; version=0.0.4; charset=utf-8",
           },
         });
       } catch (e) {
         res = new Response(
-          `Cannot collect wireguard metrics: ${
+          `Cannot collect ${options.what ?? "metrics"}: ${
             e instanceof Error ? e.message : e
           }\n`,
           { status: 500 },
@@ -208,6 +211,23 @@ export function serveMetrics(
     finished,
     stop: () => stopServer(),
   };
+}
+
+/**
+ * Serves the WireGuard metrics of `client` at `/metrics`.
+ *
+ * @param client The WireGuard client to read devices with.
+ * @param options Port (0 for a free one, default 9586), hostname, and `once` to stop after one request.
+ * @returns The server.
+ */
+export function serveMetrics(
+  client: WireGuard,
+  options: { port?: number; hostname?: string; once?: boolean } = {},
+): MetricsServer {
+  return serveCollector(
+    async () => renderMetrics(await client.devices()),
+    { ...options, what: "wireguard metrics" },
+  );
 }
 
 if (import.meta.main) {

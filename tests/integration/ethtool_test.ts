@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import process from "node:process";
+import { isRoot, runs } from "../sockdiag/_python.ts";
 import { Ethtool, StringSet } from "../../src/ethtool/mod.ts";
 import { GenlConn } from "../../src/genetlink/mod.ts";
 import type { NetlinkError } from "../../src/netlink/mod.ts";
@@ -19,22 +20,6 @@ import {
   featuresSet,
   linkinfoGet,
 } from "../../src/families/ethtool.ts";
-
-function isRoot(): boolean {
-  try {
-    return process.getuid?.() === 0;
-  } catch {
-    return false; // Deno without --allow-sys
-  }
-}
-
-function runs(cmd: string, args: string[]): boolean {
-  try {
-    return spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
-  } catch {
-    return false;
-  }
-}
 
 const ETHTOOL = runs("/usr/sbin/ethtool", ["--version"])
   ? "/usr/sbin/ethtool"

@@ -9,6 +9,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import process from "node:process";
+import { isRoot, runs } from "../sockdiag/_python.ts";
 import {
   ConfigureError,
   type Device,
@@ -20,22 +21,6 @@ import {
 import { GenlConn } from "../../src/genetlink/mod.ts";
 import { isNotExist, type NetlinkError } from "../../src/netlink/mod.ts";
 import { wireguard as sim } from "../../src/nltest/mod.ts";
-
-function isRoot(): boolean {
-  try {
-    return process.getuid?.() === 0;
-  } catch {
-    return false; // Deno without --allow-sys
-  }
-}
-
-function runs(cmd: string, args: string[]): boolean {
-  try {
-    return spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
-  } catch {
-    return false;
-  }
-}
 
 /** Whether the kernel has the wireguard family (the module may load on demand when a link is made). */
 async function hasFamily(): Promise<boolean> {
