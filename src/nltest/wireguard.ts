@@ -355,6 +355,11 @@ export class Simulator {
       );
     }
     let link = kernel.rtnetlink.links().find((l) => l.name === spec.name);
+    if (link !== undefined && link.kind !== "wireguard") {
+      throw new TypeError(
+        `Cannot add wireguard device ${spec.name}: a link of kind "${link.kind}" has the name`,
+      );
+    }
     if (link === undefined) {
       try {
         const linkSpec: Parameters<SimKernel["rtnetlink"]["addLink"]>[0] = {

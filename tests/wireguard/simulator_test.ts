@@ -272,6 +272,18 @@ describe("simulated wireguard: state", () => {
     );
   });
 
+  it("refuses a device name another kind of link has", () => {
+    const kernel = wireguard.kernel();
+    kernel.rtnetlink.addLink({ name: "wg0" });
+    assert.throws(
+      () =>
+        new wireguard.Simulator({ devices: [{ name: "wg0" }] }).register(
+          kernel,
+        ),
+      /a link of kind "dummy" has the name/,
+    );
+  });
+
   it("refuses a dump message size under 512 bytes", () => {
     assert.throws(
       () => new wireguard.Simulator({ dumpMessageSize: 100 }),
