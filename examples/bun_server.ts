@@ -49,12 +49,11 @@ if (simulated) {
 async function linkMetrics(): Promise<string> {
   await using conn = await backend.route();
   const links = await dumpLinks(conn);
-  const IFF_UP = 0x1;
   let out =
     "# HELP nlkit_link_up Whether the link is administratively up (IFF_UP).\n# TYPE nlkit_link_up gauge\n";
   for (const l of links) {
     out += `nlkit_link_up{ifname="${escapeLabel(l.name)}"} ${
-      l.flags & IFF_UP ? 1 : 0
+      l.up ? 1 : 0
     }\n`;
   }
   out +=

@@ -5,7 +5,8 @@
  *   bun examples/demo.ts
  *
  * It lists the generic netlink families (like `genl ctrl list`), the network
- * links (like `ip link`) and the wifi interfaces (real nl80211 when the
+ * links (like `ip link`), their addresses (like `ip -br addr`), the routes
+ * of the main table (like `ip route`) and the wifi interfaces (real nl80211 when the
  * kernel has it, otherwise the simulated nl80211 from
  * `@nlkit/netlink/nltest`, with a line saying so). Where real netlink
  * sockets cannot be opened (not Linux, no FFI permission) it says why in one
@@ -16,12 +17,13 @@
 
 import process from "node:process";
 import {
-  dumpLinks,
   explain,
   formatFamilies,
   formatLink,
   openCliBackend,
 } from "./nlkit.ts";
+import { briefAddresses, formatRoute } from "./cli/route.ts";
+import { Route } from "../src/route/mod.ts";
 import { wifiInfo } from "./wifi_info.ts";
 
 const runtime = "Bun" in globalThis
@@ -58,10 +60,19 @@ try {
   }
 
   {
-    await using route = await backend.route();
-    const links = await dumpLinks(route);
+    await using route = new Route(await backend.route());
+    const links = await route.links.list();
     console.log(`\n== Links (like \`ip link\`): ${links.length}`);
     process.stdout.write(links.map(formatLink).join(""));
+    const byIndex = new Map(links.map((l) => [l.index, l.name]));
+    const addresses = await route.addresses.list();
+    console.log(`\n== Addresses (like \`ip -br addr\`): ${addresses.length}`);
+    for (const l of links) console.log(briefAddresses(l, addresses, byIndex));
+    const routes = await route.routes.list({ table: "main" });
+    console.log(
+      `\n== Routes of the main table (like \`ip route\`): ${routes.length}`,
+    );
+    for (const r of routes) console.log(formatRoute(r, byIndex));
   }
 
   {

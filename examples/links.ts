@@ -1,6 +1,6 @@
 /**
  * Lists network interfaces as JSON, like `ip -j link show`, through a real
- * netlink socket.
+ * netlink socket and the `Route` client.
  *
  *   deno run --allow-ffi examples/links.ts [NETNS]
  *   bun examples/links.ts [NETNS]
@@ -12,19 +12,9 @@
  */
 
 import process from "node:process";
-import { Conn, Family } from "../src/netlink/mod.ts";
-import { decodeLink, linkDumpRequest, Rtm } from "./_rtnl.ts";
+import { Route } from "../src/route/mod.ts";
 import { linkJSON } from "./nlkit.ts";
 
 const netns = process.argv[2];
-const options = netns === undefined
-  ? {}
-  : { netns: netns.includes("/") ? netns : `/var/run/netns/${netns}` };
-
-await using conn = await Conn.dial(Family.Route, options);
-const links: Record<string, unknown>[] = [];
-await conn.visit(linkDumpRequest(), (view) => {
-  if (view.header.type !== Rtm.NewLink) return;
-  links.push(linkJSON(decodeLink(view.bytes, view.offset, view.length)));
-});
-console.log(JSON.stringify(links));
+await using route = await Route.open(netns === undefined ? {} : { netns });
+console.log(JSON.stringify((await route.links.list()).map(linkJSON)));

@@ -1,7 +1,7 @@
 /**
- * Prints link changes as they happen, like `ip monitor link`, by joining the
- * `RTNLGRP_LINK` multicast group. Ctrl-C closes the connection, which ends
- * the loop, and the program exits cleanly.
+ * Prints link changes as they happen, like `ip monitor link`, with the
+ * `Route` client's typed events. Ctrl-C closes the client, which ends the
+ * loop, and the program exits cleanly.
  *
  *   deno run --allow-ffi examples/monitor.ts [NETNS]
  *   bun examples/monitor.ts [NETNS]
@@ -10,52 +10,33 @@
  */
 
 import process from "node:process";
-import { Conn, Family, isNetlinkError } from "../src/netlink/mod.ts";
-import {
-  decodeLink,
-  linkFlagNames,
-  OPERSTATE,
-  Rtm,
-  RtnlGroup,
-} from "./_rtnl.ts";
+import { isNetlinkError } from "../src/netlink/mod.ts";
+import { Route } from "../src/route/mod.ts";
+import { formatLink } from "./nlkit.ts";
 
 const netns = process.argv[2];
-const options = netns === undefined
-  ? {}
-  : { netns: netns.includes("/") ? netns : `/var/run/netns/${netns}` };
-
-const conn = await Conn.dial(Family.Route, options);
-conn.joinGroup(RtnlGroup.Link);
-const stop = (): void => void conn.close();
+const route = await Route.open(netns === undefined ? {} : { netns });
+const stop = (): void => void route.close();
 process.once("SIGINT", stop);
 process.once("SIGTERM", stop);
 console.error(
-  `listening for link changes (port id ${conn.pid}); Ctrl-C to stop`,
+  `listening for link changes (port id ${route.conn.pid}); Ctrl-C to stop`,
 );
 
 try {
-  for await (const m of conn.notifications()) {
-    if (m.header.type !== Rtm.NewLink && m.header.type !== Rtm.DelLink) {
-      continue;
-    }
-    const l = decodeLink(m.data, 0, m.data.length);
-    const deleted = m.header.type === Rtm.DelLink ? "Deleted " : "";
-    const state = OPERSTATE[l.operstate] ?? String(l.operstate);
-    console.log(
-      `${deleted}${l.index}: ${l.name}: <${
-        linkFlagNames(l.flags).join(",")
-      }> mtu ${l.mtu} state ${state}` +
-        (l.address === "" ? "" : ` link/ether ${l.address}`),
-    );
+  for await (const e of route.monitor(["link"])) {
+    if (e.type !== "link") continue;
+    const deleted = e.action === "delete" ? "Deleted " : "";
+    console.log(`${deleted}${formatLink(e.link).trimEnd()}`);
   }
 } catch (e) {
-  // Notifications were lost: a real program would dump the links again here.
+  // Notifications were lost: a real program would list the links again here.
   if (isNetlinkError(e) && e.code === "ENOBUFS") {
     console.error("overrun: some changes were lost");
   } else throw e;
 } finally {
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
-  await conn.close();
+  await route.close();
 }
 console.error("stopped");

@@ -20,15 +20,28 @@
 
 import { Conn, Family, HeaderFlags } from "../../src/netlink/mod.ts";
 import {
-  decodeLink,
-  decodeRoute,
-  type Link,
-  linkDumpRequest,
-  type Route,
-  routeDumpRequest,
-  Rtm,
-} from "../../examples/_rtnl.ts";
+  getlink,
+  type Ifinfomsg,
+  type LinkAttrs,
+} from "../../src/families/rt_link.ts";
+import {
+  getroute,
+  type RouteAttrs,
+  type Rtmsg,
+} from "../../src/families/rt_route.ts";
 import { type BenchCase, runCases, type Runner } from "./_harness.ts";
+
+// The requests and decoders: the generated rt-link and rt-route codecs.
+type Link = Ifinfomsg & LinkAttrs;
+type Route = Rtmsg & RouteAttrs;
+const Rtm = { NewRoute: getroute.dumpReply!, NewLink: getlink.dumpReply! };
+const routeDumpRequest = (family: number) =>
+  getroute.encode({ rtmFamily: family }, { dump: true });
+const linkDumpRequest = () => getlink.encode({}, { dump: true });
+const decodeRoute = (bytes: Uint8Array, offset: number, length: number) =>
+  getroute.decodeView({ bytes, offset, length });
+const decodeLink = (bytes: Uint8Array, offset: number, length: number) =>
+  getlink.decodeView({ bytes, offset, length });
 
 /** Results are kept here so no engine can drop the decoding as dead code. */
 const sink: { items: unknown[] } = { items: [] };

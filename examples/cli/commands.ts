@@ -8,6 +8,7 @@
 import type { Command } from "./_common.ts";
 import { families, policy } from "./families.ts";
 import { links, monitor } from "./links.ts";
+import { addr, link, neigh, route, rule } from "./route.ts";
 import { wifi } from "./wifi.ts";
 import { ss } from "./ss.ts";
 import { audit } from "./audit.ts";
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   families,
   links,
   monitor,
+  link, addr, route, neigh, rule,
   wifi,
   policy,
   ss,

@@ -1,67 +1,51 @@
 /**
  * `nlkit links` and `nlkit monitor`: network links and their changes, like
- * `ip link` and `ip monitor link`.
+ * `ip link` and `ip monitor link`, through the `Route` client.
  *
  * @module
  */
 
-import type { Conn, Message } from "../../src/netlink/mod.ts";
-import {
-  decodeLink,
-  type Link,
-  LINK_TYPES,
-  linkDumpRequest,
-  linkFlagNames,
-  OPERSTATE,
-  Rtm,
-  RtnlGroup,
-} from "../_rtnl.ts";
+import type { Conn } from "../../src/netlink/mod.ts";
+import { type Link, type LinkEvent, Route } from "../../src/route/mod.ts";
 import type { Command } from "./_common.ts";
+import { ipFlags } from "./route.ts";
 
 /** A link as `ip -j link` prints it. */
 export function linkJSON(l: Link): Record<string, unknown> {
   return {
     ifindex: l.index,
     ifname: l.name,
-    flags: linkFlagNames(l.flags),
+    flags: ipFlags(l.flags),
     mtu: l.mtu,
-    operstate: OPERSTATE[l.operstate] ?? String(l.operstate),
+    operstate: String(l.operstate).toUpperCase(),
     txqlen: l.txqlen,
-    link_type: LINK_TYPES[l.type] ?? String(l.type),
-    ...(l.address === "" ? {} : { address: l.address }),
-    ...(l.broadcast === "" ? {} : { broadcast: l.broadcast }),
-    ...(l.master === 0 ? {} : { master_index: l.master }),
+    link_type: String(l.type),
+    ...(l.address === undefined ? {} : { address: l.address }),
+    ...(l.broadcast === undefined ? {} : { broadcast: l.broadcast }),
+    ...(l.master === undefined ? {} : { master_index: l.master }),
   };
 }
 
 /** A link as one `ip link` entry (two lines). */
 export function formatLink(l: Link): string {
-  const type = LINK_TYPES[l.type] ?? String(l.type);
-  const state = OPERSTATE[l.operstate] ?? String(l.operstate);
   let s = `${l.index}: ${l.name}: <${
-    linkFlagNames(l.flags).join(",")
-  }> mtu ${l.mtu} state ${state}`;
-  if (l.master !== 0) s += ` master ${l.master}`;
-  s += `\n    link/${type}`;
-  if (l.address !== "") s += ` ${l.address}`;
-  if (l.broadcast !== "") s += ` brd ${l.broadcast}`;
+    ipFlags(l.flags).join(",")
+  }> mtu ${l.mtu} state ${String(l.operstate).toUpperCase()}`;
+  if (l.master !== undefined) s += ` master ${l.master}`;
+  s += `\n    link/${l.type}`;
+  if (l.address !== undefined) s += ` ${l.address}`;
+  if (l.broadcast !== undefined) s += ` brd ${l.broadcast}`;
   return s + "\n";
 }
 
 /**
- * Dumps the links with the zero-copy `visit` path.
+ * Lists the links of a route connection (the connection stays open).
  *
  * @param conn A route connection.
- * @returns The decoded links.
+ * @returns The links.
  */
 export async function dumpLinks(conn: Conn): Promise<Link[]> {
-  const links: Link[] = [];
-  await conn.visit(linkDumpRequest(), (view) => {
-    if (view.header.type === Rtm.NewLink) {
-      links.push(decodeLink(view.bytes, view.offset, view.length));
-    }
-  });
-  return links;
+  return await new Route(conn).links.list();
 }
 
 /** `nlkit links`. */
@@ -78,19 +62,11 @@ export const links: Command = {
   },
 };
 
-function describeLinkChange(m: Message, json: boolean): string {
-  const what = m.header.type === Rtm.NewLink
-    ? "NEWLINK"
-    : m.header.type === Rtm.DelLink
-    ? "DELLINK"
-    : `type ${m.header.type}`;
-  if (m.header.type !== Rtm.NewLink && m.header.type !== Rtm.DelLink) {
-    return json ? JSON.stringify({ event: what }) : `[${what}]`;
-  }
-  const l = decodeLink(m.data, 0, m.data.length);
+function describeLinkChange(e: LinkEvent, json: boolean): string {
+  const what = e.action === "delete" ? "DELLINK" : "NEWLINK";
   return json
-    ? JSON.stringify({ event: what, ...linkJSON(l) })
-    : `[${what}] ${formatLink(l).trimEnd()}`;
+    ? JSON.stringify({ event: what, ...linkJSON(e.link) })
+    : `[${what}] ${formatLink(e.link).trimEnd()}`;
 }
 
 /** `nlkit monitor`. */
@@ -99,7 +75,8 @@ export const monitor: Command = {
   usage: "monitor [--count N]",
   summary: "link changes as they happen (like `ip monitor link`); Ctrl-C stops",
   async run({ args, backend, out, signal }) {
-    await using conn = await backend.route(1 << (RtnlGroup.Link - 1));
+    await using route = new Route(await backend.route());
+    const events = route.monitor(["link"], signal ? { signal } : {});
     const kernel = backend.kernel;
     let count = args.count;
     if (kernel !== undefined) {
@@ -112,8 +89,9 @@ export const monitor: Command = {
     }
     let seen = 0;
     try {
-      for await (const m of conn.notifications(signal ? { signal } : {})) {
-        out(describeLinkChange(m, args.json));
+      for await (const e of events) {
+        if (e.type !== "link") continue;
+        out(describeLinkChange(e, args.json));
         if (count !== undefined && ++seen >= count) break;
       }
     } catch (e) {

@@ -305,6 +305,10 @@ export interface LinkSpec {
   address?: string;
   /** The index; default the next free one. */
   index?: number;
+  /** veth: the peer's name (default `vethN`). */
+  peer?: string;
+  /** Make it a port of this bridge (name or index). */
+  master?: string | number;
 }
 
 /**
@@ -649,6 +653,12 @@ export class SimRtnetlink {
       throw new TypeError(`Cannot add link: ${macOrProblem(spec.address)}`);
     }
     const o = this.#s.origin();
+    const master = spec.master === undefined
+      ? undefined
+      : this.#s.find(spec.master).index;
+    const data = spec.peer === undefined || kind !== "veth"
+      ? {}
+      : { data: { peer: { ifname: spec.peer } } };
     seeding("add link", () => {
       createLink(
         this.#s,
@@ -660,7 +670,8 @@ export class SimRtnetlink {
           ...(spec.address === undefined
             ? {}
             : { address: spec.address.toLowerCase() }),
-          linkinfo: { kind },
+          ...(master === undefined ? {} : { master }),
+          linkinfo: { kind, ...data },
         },
         { create: true, excl: true, replace: false },
         o,

@@ -227,7 +227,11 @@ export function routeMessage(
   const v6 = r.family === AF.inet6;
   let flags = r.flags;
   const out = s.links.get(r.oif);
-  if (r.type !== RTN_LOCAL && out !== undefined && !out.carrier) {
+  // A lookup's answer is a cloned route: no nexthop flags (rt_fill_info).
+  if (
+    lookup === undefined && r.type !== RTN_LOCAL && out !== undefined &&
+    !out.carrier
+  ) {
     flags |= ROUTE_FLAGS.linkdown;
   }
   const v: Partial<Rtmsg> & RouteAttrs = {

@@ -26,7 +26,14 @@ import {
   isNetlinkError,
   type Message,
 } from "../../src/netlink/mod.ts";
-import { decodeLink, linkDumpRequest, Rtm } from "../../examples/_rtnl.ts";
+import { getlink } from "../../src/families/rt_link.ts";
+
+// Link dumps through the generated rt-link codec.
+const Rtm = { NewLink: getlink.dumpReply!, GetLink: getlink.doRequest! };
+const linkDumpRequest = () => getlink.encode({}, { dump: true });
+const decodeLink = (bytes: Uint8Array, offset: number, length: number) => ({
+  name: getlink.decodeView({ bytes, offset, length }).ifname ?? "",
+});
 
 function isRoot(): boolean {
   try {

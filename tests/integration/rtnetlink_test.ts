@@ -17,14 +17,51 @@ import {
   OverrunError,
 } from "../../src/netlink/mod.ts";
 import {
-  decodeLink,
-  decodeRoute,
-  linkDumpRequest,
-  linkFlagNames,
-  routeDumpRequest,
-  Rtm,
-  RtnlGroup,
-} from "../../examples/_rtnl.ts";
+  family as linkFamily,
+  getlink,
+  newlink,
+} from "../../src/families/rt_link.ts";
+import { delroute, getroute, newroute } from "../../src/families/rt_route.ts";
+import { ROUTE_GROUPS } from "../../src/route/names.ts";
+import { ipFlags } from "../../examples/cli/route.ts";
+
+// Requests and decoders through the generated rt-link and rt-route codecs.
+const Rtm = {
+  NewLink: newlink.doRequest!,
+  GetLink: getlink.doRequest!,
+  NewRoute: newroute.doRequest!,
+  DelRoute: delroute.doRequest!,
+};
+const RtnlGroup = {
+  Link: linkFamily.groups.find((g) => g.name === "rtnlgrp-link")!.value!,
+  IPv4Route: ROUTE_GROUPS.ipv4,
+};
+const linkDumpRequest = () => getlink.encode({}, { dump: true });
+const routeDumpRequest = (family = 2, table?: number) =>
+  getroute.encode({
+    rtmFamily: family,
+    ...(table === undefined ? {} : { table }),
+  }, {
+    dump: true,
+  });
+function decodeLink(bytes: Uint8Array, offset: number, length: number) {
+  const l = getlink.decodeView({ bytes, offset, length });
+  return {
+    index: l.ifiIndex,
+    name: l.ifname ?? "",
+    flags: l.ifiFlags,
+    mtu: l.mtu ?? 0,
+  };
+}
+function decodeRoute(bytes: Uint8Array, offset: number, length: number) {
+  const r = getroute.decodeView({ bytes, offset, length });
+  return {
+    dst: r.dst ?? "",
+    dstLength: r.rtmDstLen,
+    table: r.table ?? r.rtmTable,
+  };
+}
+const linkFlagNames = ipFlags;
 
 function isRoot(): boolean {
   try {

@@ -73,7 +73,10 @@ function ipLinkView(x: IpLink) {
 async function checkLinks(env: Env, names: string[]): Promise<Link[]> {
   // RTM_GETLINK of a link runs its pending linkwatch work (Linux defers a
   // carrier change's operational state a little): both views then agree.
-  for (const n of names) await env.route.links.get(n).catch(() => {});
+  // Twice: a port's work can queue its bridge's.
+  for (const n of [...names, ...names]) {
+    await env.route.links.get(n).catch(() => {});
+  }
   const all = await env.route.links.list();
   const byIndex = new Map(all.map((l) => [l.index, l.name]));
   const mine = all.filter((l) => names.includes(l.name));

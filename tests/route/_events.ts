@@ -382,8 +382,8 @@ export async function runScenario(
       // RTM_GETLINK runs the link's pending linkwatch work (linkwatch_sync_dev),
       // which Linux may otherwise defer by up to a second: the next step then
       // starts from the settled state, as on the simulated kernel.
-      for (const name of scenario.links) {
-        await route.links.get(name).catch(() => {});
+      for (const name of [...scenario.links, ...scenario.links]) {
+        await route.links.get(name).catch(() => {}); // twice: a port's work can queue its bridge's
       }
       before = -1;
       while (before !== got.length) {
