@@ -5,11 +5,17 @@
  * @module
  */
 
-import type { IfinfoFlags, Ifinfomsg, LinkAttrs } from "../families/rt_link.ts";
+import {
+  getlink,
+  type IfinfoFlags,
+  type Ifinfomsg,
+  type LinkAttrs,
+} from "../families/rt_link.ts";
 import { LINK_TYPES, nameOf, OPER_STATES, type OperState } from "./names.ts";
 
 /**
- * A network link (interface).
+ * A network link (interface). Optional fields are `undefined` when the
+ * kernel did not report them; `attrs` is decoded on first access.
  *
  * @example A bridge as `links.get` returns it (simulated kernel)
  * ```ts
@@ -30,7 +36,7 @@ export interface Link {
   /** The name (`IFLA_IFNAME`). */
   name: string;
   /** The kind (`IFLA_INFO_KIND`: `bridge`, `veth`, ...); absent for devices without one (`lo`, hardware). */
-  kind?: string;
+  kind?: string | undefined;
   /** The MTU. */
   mtu: number;
   /** Administratively up (`IFF_UP`). */
@@ -38,28 +44,85 @@ export interface Link {
   /** The operational state (RFC 2863), by name; `ip` prints it upper-case. */
   operstate: OperState | number;
   /** The link-layer address (`IFLA_ADDRESS`), when the link has one. */
-  address?: string;
+  address?: string | undefined;
   /** The link-layer broadcast address. */
-  broadcast?: string;
+  broadcast?: string | undefined;
   /** The index of the master (bridge, bond) this link is a port of. */
-  master?: number;
+  master?: number | undefined;
   /** The lower link (`IFLA_LINK`): a veth's peer, a vlan's or macvlan's parent. */
-  link?: number;
+  link?: number | undefined;
   /** What kind of master this link is a port of (`IFLA_INFO_SLAVE_KIND`: `bridge`, `bond`). */
-  portKind?: string;
+  portKind?: string | undefined;
   /** The carrier (`IFLA_CARRIER`): the lower layer is up. */
-  carrier?: boolean;
+  carrier?: boolean | undefined;
   /** The `ifi_flags` by name (`up`, `broadcast`, `lower-up`, ...). */
   flags: (IfinfoFlags | number)[];
   /** The link type by the name `ip` prints after `link/` (`ether`, `loopback`), or the `ARPHRD_*` number. */
   type: string | number;
   /** The transmit queue length. */
-  txqlen?: number;
+  txqlen?: number | undefined;
   /** The alias (`IFLA_IFALIAS`). */
-  alias?: string;
+  alias?: string | undefined;
   /** Every attribute the kernel sent, as the generated rt-link codec decodes it. */
   attrs: Ifinfomsg & LinkAttrs;
 }
+
+/**
+ * A {@linkcode Link} as the client builds it: every field present (the
+ * optional ones `undefined` when the kernel did not say), and `attrs`
+ * decoded from the message when first read.
+ *
+ * @internal
+ */
+export class LinkEntry implements Link {
+  index = 0;
+  name = "";
+  kind: string | undefined = undefined;
+  mtu = 0;
+  up = false;
+  operstate: OperState | number = "unknown";
+  address: string | undefined = undefined;
+  broadcast: string | undefined = undefined;
+  master: number | undefined = undefined;
+  link: number | undefined = undefined;
+  portKind: string | undefined = undefined;
+  carrier: boolean | undefined = undefined;
+  flags: (IfinfoFlags | number)[] = [];
+  type: string | number = 0;
+  txqlen: number | undefined = undefined;
+  alias: string | undefined = undefined;
+  #bytes: Uint8Array;
+  #offset: number;
+  #length: number;
+  #attrs: (Ifinfomsg & LinkAttrs) | undefined;
+
+  /**
+   * An entry over a message payload (`bytes` must not change afterwards),
+   * or over its decoded value.
+   */
+  constructor(
+    bytes: Uint8Array,
+    offset: number,
+    length: number,
+    attrs?: Ifinfomsg & LinkAttrs,
+  ) {
+    this.#bytes = bytes;
+    this.#offset = offset;
+    this.#length = length;
+    this.#attrs = attrs;
+  }
+
+  /** Every attribute the kernel sent, as the generated rt-link codec decodes it. */
+  get attrs(): Ifinfomsg & LinkAttrs {
+    return this.#attrs ??= getlink.decodeView({
+      bytes: this.#bytes,
+      offset: this.#offset,
+      length: this.#length,
+    });
+  }
+}
+
+const NONE = new Uint8Array(0);
 
 /**
  * Builds a {@linkcode Link} from a decoded rt-link message.
@@ -67,30 +130,27 @@ export interface Link {
  * @internal
  */
 export function toLink(a: Ifinfomsg & LinkAttrs): Link {
+  const link = new LinkEntry(NONE, 0, 0, a);
   const flags = a.ifiFlags;
-  const link: Link = {
-    index: a.ifiIndex,
-    name: a.ifname ?? "",
-    mtu: a.mtu ?? 0,
-    up: flags.includes("up"),
-    operstate: a.operstate === undefined
-      ? "unknown"
-      : nameOf(OPER_STATES, a.operstate),
-    flags,
-    type: LINK_TYPES[a.ifiType] ?? a.ifiType,
-    attrs: a,
-  };
-  const info = a.linkinfo;
-  if (info?.kind !== undefined) link.kind = info.kind;
-  if (a.address !== undefined) link.address = a.address;
-  if (a.broadcast !== undefined) link.broadcast = a.broadcast;
+  link.index = a.ifiIndex;
+  link.name = a.ifname ?? "";
+  link.kind = a.linkinfo?.kind;
+  link.mtu = a.mtu ?? 0;
+  link.up = flags.includes("up");
+  link.operstate = a.operstate === undefined
+    ? "unknown"
+    : nameOf(OPER_STATES, a.operstate);
+  link.address = a.address;
+  link.broadcast = a.broadcast;
   if (a.master !== undefined && a.master !== 0) link.master = a.master;
   if (a.link !== undefined && a.link !== 0 && a.link !== a.ifiIndex) {
     link.link = a.link;
   }
-  if (info?.slaveKind !== undefined) link.portKind = info.slaveKind;
+  link.portKind = a.linkinfo?.slaveKind;
   if (a.carrier !== undefined) link.carrier = a.carrier !== 0;
-  if (a.txqlen !== undefined) link.txqlen = a.txqlen;
-  if (a.ifalias !== undefined) link.alias = a.ifalias;
+  link.flags = flags;
+  link.type = LINK_TYPES[a.ifiType] ?? a.ifiType;
+  link.txqlen = a.txqlen;
+  link.alias = a.ifalias;
   return link;
 }

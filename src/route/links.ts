@@ -21,7 +21,11 @@ import type { ReceiveOptions } from "../netlink/options.ts";
 import { checkRef, type Ctx, label, type LinkRef } from "./_context.ts";
 import { type NetnsRef, openNetns } from "./_netns.ts";
 import { isNoDevice, named, noSuchLink } from "./errors.ts";
-import { type Link, toLink } from "./link.ts";
+import type { Link } from "./link.ts";
+import { DatagramCopy, readLink } from "./_fast.ts";
+import { Errno } from "../netlink/errno.ts";
+import { NetlinkError } from "../netlink/errors.ts";
+import { HeaderFlags } from "../netlink/header.ts";
 import { macOrProblem } from "./text.ts";
 
 /**
@@ -221,21 +225,18 @@ export class Links {
       ? undefined
       : await this.#ctx.index(filter.master, "list links");
     const out: Link[] = [];
+    const want = getlink.dumpReply;
+    const copies = new DatagramCopy();
     try {
-      await getlink.visit(
-        this.#ctx.conn,
-        { extMask: extMask(options) },
-        (a) => {
-          if (
-            filter.kind !== undefined && a.linkinfo?.kind !== filter.kind
-          ) return;
-          if (master !== undefined && a.master !== master) return;
-          if (
-            filter.up !== undefined && a.ifiFlags.includes("up") !== filter.up
-          ) {
-            return;
-          }
-          out.push(toLink(a));
+      await this.#ctx.conn.visit(
+        getlink.encode({ extMask: extMask(options) }, { dump: true }),
+        (v) => {
+          if (v.header.type !== want) return;
+          const l = readLink(copies.of(v), v.offset, v.length);
+          if (filter.kind !== undefined && l.kind !== filter.kind) return;
+          if (master !== undefined && l.master !== master) return;
+          if (filter.up !== undefined && l.up !== filter.up) return;
+          out.push(l);
         },
         receive(options),
       );
@@ -260,7 +261,14 @@ export class Links {
       ? { ifiIndex: ref, extMask: extMask(options) }
       : { ifname: ref, extMask: extMask(options) };
     try {
-      return toLink(await getlink.do(this.#ctx.conn, req, receive(options)));
+      const [m] = await this.#ctx.conn.execute(
+        getlink.encode(req, { flags: HeaderFlags.Request }),
+        receive(options),
+      );
+      if (m === undefined) {
+        throw new NetlinkError("get", Errno.EPROTO, { detail: "no reply" });
+      }
+      return readLink(m.data, 0, m.data.length);
     } catch (e) {
       if (isNoDevice(e)) throw noSuchLink(ref, what, e);
       throw named(e, what, "get");

@@ -255,6 +255,8 @@ export const ROUTE_GROUPS: Readonly<{ ipv4: number; ipv6: number }> = {
   ipv6: 11,
 };
 
+const reversed = new WeakMap<object, Map<number, string>>();
+
 /**
  * The name of `value` in `table`, or the number when it has none.
  *
@@ -264,8 +266,13 @@ export function nameOf<N extends string>(
   table: Readonly<Record<N, number>>,
   value: number,
 ): N | number {
-  for (const k in table) if (table[k] === value) return k;
-  return value;
+  let r = reversed.get(table);
+  if (r === undefined) {
+    r = new Map();
+    for (const k in table) if (!r.has(table[k])) r.set(table[k], k);
+    reversed.set(table, r);
+  }
+  return (r.get(value) as N | undefined) ?? value;
 }
 
 /**

@@ -5,7 +5,12 @@
  * @module
  */
 
-import type { RouteAttrs, Rtmsg, RtmType } from "../families/rt_route.ts";
+import {
+  getroute,
+  type RouteAttrs,
+  type Rtmsg,
+  type RtmType,
+} from "../families/rt_route.ts";
 import {
   flagNames,
   nameOf,
@@ -20,7 +25,9 @@ import { decodeMultipath, type NextHopEntry } from "./nexthop.ts";
 import { type AddressFamily, familyName } from "./text.ts";
 
 /**
- * A route.
+ * A route. Optional fields are `undefined` when the kernel did not report
+ * them; `flags` of a route without any is a shared empty list (do not
+ * change it); `attrs` is decoded on first access.
  *
  * @example The default route (simulated kernel)
  * ```ts
@@ -45,13 +52,13 @@ export interface RouteEntry {
   /** The destination's prefix length. */
   dstLength: number;
   /** The source prefix (policy routing on the source), when set. */
-  src?: string;
+  src?: string | undefined;
   /** The gateway. */
-  gateway?: string;
+  gateway?: string | undefined;
   /** The output link's index. */
-  oif?: number;
+  oif?: number | undefined;
   /** The input link's index (a lookup with `iif`). */
-  iif?: number;
+  iif?: number | undefined;
   /** The table (`RTA_TABLE`; 254 is main, 255 local). */
   table: number;
   /** Who installed it (`kernel`, `boot`, `static`, `dhcp`...). */
@@ -61,16 +68,87 @@ export interface RouteEntry {
   /** The type (`unicast`, `local`, `broadcast`, `blackhole`, `unreachable`, `prohibit`...). */
   type: RtmType | number;
   /** The metric (`RTA_PRIORITY`), when set. */
-  priority?: number;
+  priority?: number | undefined;
   /** The preferred source address. */
-  prefsrc?: string;
+  prefsrc?: string | undefined;
   /** Route flags (`linkdown`, `onlink`, `cloned`...). */
   flags: (RouteFlag | number)[];
   /** The next hops of a multipath route. */
-  nexthops?: NextHopEntry[];
+  nexthops?: NextHopEntry[] | undefined;
   /** Every attribute the kernel sent, as the generated rt-route codec decodes it. */
   attrs: Rtmsg & RouteAttrs;
 }
+
+/**
+ * A {@linkcode RouteEntry} as the client builds it: every field present
+ * (the optional ones `undefined` when absent), and `attrs` decoded from the
+ * message when first read.
+ *
+ * @internal
+ */
+export class RouteEntryImpl implements RouteEntry {
+  family: AddressFamily | number = "inet";
+  dst = "default";
+  dstLength = 0;
+  src: string | undefined = undefined;
+  gateway: string | undefined = undefined;
+  oif: number | undefined = undefined;
+  iif: number | undefined = undefined;
+  table = 0;
+  protocol: Protocol | number = "unspec";
+  scope: Scope | number = "global";
+  type: RtmType | number = "unicast";
+  priority: number | undefined = undefined;
+  prefsrc: string | undefined = undefined;
+  flags: (RouteFlag | number)[] = NO_FLAGS;
+  nexthops: NextHopEntry[] | undefined = undefined;
+  #bytes: Uint8Array;
+  #offset: number;
+  #length: number;
+  #attrs: (Rtmsg & RouteAttrs) | undefined;
+
+  /**
+   * An entry over a message payload (`bytes` must not change afterwards),
+   * or over its decoded value.
+   */
+  constructor(
+    bytes: Uint8Array,
+    offset: number,
+    length: number,
+    attrs?: Rtmsg & RouteAttrs,
+  ) {
+    this.#bytes = bytes;
+    this.#offset = offset;
+    this.#length = length;
+    this.#attrs = attrs;
+  }
+
+  /** Every attribute the kernel sent, as the generated rt-route codec decodes it. */
+  get attrs(): Rtmsg & RouteAttrs {
+    return this.#attrs ??= getroute.decodeView({
+      bytes: this.#bytes,
+      offset: this.#offset,
+      length: this.#length,
+    });
+  }
+}
+
+/** The flags of a route without any (shared: do not change it). */
+const NO_FLAGS: (RouteFlag | number)[] = Object.freeze([]) as unknown as (
+  | RouteFlag
+  | number
+)[];
+
+/**
+ * The names of `rtm_flags`; the shared empty list when there are none.
+ *
+ * @internal
+ */
+export function routeFlags(flags: number): (RouteFlag | number)[] {
+  return flags === 0 ? NO_FLAGS : flagNames(ROUTE_FLAGS, flags);
+}
+
+const NONE = new Uint8Array(0);
 
 /**
  * Builds a {@linkcode RouteEntry} from a decoded rt-route message.
@@ -78,25 +156,23 @@ export interface RouteEntry {
  * @internal
  */
 export function toRouteEntry(a: Rtmsg & RouteAttrs): RouteEntry {
-  const r: RouteEntry = {
-    family: familyName(a.rtmFamily),
-    dst: a.rtmDstLen === 0 || a.dst === undefined
-      ? "default"
-      : `${a.dst}/${a.rtmDstLen}`,
-    dstLength: a.rtmDstLen,
-    table: a.table ?? a.rtmTable,
-    protocol: nameOf(PROTOCOLS, a.rtmProtocol),
-    scope: nameOf(SCOPES, a.rtmScope),
-    type: a.rtmType,
-    flags: a.rtmFlags === 0 ? [] : flagNames(ROUTE_FLAGS, a.rtmFlags),
-    attrs: a,
-  };
+  const r = new RouteEntryImpl(NONE, 0, 0, a);
+  r.family = familyName(a.rtmFamily);
+  r.dst = a.rtmDstLen === 0 || a.dst === undefined
+    ? "default"
+    : `${a.dst}/${a.rtmDstLen}`;
+  r.dstLength = a.rtmDstLen;
   if (a.src !== undefined) r.src = `${a.src}/${a.rtmSrcLen}`;
-  if (a.gateway !== undefined) r.gateway = a.gateway;
-  if (a.oif !== undefined) r.oif = a.oif;
-  if (a.iif !== undefined) r.iif = a.iif;
-  if (a.priority !== undefined) r.priority = a.priority;
-  if (a.prefsrc !== undefined) r.prefsrc = a.prefsrc;
+  r.gateway = a.gateway;
+  r.oif = a.oif;
+  r.iif = a.iif;
+  r.table = a.table ?? a.rtmTable;
+  r.protocol = nameOf(PROTOCOLS, a.rtmProtocol);
+  r.scope = nameOf(SCOPES, a.rtmScope);
+  r.type = a.rtmType;
+  r.priority = a.priority;
+  r.prefsrc = a.prefsrc;
+  r.flags = routeFlags(a.rtmFlags);
   if (a.multipath !== undefined) r.nexthops = decodeMultipath(a.multipath);
   return r;
 }

@@ -17,6 +17,7 @@ import type { ReceiveOptions } from "../netlink/options.ts";
 import { type Ctx, label, type LinkRef } from "./_context.ts";
 import { named } from "./errors.ts";
 import {
+  nameOf,
   type Protocol,
   PROTOCOLS,
   ROUTE_FLAGS,
@@ -27,10 +28,15 @@ import {
   valueOf,
 } from "./names.ts";
 import { encodeMultipath, type RawNextHop } from "./nexthop.ts";
-import { type RouteEntry, toRouteEntry } from "./route_entry.ts";
+import type { RouteEntry } from "./route_entry.ts";
+import { DatagramCopy, readRoute } from "./_fast.ts";
+import { Errno } from "../netlink/errno.ts";
+import { NetlinkError } from "../netlink/errors.ts";
+import { HeaderFlags } from "../netlink/header.ts";
 import {
   type AddressFamily,
   cidrOrProblem,
+  familyName,
   familyNumber,
   ipOrProblem,
 } from "./text.ts";
@@ -251,24 +257,36 @@ export class Routes {
     const protocol = filter.protocol === undefined
       ? undefined
       : valueOf(PROTOCOLS, filter.protocol, `Cannot ${what}: protocol`);
-    const plain = table === undefined && oif === undefined &&
-      dst === undefined && protocol === undefined && filter.type === undefined;
+    const protocolName = protocol === undefined
+      ? undefined
+      : nameOf(PROTOCOLS, protocol);
+    const dstText = dst === undefined
+      ? undefined
+      : dst.length === 0
+      ? "default"
+      : `${dst.dst}/${dst.length}`;
+    const dstFamily = dst === undefined ? undefined : familyName(dst.family);
     const out: RouteEntry[] = [];
+    const want = getroute.dumpReply;
+    const copies = new DatagramCopy();
     try {
-      await getroute.visit(this.#ctx.conn, { rtmFamily: family }, (a) => {
-        if (!plain) {
-          if (table !== undefined && (a.table ?? a.rtmTable) !== table) return;
-          if (oif !== undefined && a.oif !== oif) return;
-          if (filter.type !== undefined && a.rtmType !== filter.type) return;
-          if (protocol !== undefined && a.rtmProtocol !== protocol) return;
+      await this.#ctx.conn.visit(
+        getroute.encode({ rtmFamily: family }, { dump: true }),
+        (v) => {
+          if (v.header.type !== want) return;
+          const r = readRoute(copies.of(v), v.offset, v.length);
+          if (table !== undefined && r.table !== table) return;
+          if (oif !== undefined && r.oif !== oif) return;
+          if (filter.type !== undefined && r.type !== filter.type) return;
+          if (protocolName !== undefined && r.protocol !== protocolName) return;
           if (
-            dst !== undefined &&
-            (a.rtmFamily !== dst.family || a.rtmDstLen !== dst.length ||
-              (dst.length > 0 && a.dst !== dst.dst))
+            dstText !== undefined &&
+            (r.family !== dstFamily || r.dst !== dstText)
           ) return;
-        }
-        out.push(toRouteEntry(a));
-      }, receive(options));
+          out.push(r);
+        },
+        receive(options),
+      );
     } catch (e) {
       throw named(e, what, "list");
     }
@@ -308,9 +326,14 @@ export class Routes {
     }
     if (lookup.mark !== undefined) req.mark = lookup.mark;
     try {
-      return toRouteEntry(
-        await getroute.do(this.#ctx.conn, req, receive(lookup)),
+      const [m] = await this.#ctx.conn.execute(
+        getroute.encode(req, { flags: HeaderFlags.Request }),
+        receive(lookup),
       );
+      if (m === undefined) {
+        throw new NetlinkError("get", Errno.EPROTO, { detail: "no reply" });
+      }
+      return readRoute(m.data, 0, m.data.length);
     } catch (e) {
       throw named(e, what, "get");
     }
