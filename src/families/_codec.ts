@@ -34,6 +34,7 @@ import {
   formatIPv4Number,
   formatMAC,
   parseIP,
+  parseIPv4Into,
   parseIPv4Number,
   parseMAC,
 } from "./_text.ts";
@@ -70,6 +71,11 @@ export interface WireMeta {
   /** A struct's bytes, when its padding was not zero. */
   bytes?: Uint8Array;
   /**
+   * Where each unknown attribute sat: the number of typed attributes before
+   * it, when the unknown ones were not all together.
+   */
+  unknownAt?: number[];
+  /**
    * The keys of the attributes in wire order, when repeated attributes
    * (multi-attr, unknown) were not next to each other: `["ifname",
    * "unknownAttributes", "mtu", "unknownAttributes"]`.
@@ -77,8 +83,40 @@ export interface WireMeta {
   order?: string[];
 }
 
-/** The non-enumerable property holding {@linkcode WireMeta}. */
+/**
+ * A property holding {@linkcode WireMeta}, read as well (for values built
+ * by hand); decoding attaches it with {@linkcode setMeta} instead.
+ */
 export const META: unique symbol = Symbol("nlkit.families.wire");
+
+/** Gives its argument back from `super()`, so a subclass's private field lands on any object. */
+class Stamp {
+  constructor(o: object) {
+    return o;
+  }
+}
+
+/**
+ * The wire details attached to decoded values as a private field: unlike
+ * a non-enumerable property (`Object.defineProperty`, some 380 ns per
+ * object on V8, measured), adding one costs what adding a property does,
+ * and like one it is invisible to `Object.keys`, JSON, spreading and
+ * `assert.deepStrictEqual`; the object keeps its prototype.
+ */
+class Wire extends Stamp {
+  #meta: WireMeta;
+  private constructor(o: object, m: WireMeta) {
+    super(o);
+    this.#meta = m;
+  }
+  static get(o: object): WireMeta | undefined {
+    return #meta in o ? (o as Wire).#meta : undefined;
+  }
+  static attach(o: object, m: WireMeta): void {
+    if (#meta in o) Object.assign((o as Wire).#meta, m);
+    else new Wire(o, m);
+  }
+}
 
 const LE = HOST_LITTLE_ENDIAN;
 const NESTED = 0x8000;
@@ -88,6 +126,9 @@ const MAX_DEPTH = 32;
 /** Read-only zeros, copied into the encoder to reserve room for a struct. */
 const ZEROS = new Uint8Array(4096);
 
+/** Scratch bytes of an IPv4 address being encoded. */
+const IPV4 = new Uint8Array(4);
+
 function zeros(n: number): Uint8Array {
   return n <= ZEROS.length ? ZEROS.subarray(0, n) : new Uint8Array(n);
 }
@@ -96,21 +137,15 @@ function pad4(n: number): number {
   return (n + 3) & ~3;
 }
 
-function setMeta(v: object, m: WireMeta): void {
-  const old = (v as { [META]?: WireMeta })[META];
-  if (old !== undefined) Object.assign(old, m);
-  else {Object.defineProperty(v, META, {
-      value: m,
-      enumerable: false,
-      configurable: true,
-      writable: true,
-    });}
+/** Attaches wire details to a value (merged with those it has). */
+export function setMeta(v: object, m: WireMeta): void {
+  Wire.attach(v, m);
 }
 
 /** The wire details of a decoded value, if any. */
 export function metaOf(v: unknown): WireMeta | undefined {
   return v !== null && typeof v === "object"
-    ? (v as { [META]?: WireMeta })[META]
+    ? Wire.get(v) ?? (v as { [META]?: WireMeta })[META]
     : undefined;
 }
 
@@ -194,13 +229,31 @@ function namedBig(a: RtValue, n: bigint): unknown {
   return n;
 }
 
-/** Reads a fixed-width integer of kind `k` at `o`. */
+// One DataView over the buffer last read 64-bit values from (a receive
+// buffer, mostly): reads of u64 values then allocate only their bigint.
+let viewOf: ArrayBufferLike | null = null;
+let view: DataView | null = null;
+
+/** A DataView over the whole buffer under `b` (offsets into it are `b.byteOffset + o`). */
+function bufferView(b: Uint8Array, o: number): DataView {
+  if (o < 0 || o + 8 > b.length) {
+    throw new RangeError(
+      `Cannot read a 64-bit value at ${o}: ${b.length} bytes`,
+    );
+  }
+  if (viewOf !== b.buffer) {
+    view = new DataView(b.buffer);
+    viewOf = b.buffer;
+  }
+  return view!;
+}
+
+/** Reads an integer member or value of kind `k` at `o` (a 64-bit one within `b`, which the caller checked). */
 function readInt(
   k: number,
   b: Uint8Array,
   o: number,
   le: boolean,
-  dv: DataView | null,
 ): number | bigint {
   switch (k) {
     case K.U8:
@@ -216,11 +269,9 @@ function readInt(
     case K.S32:
       return get32(b, o, le);
     case K.U64:
-      return (dv ?? new DataView(b.buffer, b.byteOffset, b.byteLength))
-        .getBigUint64(o, le);
+      return bufferView(b, o).getBigUint64(b.byteOffset + o, le);
     default: // K.S64
-      return (dv ?? new DataView(b.buffer, b.byteOffset, b.byteLength))
-        .getBigInt64(o, le);
+      return bufferView(b, o).getBigInt64(b.byteOffset + o, le);
   }
 }
 
@@ -245,7 +296,6 @@ export function decodeStruct(
   if (st.gaps.length > 0 && o + st.size <= b.length && dirtyPadding(st, b, o)) {
     setMeta(out, { bytes: b.slice(o, o + st.size) });
   }
-  let dv: DataView | null = null;
   const ms = st.members;
   for (let i = 0; i < ms.length; i++) {
     const m = ms[i]!;
@@ -254,15 +304,14 @@ export function decodeStruct(
     if (k === K.PAD) continue;
     if (k <= K.S64) {
       if (k === K.U64 || k === K.S64) {
-        dv ??= new DataView(b.buffer, b.byteOffset, b.byteLength);
         out[m.key] = namedBig(
           m,
-          readInt(k, b, at, m.be ? false : LE, dv) as bigint,
+          readInt(k, b, at, m.be ? false : LE) as bigint,
         );
       } else {
         out[m.key] = named(
           m,
-          readInt(k, b, at, m.be ? false : LE, null) as number,
+          readInt(k, b, at, m.be ? false : LE) as number,
         );
       }
     } else if (k === K.STRING) {
@@ -359,15 +408,15 @@ function decodeScalar(
     if (n !== 8) return RAW;
     return namedBig(
       a,
-      readInt(k === K.UINT ? K.U64 : K.S64, b, o, le, null) as bigint,
+      readInt(k === K.UINT ? K.U64 : K.S64, b, o, le) as bigint,
     );
   }
   const size = INT_SIZE[k]!;
   if (n !== size) return RAW;
   if (k === K.U64 || k === K.S64) {
-    return namedBig(a, readInt(k, b, o, le, null) as bigint);
+    return namedBig(a, readInt(k, b, o, le) as bigint);
   }
-  return named(a, readInt(k, b, o, le, null) as number);
+  return named(a, readInt(k, b, o, le) as number);
 }
 
 /** Decodes a binary payload by its hint or struct. */
@@ -464,17 +513,13 @@ export function decodeAttrs(
   const d = new AttributeDecoder(b, off, len);
   const byId = set.byId;
   let deferred: [RtAttr, number, number, number, number][] | null = null;
-  // Wire order, kept only once repeated attributes stop being adjacent.
+  // Where the wire order differs from the keys' order: each unknown
+  // attribute's place (the typed attributes before it), and the whole order
+  // once a repeated attribute comes back after others.
+  let known = 0;
+  let unknownAt: number[] | null = null;
   let order: string[] | null = null;
   let last = "";
-  const track = (key: string, repeat: boolean): void => {
-    if (order !== null) order.push(key);
-    else if (repeat && last !== key) {
-      order = wireOrder(set, out);
-      order.push(key);
-    }
-    last = key;
-  };
   while (d.next()) {
     const a = byId[d.type];
     const flags = d.flags;
@@ -482,7 +527,9 @@ export function decodeAttrs(
       a === undefined || a.kind === K.UNUSED || (flags & NET_BYTEORDER) !== 0 ||
       ((flags & NESTED) !== 0 && !nestLike(a.kind))
     ) {
-      track(UNKNOWN, out[UNKNOWN] !== undefined);
+      if (order !== null) order.push(UNKNOWN);
+      (unknownAt ??= []).push(known);
+      last = UNKNOWN;
       keepUnknown(out, d);
       continue;
     }
@@ -574,7 +621,9 @@ export function decodeAttrs(
           // The selector may come later in this nest: decode this one after it.
           (deferred ??= []).push([a, o, n, d.type | flags, 0]);
           if (!a.multi) out[a.key] = undefined; // keeps the key's place
-          track(a.key, false);
+          if (order !== null) order.push(a.key);
+          known++;
+          last = a.key;
           continue;
         }
         v = decodeSubMessage(
@@ -593,34 +642,68 @@ export function decodeAttrs(
     if (v === RAW || (!a.multi && out[a.key] !== undefined)) {
       // Bytes the spec does not fit, or a repeated single attribute (the
       // first stays typed): kept unknown.
-      track(UNKNOWN, out[UNKNOWN] !== undefined);
+      if (order !== null) order.push(UNKNOWN);
+      (unknownAt ??= []).push(known);
+      last = UNKNOWN;
       keepUnknown(out, d);
       continue;
     }
     if (a.multi) {
       const list = out[a.key] as unknown[] | undefined;
-      track(a.key, list !== undefined);
+      if (order !== null) order.push(a.key);
+      else if (list !== undefined && last !== a.key) {
+        order = wireOrder(set, out, unknownAt);
+        order.push(a.key);
+      }
       if (list === undefined) out[a.key] = [v];
       else list.push(v);
     } else {
-      track(a.key, false);
+      if (order !== null) order.push(a.key);
       out[a.key] = v;
     }
+    known++;
+    last = a.key;
   }
+  // (A sub-message whose selector never came is kept unknown after the others.)
   if (deferred !== null) finishDeferred(deferred, b, out, up, depth);
   if (order !== null) setMeta(out, { order });
+  else if (unknownAt !== null) placeUnknown(out, unknownAt);
   return out;
 }
 
-/** The wire order so far of the attributes decoded into `out` (while repeated ones were adjacent). */
-function wireOrder(set: RtSet, out: Obj): string[] {
-  const order: string[] = [];
+/**
+ * Records where unknown attributes sat among the typed ones, when they
+ * were not all next to each other (new kernel attributes in the middle of
+ * a link dump): encoding puts each back in its place.
+ */
+export function placeUnknown(out: Obj, at: readonly number[]): void {
+  if (at[0] !== at[at.length - 1]) setMeta(out, { unknownAt: [...at] });
+}
+
+/**
+ * The wire order so far of the attributes decoded into `out` (while
+ * repeated ones were adjacent), unknown attributes in their places.
+ */
+function wireOrder(
+  set: RtSet,
+  out: Obj,
+  unknownAt: readonly number[] | null,
+): string[] {
+  const typed: string[] = [];
   for (const key in out) {
-    const v = out[key];
     const a = set.byKey.get(key);
-    if (a === undefined && key !== UNKNOWN) continue; // a fixed-header member
-    const n = key === UNKNOWN || a!.multi ? (v as unknown[]).length : 1;
-    for (let i = 0; i < n; i++) order.push(key);
+    if (a === undefined) continue; // a fixed-header member, or the unknown ones
+    const n = a.multi ? (out[key] as unknown[]).length : 1;
+    for (let i = 0; i < n; i++) typed.push(key);
+  }
+  const order: string[] = [];
+  let u = 0;
+  for (let k = 0; k <= typed.length; k++) {
+    while (unknownAt !== null && u < unknownAt.length && unknownAt[u] === k) {
+      order.push(UNKNOWN);
+      u++;
+    }
+    if (k < typed.length) order.push(typed[k]!);
   }
   return order;
 }
@@ -1023,6 +1106,8 @@ function toBytes(a: RtValue, v: unknown, what: string): Uint8Array {
       return out;
     }
     if (a.hint === H.IP) {
+      // An IPv4 address is parsed into scratch bytes (the callers copy them).
+      if (parseIPv4Into(v, IPV4, 0)) return IPV4;
       const out = parseIP(v);
       if (out === undefined) {
         throw new TypeError(`${JSON.stringify(v)} is not an IP address`);
@@ -1252,11 +1337,25 @@ export function encodeAttrs(
     throw new TypeError(`a value of ${set.name} must be an object`);
   }
   const obj = v as Obj;
-  const order = metaOf(v)?.order;
-  if (order !== undefined) {
-    encodeInOrder(set, e, obj, header, up, order);
+  const meta = metaOf(v);
+  if (meta?.order !== undefined) {
+    encodeInOrder(set, e, obj, header, up, meta.order);
     return;
   }
+  // Unknown attributes go back where they sat among the typed ones.
+  const at = meta?.unknownAt;
+  const unknown = at === undefined ? undefined : obj[UNKNOWN];
+  if (unknown !== undefined && !Array.isArray(unknown)) {
+    writeUnknown(e, unknown);
+  }
+  let u = 0;
+  let written = 0;
+  const flush = (all: boolean): void => {
+    const list = unknown as Attribute[];
+    while (u < list.length && (all || (at![u] ?? Infinity) <= written)) {
+      writeUnknown(e, [list[u++]]);
+    }
+  };
   for (const k in obj) {
     const x = obj[k];
     if (x === undefined) continue;
@@ -1264,7 +1363,7 @@ export function encodeAttrs(
     if (a === undefined) {
       if (header !== null && header.keys.has(k)) continue;
       if (k === UNKNOWN) {
-        writeUnknown(e, x);
+        if (unknown === undefined) writeUnknown(e, x);
         continue;
       }
       throw withPath(new TypeError(`is not an attribute of ${set.name}`), k);
@@ -1275,14 +1374,21 @@ export function encodeAttrs(
         if (!Array.isArray(x)) {
           throw new TypeError("must be an array (the attribute may repeat)");
         }
-        for (const item of x) encodeValue(a, e, item, obj, up);
+        for (const item of x) {
+          if (unknown !== undefined) flush(false);
+          encodeValue(a, e, item, obj, up);
+          written++;
+        }
       } else {
+        if (unknown !== undefined) flush(false);
         encodeValue(a, e, x, obj, up);
+        written++;
       }
     } catch (err) {
       throw withPath(err, k, a.id);
     }
   }
+  if (unknown !== undefined) flush(true);
 }
 
 /**

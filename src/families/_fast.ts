@@ -18,11 +18,12 @@ import {
   getString,
   HOST_LITTLE_ENDIAN,
 } from "../netlink/_endian.ts";
-import { decodeNested, type Obj } from "./_codec.ts";
+import { decodeNested, type Obj, UNKNOWN } from "./_codec.ts";
+import type { Attribute } from "../netlink/attribute.ts";
 import { compiled, type YnlFamily } from "./family.ts";
 import { type EnumTable, RtEnum } from "./_schema.ts";
 
-export { flagNames } from "./_codec.ts";
+export { flagNames, placeUnknown } from "./_codec.ts";
 export {
   formatIP as ip,
   formatIPv4Number as ipv4,
@@ -62,6 +63,20 @@ export function u64(
 /** A string attribute's text: up to its first NUL, UTF-8 (as `AttributeDecoder.string()`). */
 export function str(b: Uint8Array, o: number, n: number): string {
   return getString(b, o, o + n);
+}
+
+/** Keeps an attribute the spec does not know (type with its flags, a copy of its payload), as the table-driven decoder does. */
+export function keep(
+  out: Obj,
+  type: number,
+  b: Uint8Array,
+  o: number,
+  n: number,
+): void {
+  const a: Attribute = { type, data: b.slice(o, o + n) };
+  const list = out[UNKNOWN] as Attribute[] | undefined;
+  if (list === undefined) out[UNKNOWN] = [a];
+  else list.push(a);
 }
 
 /** A nest of the named set, decoded by the table-driven decoder; undefined when it does not fit. */

@@ -75,17 +75,31 @@ export function formatIP(b: Uint8Array, start: number, end: number): string {
   return s;
 }
 
-function parseIPv4Into(s: string, out: Uint8Array, at: number): boolean {
-  const parts = s.split(".");
-  if (parts.length !== 4) return false;
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return false;
-    const v = Number(p);
-    if (v > 255) return false;
-    out[at + i] = v;
+/** Parses a dotted IPv4 address into `out` at `at`; false (bytes undefined) when `s` is not one. */
+export function parseIPv4Into(
+  s: string,
+  out: Uint8Array,
+  at: number,
+): boolean {
+  // Four decimal numbers 0..255 without leading zeros, dot-separated.
+  let part = 0;
+  let v = 0;
+  let digits = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46; // a final "."
+    if (c === 46) {
+      if (digits === 0 || part === 4) return false;
+      out[at + part++] = v;
+      v = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && v === 0) return false; // a leading zero
+      v = v * 10 + c - 48;
+      if (v > 255) return false;
+      digits++;
+    } else return false;
   }
-  return true;
+  return part === 4;
 }
 
 function parseIPv6(s: string): Uint8Array<ArrayBuffer> | undefined {
@@ -146,9 +160,11 @@ export function parseIP(s: string): Uint8Array<ArrayBuffer> | undefined {
   return parseIPv4Into(s, out, 0) ? out : undefined;
 }
 
+const IPV4 = new Uint8Array(4);
+
 /** Parses a dotted IPv4 address into a u32 (first byte most significant). */
 export function parseIPv4Number(s: string): number | undefined {
-  const out = new Uint8Array(4);
+  const out = IPV4;
   if (!parseIPv4Into(s, out, 0)) return undefined;
   return ((out[0]! << 24) | (out[1]! << 16) | (out[2]! << 8) | out[3]!) >>> 0;
 }

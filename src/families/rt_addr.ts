@@ -142,7 +142,8 @@ function s_ifaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
 /**
  * The specialised decoder of `ifaddrmsg` and `addr-attrs` (a hot path, generated):
  * the same value as the table-driven decoder, which takes over (this returns
- * undefined) for anything it does not read itself.
+ * undefined) for anything it does not read itself. Attributes the spec does
+ * not know are kept as that decoder keeps them.
  */
 function fast_ifaddrmsg_addrAttrs(
   b: Uint8Array,
@@ -153,6 +154,8 @@ function fast_ifaddrmsg_addrAttrs(
   const out = s_ifaddrmsg(b, o);
   const end = o + n;
   let p = o + 8;
+  let known = 0;
+  let at: number[] | null = null;
   while (p < end) {
     if (end - p < 4) return undefined;
     const len = $.get16(b, p, $.LE);
@@ -164,37 +167,44 @@ function fast_ifaddrmsg_addrAttrs(
       case 1: {
         if (out.address !== undefined) return undefined;
         out.address = $.ip(b, q, q + m);
+        known++;
         break;
       }
       case 2: {
         if (out.local !== undefined) return undefined;
         out.local = $.ip(b, q, q + m);
+        known++;
         break;
       }
       case 3: {
         if (out.label !== undefined) return undefined;
         out.label = $.str(b, q, m);
+        known++;
         break;
       }
       case 4: {
         if (out.broadcast !== undefined) return undefined;
         out.broadcast = $.ip(b, q, q + m);
+        known++;
         break;
       }
       case 5: {
         if (out.anycast !== undefined) return undefined;
         out.anycast = b.slice(q, q + m);
+        known++;
         break;
       }
       case 6: {
         if (out.cacheinfo !== undefined) return undefined;
         if (m !== 16) return undefined;
         out.cacheinfo = s_ifaCacheinfo(b, q);
+        known++;
         break;
       }
       case 7: {
         if (out.multicast !== undefined) return undefined;
         out.multicast = b.slice(q, q + m);
+        known++;
         break;
       }
       case 8: {
@@ -204,30 +214,36 @@ function fast_ifaddrmsg_addrAttrs(
           $.get32(b, q, $.LE) >>> 0,
           E_IfaFlags.flagMasks("mask"),
         );
+        known++;
         break;
       }
       case 9: {
         if (out.rtPriority !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.rtPriority = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 10: {
         if (out.targetNetnsid !== undefined) return undefined;
         out.targetNetnsid = b.slice(q, q + m);
+        known++;
         break;
       }
       case 11: {
         if (out.proto !== undefined) return undefined;
         if (m !== 1) return undefined;
         out.proto = b[q]!;
+        known++;
         break;
       }
       default:
-        return undefined;
+        (at ??= []).push(known);
+        $.keep(out, t, b, q, m);
     }
     p += (len + 3) & ~3;
   }
+  if (at !== null) $.placeUnknown(out, at);
   return out;
 }
 

@@ -1957,7 +1957,8 @@ function s_rtnlLinkStats64(b: Uint8Array, o: number): Record<string, unknown> {
 /**
  * The specialised decoder of `ifinfomsg` and `link-attrs` (a hot path, generated):
  * the same value as the table-driven decoder, which takes over (this returns
- * undefined) for anything it does not read itself.
+ * undefined) for anything it does not read itself. Attributes the spec does
+ * not know are kept as that decoder keeps them.
  */
 function fast_ifinfomsg_linkAttrs(
   b: Uint8Array,
@@ -1965,9 +1966,12 @@ function fast_ifinfomsg_linkAttrs(
   n: number,
 ): Record<string, unknown> | undefined {
   if (n < 16 || !c_ifinfomsg(b, o)) return undefined;
+  let dv$: DataView | null = null;
   const out = s_ifinfomsg(b, o);
   const end = o + n;
   let p = o + 16;
+  let known = 0;
+  let at: number[] | null = null;
   while (p < end) {
     if (end - p < 4) return undefined;
     const len = $.get16(b, p, $.LE);
@@ -1979,95 +1983,112 @@ function fast_ifinfomsg_linkAttrs(
       case 1: {
         if (out.address !== undefined) return undefined;
         out.address = $.mac(b, q, q + m);
+        known++;
         break;
       }
       case 2: {
         if (out.broadcast !== undefined) return undefined;
         out.broadcast = $.mac(b, q, q + m);
+        known++;
         break;
       }
       case 3: {
         if (out.ifname !== undefined) return undefined;
         out.ifname = $.str(b, q, m);
+        known++;
         break;
       }
       case 4: {
         if (out.mtu !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.mtu = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 5: {
         if (out.link !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.link = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 6: {
         if (out.qdisc !== undefined) return undefined;
         out.qdisc = $.str(b, q, m);
+        known++;
         break;
       }
       case 7: {
         if (out.stats !== undefined) return undefined;
         if (m !== 96) return undefined;
         out.stats = s_rtnlLinkStats(b, q);
+        known++;
         break;
       }
       case 8: {
         if (out.cost !== undefined) return undefined;
         out.cost = $.str(b, q, m);
+        known++;
         break;
       }
       case 9: {
         if (out.priority !== undefined) return undefined;
         out.priority = $.str(b, q, m);
+        known++;
         break;
       }
       case 10: {
         if (out.master !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.master = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 11: {
         if (out.wireless !== undefined) return undefined;
         out.wireless = $.str(b, q, m);
+        known++;
         break;
       }
       case 12: {
         if (out.protinfo !== undefined) return undefined;
         out.protinfo = $.str(b, q, m);
+        known++;
         break;
       }
       case 13: {
         if (out.txqlen !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.txqlen = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 14: {
         if (out.map !== undefined) return undefined;
         if (m !== 32 || !c_rtnlLinkIfmap(b, q)) return undefined;
         out.map = s_rtnlLinkIfmap(b, q);
+        known++;
         break;
       }
       case 15: {
         if (out.weight !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.weight = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 16: {
         if (out.operstate !== undefined) return undefined;
         if (m !== 1) return undefined;
         out.operstate = b[q]!;
+        known++;
         break;
       }
       case 17: {
         if (out.linkmode !== undefined) return undefined;
         if (m !== 1) return undefined;
         out.linkmode = b[q]!;
+        known++;
         break;
       }
       case 18:
@@ -2076,23 +2097,27 @@ function fast_ifinfomsg_linkAttrs(
         const v = $.nest(family, "linkinfo-attrs", b, q, m, out, t);
         if (v === undefined) return undefined;
         out.linkinfo = v;
+        known++;
         break;
       }
       case 19: {
         if (out.netNsPid !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.netNsPid = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 20: {
         if (out.ifalias !== undefined) return undefined;
         out.ifalias = $.str(b, q, m);
+        known++;
         break;
       }
       case 21: {
         if (out.numVf !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.numVf = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 22:
@@ -2101,12 +2126,14 @@ function fast_ifinfomsg_linkAttrs(
         const v = $.nest(family, "vfinfo-list-attrs", b, q, m, out, t);
         if (v === undefined) return undefined;
         out.vfinfoList = v;
+        known++;
         break;
       }
       case 23: {
         if (out.stats64 !== undefined) return undefined;
         if (m !== 200) return undefined;
         out.stats64 = s_rtnlLinkStats64(b, q);
+        known++;
         break;
       }
       case 24:
@@ -2115,6 +2142,7 @@ function fast_ifinfomsg_linkAttrs(
         const v = $.nest(family, "vf-ports-attrs", b, q, m, out, t);
         if (v === undefined) return undefined;
         out.vfPorts = v;
+        known++;
         break;
       }
       case 25:
@@ -2123,6 +2151,7 @@ function fast_ifinfomsg_linkAttrs(
         const v = $.nest(family, "port-self-attrs", b, q, m, out, t);
         if (v === undefined) return undefined;
         out.portSelf = v;
+        known++;
         break;
       }
       case 26:
@@ -2131,18 +2160,21 @@ function fast_ifinfomsg_linkAttrs(
         const v = $.nest(family, "af-spec-attrs", b, q, m, out, t);
         if (v === undefined) return undefined;
         out.afSpec = v;
+        known++;
         break;
       }
       case 27: {
         if (out.group !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.group = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 28: {
         if (out.netNsFd !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.netNsFd = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 29: {
@@ -2152,131 +2184,155 @@ function fast_ifinfomsg_linkAttrs(
           $.get32(b, q, $.LE) >>> 0,
           E_RtextFilter.flagMasks("mask"),
         );
+        known++;
         break;
       }
       case 30: {
         if (out.promiscuity !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.promiscuity = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 31: {
         if (out.numTxQueues !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.numTxQueues = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 32: {
         if (out.numRxQueues !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.numRxQueues = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 33: {
         if (out.carrier !== undefined) return undefined;
         if (m !== 1) return undefined;
         out.carrier = b[q]!;
+        known++;
         break;
       }
       case 34: {
         if (out.physPortId !== undefined) return undefined;
         out.physPortId = b.slice(q, q + m);
+        known++;
         break;
       }
       case 35: {
         if (out.carrierChanges !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.carrierChanges = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 36: {
         if (out.physSwitchId !== undefined) return undefined;
         out.physSwitchId = b.slice(q, q + m);
+        known++;
         break;
       }
       case 37: {
         if (out.linkNetnsid !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.linkNetnsid = $.get32(b, q, $.LE);
+        known++;
         break;
       }
       case 38: {
         if (out.physPortName !== undefined) return undefined;
         out.physPortName = $.str(b, q, m);
+        known++;
         break;
       }
       case 39: {
         if (out.protoDown !== undefined) return undefined;
         if (m !== 1) return undefined;
         out.protoDown = b[q]!;
+        known++;
         break;
       }
       case 40: {
         if (out.gsoMaxSegs !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.gsoMaxSegs = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 41: {
         if (out.gsoMaxSize !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.gsoMaxSize = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
+      case 42:
+        return undefined;
       case 43:
       case 32811: {
         if (out.xdp !== undefined) return undefined;
         const v = $.nest(family, "xdp-attrs", b, q, m, out, t);
         if (v === undefined) return undefined;
         out.xdp = v;
+        known++;
         break;
       }
       case 44: {
         if (out.event !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.event = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 45: {
         if (out.newNetnsid !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.newNetnsid = $.get32(b, q, $.LE);
+        known++;
         break;
       }
       case 46: {
         if (out.targetNetnsid !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.targetNetnsid = $.get32(b, q, $.LE);
+        known++;
         break;
       }
       case 47: {
         if (out.carrierUpCount !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.carrierUpCount = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 48: {
         if (out.carrierDownCount !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.carrierDownCount = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 49: {
         if (out.newIfindex !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.newIfindex = $.get32(b, q, $.LE);
+        known++;
         break;
       }
       case 50: {
         if (out.minMtu !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.minMtu = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 51: {
         if (out.maxMtu !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.maxMtu = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 52:
@@ -2285,72 +2341,85 @@ function fast_ifinfomsg_linkAttrs(
         const v = $.nest(family, "prop-list-link-attrs", b, q, m, out, t);
         if (v === undefined) return undefined;
         out.propList = v;
+        known++;
         break;
       }
       case 53: {
         if (out.altIfname !== undefined) return undefined;
         out.altIfname = $.str(b, q, m);
+        known++;
         break;
       }
       case 54: {
         if (out.permAddress !== undefined) return undefined;
         out.permAddress = $.mac(b, q, q + m);
+        known++;
         break;
       }
       case 55: {
         if (out.protoDownReason !== undefined) return undefined;
         out.protoDownReason = $.str(b, q, m);
+        known++;
         break;
       }
       case 56: {
         if (out.parentDevName !== undefined) return undefined;
         out.parentDevName = $.str(b, q, m);
+        known++;
         break;
       }
       case 57: {
         if (out.parentDevBusName !== undefined) return undefined;
         out.parentDevBusName = $.str(b, q, m);
+        known++;
         break;
       }
       case 58: {
         if (out.groMaxSize !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.groMaxSize = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 59: {
         if (out.tsoMaxSize !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.tsoMaxSize = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 60: {
         if (out.tsoMaxSegs !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.tsoMaxSegs = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 61: {
         if (out.allmulti !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.allmulti = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 62: {
         if (out.devlinkPort !== undefined) return undefined;
         out.devlinkPort = b.slice(q, q + m);
+        known++;
         break;
       }
       case 63: {
         if (out.gsoIpv4MaxSize !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.gsoIpv4MaxSize = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 64: {
         if (out.groIpv4MaxSize !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.groIpv4MaxSize = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 65:
@@ -2359,19 +2428,33 @@ function fast_ifinfomsg_linkAttrs(
         const v = $.nest(family, "link-dpll-pin-attrs", b, q, m, out, t);
         if (v === undefined) return undefined;
         out.dpllPin = v;
+        known++;
+        break;
+      }
+      case 66: {
+        if (out.maxPacingOffloadHorizon !== undefined) return undefined;
+        if (m !== 4 && m !== 8) return undefined;
+        const dv = (dv$ ??= new DataView(b.buffer, b.byteOffset, b.byteLength));
+        out.maxPacingOffloadHorizon = m === 4
+          ? BigInt($.get32(b, q, $.LE) >>> 0)
+          : dv.getBigUint64(q, $.LE);
+        known++;
         break;
       }
       case 67: {
         if (out.netnsImmutable !== undefined) return undefined;
         if (m !== 1) return undefined;
         out.netnsImmutable = b[q]!;
+        known++;
         break;
       }
       default:
-        return undefined;
+        (at ??= []).push(known);
+        $.keep(out, t, b, q, m);
     }
     p += (len + 3) & ~3;
   }
+  if (at !== null) $.placeUnknown(out, at);
   return out;
 }
 

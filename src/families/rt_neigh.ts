@@ -345,7 +345,8 @@ function s_ndaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
 /**
  * The specialised decoder of `ndmsg` and `neighbour-attrs` (a hot path, generated):
  * the same value as the table-driven decoder, which takes over (this returns
- * undefined) for anything it does not read itself.
+ * undefined) for anything it does not read itself. Attributes the spec does
+ * not know are kept as that decoder keeps them.
  */
 function fast_ndmsg_neighbourAttrs(
   b: Uint8Array,
@@ -356,6 +357,8 @@ function fast_ndmsg_neighbourAttrs(
   const out = s_ndmsg(b, o);
   const end = o + n;
   let p = o + 12;
+  let known = 0;
+  let at: number[] | null = null;
   while (p < end) {
     if (end - p < 4) return undefined;
     const len = $.get16(b, p, $.LE);
@@ -367,87 +370,102 @@ function fast_ndmsg_neighbourAttrs(
       case 0: {
         if (out.unspec !== undefined) return undefined;
         out.unspec = b.slice(q, q + m);
+        known++;
         break;
       }
       case 1: {
         if (out.dst !== undefined) return undefined;
         out.dst = $.ip(b, q, q + m);
+        known++;
         break;
       }
       case 2: {
         if (out.lladdr !== undefined) return undefined;
         out.lladdr = $.mac(b, q, q + m);
+        known++;
         break;
       }
       case 3: {
         if (out.cacheinfo !== undefined) return undefined;
         if (m !== 16) return undefined;
         out.cacheinfo = s_ndaCacheinfo(b, q);
+        known++;
         break;
       }
       case 4: {
         if (out.probes !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.probes = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 5: {
         if (out.vlan !== undefined) return undefined;
         if (m !== 2) return undefined;
         out.vlan = $.get16(b, q, $.LE);
+        known++;
         break;
       }
       case 6: {
         if (out.port !== undefined) return undefined;
         if (m !== 2) return undefined;
         out.port = $.get16(b, q, $.LE);
+        known++;
         break;
       }
       case 7: {
         if (out.vni !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.vni = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 8: {
         if (out.ifindex !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.ifindex = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 9: {
         if (out.master !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.master = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 10: {
         if (out.linkNetnsid !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.linkNetnsid = $.get32(b, q, $.LE);
+        known++;
         break;
       }
       case 11: {
         if (out.srcVni !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.srcVni = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 12: {
         if (out.protocol !== undefined) return undefined;
         if (m !== 1) return undefined;
         out.protocol = b[q]!;
+        known++;
         break;
       }
       case 13: {
         if (out.nhId !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.nhId = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 14: {
         if (out.fdbExtAttrs !== undefined) return undefined;
         out.fdbExtAttrs = b.slice(q, q + m);
+        known++;
         break;
       }
       case 15: {
@@ -457,25 +475,30 @@ function fast_ndmsg_neighbourAttrs(
           $.get32(b, q, $.LE) >>> 0,
           E_NtfExtFlags.flagMasks("mask"),
         );
+        known++;
         break;
       }
       case 16: {
         if (out.ndmStateMask !== undefined) return undefined;
         if (m !== 2) return undefined;
         out.ndmStateMask = $.get16(b, q, $.LE);
+        known++;
         break;
       }
       case 17: {
         if (out.ndmFlagsMask !== undefined) return undefined;
         if (m !== 1) return undefined;
         out.ndmFlagsMask = b[q]!;
+        known++;
         break;
       }
       default:
-        return undefined;
+        (at ??= []).push(known);
+        $.keep(out, t, b, q, m);
     }
     p += (len + 3) & ~3;
   }
+  if (at !== null) $.placeUnknown(out, at);
   return out;
 }
 

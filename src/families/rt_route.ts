@@ -239,7 +239,8 @@ function s_rtaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
 /**
  * The specialised decoder of `rtmsg` and `route-attrs` (a hot path, generated):
  * the same value as the table-driven decoder, which takes over (this returns
- * undefined) for anything it does not read itself.
+ * undefined) for anything it does not read itself. Attributes the spec does
+ * not know are kept as that decoder keeps them.
  */
 function fast_rtmsg_routeAttrs(
   b: Uint8Array,
@@ -250,6 +251,8 @@ function fast_rtmsg_routeAttrs(
   const out = s_rtmsg(b, o);
   const end = o + n;
   let p = o + 12;
+  let known = 0;
+  let at: number[] | null = null;
   while (p < end) {
     if (end - p < 4) return undefined;
     const len = $.get16(b, p, $.LE);
@@ -261,39 +264,46 @@ function fast_rtmsg_routeAttrs(
       case 1: {
         if (out.dst !== undefined) return undefined;
         out.dst = $.ip(b, q, q + m);
+        known++;
         break;
       }
       case 2: {
         if (out.src !== undefined) return undefined;
         out.src = $.ip(b, q, q + m);
+        known++;
         break;
       }
       case 3: {
         if (out.iif !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.iif = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 4: {
         if (out.oif !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.oif = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 5: {
         if (out.gateway !== undefined) return undefined;
         out.gateway = $.ip(b, q, q + m);
+        known++;
         break;
       }
       case 6: {
         if (out.priority !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.priority = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 7: {
         if (out.prefsrc !== undefined) return undefined;
         out.prefsrc = $.ip(b, q, q + m);
+        known++;
         break;
       }
       case 8:
@@ -302,142 +312,168 @@ function fast_rtmsg_routeAttrs(
         const v = $.nest(family, "metrics", b, q, m, out, t);
         if (v === undefined) return undefined;
         out.metrics = v;
+        known++;
         break;
       }
       case 9: {
         if (out.multipath !== undefined) return undefined;
         out.multipath = b.slice(q, q + m);
+        known++;
         break;
       }
       case 10: {
         if (out.protoinfo !== undefined) return undefined;
         out.protoinfo = b.slice(q, q + m);
+        known++;
         break;
       }
       case 11: {
         if (out.flow !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.flow = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 12: {
         if (out.cacheinfo !== undefined) return undefined;
         if (m !== 20) return undefined;
         out.cacheinfo = s_rtaCacheinfo(b, q);
+        known++;
         break;
       }
       case 13: {
         if (out.session !== undefined) return undefined;
         out.session = b.slice(q, q + m);
+        known++;
         break;
       }
       case 14: {
         if (out.mpAlgo !== undefined) return undefined;
         out.mpAlgo = b.slice(q, q + m);
+        known++;
         break;
       }
       case 15: {
         if (out.table !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.table = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 16: {
         if (out.mark !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.mark = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 17: {
         if (out.mfcStats !== undefined) return undefined;
         out.mfcStats = b.slice(q, q + m);
+        known++;
         break;
       }
       case 18: {
         if (out.via !== undefined) return undefined;
         out.via = b.slice(q, q + m);
+        known++;
         break;
       }
       case 19: {
         if (out.newdst !== undefined) return undefined;
         out.newdst = b.slice(q, q + m);
+        known++;
         break;
       }
       case 20: {
         if (out.pref !== undefined) return undefined;
         if (m !== 1) return undefined;
         out.pref = b[q]!;
+        known++;
         break;
       }
       case 21: {
         if (out.encapType !== undefined) return undefined;
         if (m !== 2) return undefined;
         out.encapType = $.get16(b, q, $.LE);
+        known++;
         break;
       }
       case 22: {
         if (out.encap !== undefined) return undefined;
         out.encap = b.slice(q, q + m);
+        known++;
         break;
       }
       case 23: {
         if (out.expires !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.expires = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 24: {
         if (out.pad !== undefined) return undefined;
         out.pad = b.slice(q, q + m);
+        known++;
         break;
       }
       case 25: {
         if (out.uid !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.uid = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 26: {
         if (out.ttlPropagate !== undefined) return undefined;
         if (m !== 1) return undefined;
         out.ttlPropagate = b[q]!;
+        known++;
         break;
       }
       case 27: {
         if (out.ipProto !== undefined) return undefined;
         if (m !== 1) return undefined;
         out.ipProto = b[q]!;
+        known++;
         break;
       }
       case 28: {
         if (out.sport !== undefined) return undefined;
         if (m !== 2) return undefined;
         out.sport = $.get16(b, q, $.LE);
+        known++;
         break;
       }
       case 29: {
         if (out.dport !== undefined) return undefined;
         if (m !== 2) return undefined;
         out.dport = $.get16(b, q, $.LE);
+        known++;
         break;
       }
       case 30: {
         if (out.nhId !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.nhId = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 31: {
         if (out.flowlabel !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.flowlabel = $.get32(b, q, false) >>> 0;
+        known++;
         break;
       }
       default:
-        return undefined;
+        (at ??= []).push(known);
+        $.keep(out, t, b, q, m);
     }
     p += (len + 3) & ~3;
   }
+  if (at !== null) $.placeUnknown(out, at);
   return out;
 }
 

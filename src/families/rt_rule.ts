@@ -203,7 +203,8 @@ function s_fibRulePortRange(b: Uint8Array, o: number): Record<string, unknown> {
 /**
  * The specialised decoder of `fib-rule-hdr` and `fib-rule-attrs` (a hot path, generated):
  * the same value as the table-driven decoder, which takes over (this returns
- * undefined) for anything it does not read itself.
+ * undefined) for anything it does not read itself. Attributes the spec does
+ * not know are kept as that decoder keeps them.
  */
 function fast_fibRuleHdr_fibRuleAttrs(
   b: Uint8Array,
@@ -211,10 +212,12 @@ function fast_fibRuleHdr_fibRuleAttrs(
   n: number,
 ): Record<string, unknown> | undefined {
   if (n < 12 || !c_fibRuleHdr(b, o)) return undefined;
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  let dv$: DataView | null = null;
   const out = s_fibRuleHdr(b, o);
   const end = o + n;
   let p = o + 12;
+  let known = 0;
+  let at: number[] | null = null;
   while (p < end) {
     if (end - p < 4) return undefined;
     const len = $.get16(b, p, $.LE);
@@ -227,155 +230,193 @@ function fast_fibRuleHdr_fibRuleAttrs(
         if (out.dst !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.dst = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 2: {
         if (out.src !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.src = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 3: {
         if (out.iifname !== undefined) return undefined;
         out.iifname = $.str(b, q, m);
+        known++;
         break;
       }
       case 4: {
         if (out.goto !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.goto = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
+      case 5:
+        return undefined;
       case 6: {
         if (out.priority !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.priority = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
+      case 7:
+        return undefined;
+      case 8:
+        return undefined;
+      case 9:
+        return undefined;
       case 10: {
         if (out.fwmark !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.fwmark = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 11: {
         if (out.flow !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.flow = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 12: {
         if (out.tunId !== undefined) return undefined;
         if (m !== 8) return undefined;
+        const dv = (dv$ ??= new DataView(b.buffer, b.byteOffset, b.byteLength));
         out.tunId = dv.getBigUint64(q, $.LE);
+        known++;
         break;
       }
       case 13: {
         if (out.suppressIfgroup !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.suppressIfgroup = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 14: {
         if (out.suppressPrefixlen !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.suppressPrefixlen = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 15: {
         if (out.table !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.table = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 16: {
         if (out.fwmask !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.fwmask = $.get32(b, q, $.LE) >>> 0;
+        known++;
         break;
       }
       case 17: {
         if (out.oifname !== undefined) return undefined;
         out.oifname = $.str(b, q, m);
+        known++;
         break;
       }
+      case 18:
+        return undefined;
       case 19: {
         if (out.l3mdev !== undefined) return undefined;
         if (m !== 1) return undefined;
         out.l3mdev = b[q]!;
+        known++;
         break;
       }
       case 20: {
         if (out.uidRange !== undefined) return undefined;
         if (m !== 8) return undefined;
         out.uidRange = s_fibRuleUidRange(b, q);
+        known++;
         break;
       }
       case 21: {
         if (out.protocol !== undefined) return undefined;
         if (m !== 1) return undefined;
         out.protocol = b[q]!;
+        known++;
         break;
       }
       case 22: {
         if (out.ipProto !== undefined) return undefined;
         if (m !== 1) return undefined;
         out.ipProto = b[q]!;
+        known++;
         break;
       }
       case 23: {
         if (out.sportRange !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.sportRange = s_fibRulePortRange(b, q);
+        known++;
         break;
       }
       case 24: {
         if (out.dportRange !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.dportRange = s_fibRulePortRange(b, q);
+        known++;
         break;
       }
       case 25: {
         if (out.dscp !== undefined) return undefined;
         if (m !== 1) return undefined;
         out.dscp = b[q]!;
+        known++;
         break;
       }
       case 26: {
         if (out.flowlabel !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.flowlabel = $.get32(b, q, false) >>> 0;
+        known++;
         break;
       }
       case 27: {
         if (out.flowlabelMask !== undefined) return undefined;
         if (m !== 4) return undefined;
         out.flowlabelMask = $.get32(b, q, false) >>> 0;
+        known++;
         break;
       }
       case 28: {
         if (out.sportMask !== undefined) return undefined;
         if (m !== 2) return undefined;
         out.sportMask = $.get16(b, q, $.LE);
+        known++;
         break;
       }
       case 29: {
         if (out.dportMask !== undefined) return undefined;
         if (m !== 2) return undefined;
         out.dportMask = $.get16(b, q, $.LE);
+        known++;
         break;
       }
       case 30: {
         if (out.dscpMask !== undefined) return undefined;
         if (m !== 1) return undefined;
         out.dscpMask = b[q]!;
+        known++;
         break;
       }
       default:
-        return undefined;
+        (at ??= []).push(known);
+        $.keep(out, t, b, q, m);
     }
     p += (len + 3) & ~3;
   }
+  if (at !== null) $.placeUnknown(out, at);
   return out;
 }
 

@@ -104,6 +104,71 @@ describe("families: specialised decoders", () => {
     });
   }
 
+  for (const { spec, op, arbs } of hot) {
+    it(`${spec}: attributes the spec does not know stay in place on the fast path`, () => {
+      const firstUnknown = op.set!.byId.length;
+      const headerEnd = (op.header!.size + 3) & ~3;
+      let fast = 0;
+      fc.assert(
+        fc.property(
+          arbs.body(op.header, op.set),
+          fc.array(
+            fc.tuple(
+              fc.nat(),
+              fc.nat({ max: 3 }),
+              fc.uint8Array({ maxLength: 9 }),
+            ),
+            { minLength: 1, maxLength: 4 },
+          ),
+          (v, extra) => {
+            const b = encodeWith(op.header, op.set, v);
+            // Attribute boundaries after the header.
+            const starts: number[] = [];
+            for (let p = headerEnd; p < b.length;) {
+              starts.push(p);
+              p += (b[p]! | (b[p + 1]! << 8)) + 3 & ~3;
+            }
+            starts.push(b.length);
+            const parts: Uint8Array[] = [b.subarray(0, headerEnd)];
+            let prev = headerEnd;
+            const inserts = extra.map(([at, id, data]) => {
+              const len = 4 + data.length;
+              const a = new Uint8Array((len + 3) & ~3);
+              a[0] = len & 0xff;
+              a[2] = (firstUnknown + id) & 0xff;
+              a[3] = (firstUnknown + id) >> 8;
+              a.set(data, 4);
+              return [starts[at % starts.length]!, a] as const;
+            }).sort((x, y) => x[0] - y[0]);
+            for (const [at, a] of inserts) {
+              parts.push(b.subarray(prev, at), a);
+              prev = at;
+            }
+            parts.push(b.subarray(prev));
+            const withUnknown = new Uint8Array(
+              parts.reduce((n, p) => n + p.length, 0),
+            );
+            let o = 0;
+            for (const p of parts) {
+              withUnknown.set(p, o);
+              o += p.length;
+            }
+            if (same(op, withUnknown)) {
+              fast++;
+              const value = op.fast!(withUnknown, 0, withUnknown.length)!;
+              assert.equal(
+                hex(encodeWith(op.header, op.set, value)),
+                hex(withUnknown),
+              );
+            }
+          },
+        ),
+        { numRuns: RUNS },
+      );
+      assert.ok(fast > 0, `${fast} of ${RUNS} on the fast path`);
+    });
+  }
+
   it("corpus samples of hot operations decode the same", () => {
     const { samples: all } = samples(families, loadCorpus());
     let fast = 0;

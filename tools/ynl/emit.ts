@@ -860,20 +860,38 @@ function fastCase(
   const k = access(a.key);
   const once = `if (out${k} !== undefined) return undefined;`;
   const t = a.type;
-  if (a.multi || a.type === "unused") return "";
+  if (t === "unused") return ""; // kept unknown, as the table-driven decoder does
+  const nestLike = t === "nest" || t === "indexed-array" ||
+    t === "nest-type-value" || t === "sub-message";
+  const giveUp = `case ${a.value}: ${
+    nestLike ? `case ${a.value | 0x8000}: ` : ""
+  }return undefined;`;
+  if (a.multi) return giveUp;
   if (t === "nest") {
     return `case ${a.value}: case ${
       a.value | 0x8000
     }: {\n${once}\nconst v = $.nest(family, ${
       str(a.nested!.name)
-    }, b, q, m, out, t);\nif (v === undefined) return undefined;\nout${k} = v;\nbreak;\n}`;
+    }, b, q, m, out, t);\nif (v === undefined) return undefined;\nout${k} = v;\nknown++;\nbreak;\n}`;
   }
   let body: string;
+  const dv =
+    "const dv = (dv$ ??= new DataView(b.buffer, b.byteOffset, b.byteLength));\n";
   if (t in SIZES) {
     const size = SIZES[t]!;
     if (isBig(t)) hasDv.v = true;
-    body = `if (m !== ${size}) return undefined;\nout${k} = ${
-      mapped(readExpr(t, "q", a.bigEndian), a, t, used)
+    body = `if (m !== ${size}) return undefined;\n${
+      isBig(t) ? dv : ""
+    }out${k} = ${mapped(readExpr(t, "q", a.bigEndian), a, t, used)};`;
+  } else if ((t === "uint" || t === "sint") && !a.bigEndian) {
+    // Variable width: 4 or 8 bytes, a bigint either way.
+    const big = t === "uint" ? "u64" : "s64";
+    hasDv.v = true;
+    const four = t === "uint"
+      ? "BigInt($.get32(b, q, $.LE) >>> 0)"
+      : "BigInt($.get32(b, q, $.LE))";
+    body = `if (m !== 4 && m !== 8) return undefined;\n${dv}out${k} = ${
+      mapped(`(m === 4 ? ${four} : ${readExpr(big, "q", false)})`, a, big, used)
     };`;
   } else if (t === "string") {
     body = `out${k} = $.str(b, q, m);`;
@@ -893,9 +911,9 @@ function fastCase(
     ) body = `out${k} = $.ip(b, q, q + m);`;
     else body = `out${k} = b.slice(q, q + m);`;
   } else {
-    return ""; // uint/sint, bitfield32, pad, arrays, sub-messages: the table-driven decoder
+    return giveUp; // bitfield32, pad, arrays, sub-messages: the table-driven decoder
   }
-  return `case ${a.value}: {\n${once}\n${body}\nbreak;\n}`;
+  return `case ${a.value}: {\n${once}\n${body}\nknown++;\nbreak;\n}`;
 }
 
 /** The specialised decoder of a fixed header and attribute set. */
@@ -915,18 +933,19 @@ export function emitFastDecoder(
     `/**`,
     ` * The specialised decoder of \`${header.name}\` and \`${set.name}\` (a hot path, generated):`,
     ` * the same value as the table-driven decoder, which takes over (this returns`,
-    ` * undefined) for anything it does not read itself.`,
+    ` * undefined) for anything it does not read itself. Attributes the spec does`,
+    ` * not know are kept as that decoder keeps them.`,
     ` */`,
     `function ${name}(b: Uint8Array, o: number, n: number): Record<string, unknown> | undefined {`,
     `  if (n < ${header.size}${
       hasPadding(header) ? ` || !c_${camel(header.name)}(b, o)` : ""
     }) return undefined;`,
-    hasDv.v
-      ? "  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);"
-      : "",
+    hasDv.v ? "  let dv$: DataView | null = null;" : "",
     `  const out = s_${camel(header.name)}(b, o);`,
     `  const end = o + n;`,
     `  let p = o + ${(header.size + 3) & ~3};`,
+    `  let known = 0;`,
+    `  let at: number[] | null = null;`,
     `  while (p < end) {`,
     `    if (end - p < 4) return undefined;`,
     `    const len = $.get16(b, p, $.LE);`,
@@ -937,10 +956,12 @@ export function emitFastDecoder(
     `    switch (t) {`,
     ...cases,
     `      default:`,
-    `        return undefined;`,
+    `        (at ??= []).push(known);`,
+    `        $.keep(out, t, b, q, m);`,
     `    }`,
     `    p += (len + 3) & ~3;`,
     `  }`,
+    `  if (at !== null) $.placeUnknown(out, at);`,
     `  return out;`,
     `}`,
   ].filter((l) => l !== "").join("\n") + "\n";
