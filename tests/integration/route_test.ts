@@ -9,6 +9,10 @@ import process from "node:process";
 import { openLibc, Sys } from "../../src/ffi/mod.ts";
 import { Route } from "../../src/route/mod.ts";
 import { BODIES, type Env } from "../route/_bodies.ts";
+import { bothWays } from "../route/_fast_check.ts";
+import { Conn, Family, HeaderFlags } from "../../src/netlink/mod.ts";
+import { getlink } from "../../src/families/rt_link.ts";
+import { getroute } from "../../src/families/rt_route.ts";
 
 function isRoot(): boolean {
   try {
@@ -93,6 +97,48 @@ describe("integration: the Route client agrees with `ip -j`", { skip }, () => {
       }
     });
   }
+
+  it("integration: the list hot paths read the kernel's links and routes as the generated decoder does", async () => {
+    const br = `rt${tag}fb`;
+    execFileSync("ip", ["-batch", "-"], {
+      input: [
+        `link add ${br} type bridge`,
+        `link add ${br}v type veth peer name ${br}p`,
+        `link set ${br}v master ${br} up`,
+        `link set ${br} up alias hello`,
+        `address add 10.71.0.1/24 dev ${br}`,
+        `route add 10.72.0.0/16 nexthop via 10.71.0.2 nexthop via 10.71.0.3 weight 2`,
+        `route add 2001:db8:71::/48 dev ${br}`,
+      ].join("\n") + "\n",
+    });
+    try {
+      await using conn = await Conn.dial(Family.Route);
+      const dump = (m: { header: { type: number } }) =>
+        conn.execute({
+          ...m,
+          header: {
+            ...m.header,
+            length: 0,
+            flags: HeaderFlags.Request | HeaderFlags.Dump,
+            sequence: 0,
+            pid: 0,
+          },
+        });
+      const links = await dump(getlink.encode({}, { dump: true }));
+      const routes = await dump(getroute.encode({}, { dump: true }));
+      assert.ok(links.length >= 4 && routes.length >= 8);
+      for (const m of links) {
+        const [fast, slow] = bothWays("link", m);
+        assert.deepEqual(fast, slow);
+      }
+      for (const m of routes) {
+        const [fast, slow] = bothWays("route", m);
+        assert.deepEqual(fast, slow);
+      }
+    } finally {
+      cleanupLinks(br);
+    }
+  });
 
   it("integration: a missing namespace's error names its path; a bare name means /run/netns/NAME", async () => {
     await assert.rejects(Route.open({ netns: "rtroute-nope" }), {

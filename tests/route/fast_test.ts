@@ -10,36 +10,7 @@ import { SimKernel } from "../../src/nltest/mod.ts";
 import { getlink } from "../../src/families/rt_link.ts";
 import { getroute } from "../../src/families/rt_route.ts";
 import { Route } from "../../src/route/mod.ts";
-import { readLink, readRoute } from "../../src/route/_fast.ts";
-import { toLink } from "../../src/route/link.ts";
-import { toRouteEntry } from "../../src/route/route_entry.ts";
-
-/** Both ways of reading a message: the fast one (attrs forced) and the generated decoder's. */
-export function bothWays(
-  kind: "link" | "route",
-  m: Message,
-): [unknown, unknown] {
-  const read = kind === "link" ? readLink : readRoute;
-  const fast = (() => {
-    try {
-      const x = read(m.data, 0, m.data.length);
-      return { ...x, attrs: x.attrs };
-    } catch (e) {
-      return e instanceof RangeError ? "RangeError" : e;
-    }
-  })();
-  const slow = (() => {
-    try {
-      const x = kind === "link"
-        ? toLink(getlink.decode(m))
-        : toRouteEntry(getroute.decode(m));
-      return { ...x, attrs: x.attrs };
-    } catch (e) {
-      return e instanceof RangeError ? "RangeError" : e;
-    }
-  })();
-  return [fast, slow];
-}
+import { bothWays } from "./_fast_check.ts";
 
 async function messages(): Promise<{ links: Message[]; routes: Message[] }> {
   const kernel = new SimKernel();
