@@ -18,12 +18,12 @@ import {
   getString,
   HOST_LITTLE_ENDIAN,
 } from "../netlink/_endian.ts";
-import { decodeNested, type Obj, UNKNOWN } from "./_codec.ts";
+import { copyBytes, decodeNested, type Obj, UNKNOWN } from "./_codec.ts";
 import type { Attribute } from "../netlink/attribute.ts";
 import { compiled, type YnlFamily } from "./family.ts";
 import { type EnumTable, RtEnum } from "./_schema.ts";
 
-export { flagNames, placeUnknown } from "./_codec.ts";
+export { copyBytes as bytes, flagNames, placeUnknown } from "./_codec.ts";
 export {
   formatIP as ip,
   formatIPv4Number as ipv4,
@@ -73,7 +73,7 @@ export function keep(
   o: number,
   n: number,
 ): void {
-  const a: Attribute = { type, data: b.slice(o, o + n) };
+  const a: Attribute = { type, data: copyBytes(b, o, o + n) };
   const list = out[UNKNOWN] as Attribute[] | undefined;
   if (list === undefined) out[UNKNOWN] = [a];
   else list.push(a);

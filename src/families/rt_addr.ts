@@ -190,7 +190,7 @@ function fast_ifaddrmsg_addrAttrs(
       }
       case 5: {
         if (out.anycast !== undefined) return undefined;
-        out.anycast = b.slice(q, q + m);
+        out.anycast = $.bytes(b, q, q + m);
         known++;
         break;
       }
@@ -203,7 +203,7 @@ function fast_ifaddrmsg_addrAttrs(
       }
       case 7: {
         if (out.multicast !== undefined) return undefined;
-        out.multicast = b.slice(q, q + m);
+        out.multicast = $.bytes(b, q, q + m);
         known++;
         break;
       }
@@ -226,7 +226,7 @@ function fast_ifaddrmsg_addrAttrs(
       }
       case 10: {
         if (out.targetNetnsid !== undefined) return undefined;
-        out.targetNetnsid = b.slice(q, q + m);
+        out.targetNetnsid = $.bytes(b, q, q + m);
         known++;
         break;
       }

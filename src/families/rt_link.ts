@@ -2217,7 +2217,7 @@ function fast_ifinfomsg_linkAttrs(
       }
       case 34: {
         if (out.physPortId !== undefined) return undefined;
-        out.physPortId = b.slice(q, q + m);
+        out.physPortId = $.bytes(b, q, q + m);
         known++;
         break;
       }
@@ -2230,7 +2230,7 @@ function fast_ifinfomsg_linkAttrs(
       }
       case 36: {
         if (out.physSwitchId !== undefined) return undefined;
-        out.physSwitchId = b.slice(q, q + m);
+        out.physSwitchId = $.bytes(b, q, q + m);
         known++;
         break;
       }
@@ -2404,7 +2404,7 @@ function fast_ifinfomsg_linkAttrs(
       }
       case 62: {
         if (out.devlinkPort !== undefined) return undefined;
-        out.devlinkPort = b.slice(q, q + m);
+        out.devlinkPort = $.bytes(b, q, q + m);
         known++;
         break;
       }

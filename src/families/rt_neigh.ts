@@ -369,7 +369,7 @@ function fast_ndmsg_neighbourAttrs(
     switch (t) {
       case 0: {
         if (out.unspec !== undefined) return undefined;
-        out.unspec = b.slice(q, q + m);
+        out.unspec = $.bytes(b, q, q + m);
         known++;
         break;
       }
@@ -464,7 +464,7 @@ function fast_ndmsg_neighbourAttrs(
       }
       case 14: {
         if (out.fdbExtAttrs !== undefined) return undefined;
-        out.fdbExtAttrs = b.slice(q, q + m);
+        out.fdbExtAttrs = $.bytes(b, q, q + m);
         known++;
         break;
       }

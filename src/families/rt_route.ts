@@ -317,13 +317,13 @@ function fast_rtmsg_routeAttrs(
       }
       case 9: {
         if (out.multipath !== undefined) return undefined;
-        out.multipath = b.slice(q, q + m);
+        out.multipath = $.bytes(b, q, q + m);
         known++;
         break;
       }
       case 10: {
         if (out.protoinfo !== undefined) return undefined;
-        out.protoinfo = b.slice(q, q + m);
+        out.protoinfo = $.bytes(b, q, q + m);
         known++;
         break;
       }
@@ -343,13 +343,13 @@ function fast_rtmsg_routeAttrs(
       }
       case 13: {
         if (out.session !== undefined) return undefined;
-        out.session = b.slice(q, q + m);
+        out.session = $.bytes(b, q, q + m);
         known++;
         break;
       }
       case 14: {
         if (out.mpAlgo !== undefined) return undefined;
-        out.mpAlgo = b.slice(q, q + m);
+        out.mpAlgo = $.bytes(b, q, q + m);
         known++;
         break;
       }
@@ -369,19 +369,19 @@ function fast_rtmsg_routeAttrs(
       }
       case 17: {
         if (out.mfcStats !== undefined) return undefined;
-        out.mfcStats = b.slice(q, q + m);
+        out.mfcStats = $.bytes(b, q, q + m);
         known++;
         break;
       }
       case 18: {
         if (out.via !== undefined) return undefined;
-        out.via = b.slice(q, q + m);
+        out.via = $.bytes(b, q, q + m);
         known++;
         break;
       }
       case 19: {
         if (out.newdst !== undefined) return undefined;
-        out.newdst = b.slice(q, q + m);
+        out.newdst = $.bytes(b, q, q + m);
         known++;
         break;
       }
@@ -401,7 +401,7 @@ function fast_rtmsg_routeAttrs(
       }
       case 22: {
         if (out.encap !== undefined) return undefined;
-        out.encap = b.slice(q, q + m);
+        out.encap = $.bytes(b, q, q + m);
         known++;
         break;
       }
@@ -414,7 +414,7 @@ function fast_rtmsg_routeAttrs(
       }
       case 24: {
         if (out.pad !== undefined) return undefined;
-        out.pad = b.slice(q, q + m);
+        out.pad = $.bytes(b, q, q + m);
         known++;
         break;
       }

@@ -206,6 +206,28 @@ describe("families: decoding", () => {
     assert.equal(hex(rtLink.getlink.encodeReply(v).data), hex(data));
   });
 
+  it("copies binary values and unknown attributes out of the message bytes", () => {
+    const body = new AttributeEncoder()
+      .bytes(34, new Uint8Array([1, 2, 3])) // IFLA_PHYS_PORT_ID
+      .uint16(900, 7) // not in the spec
+      .bytes(36, new Uint8Array(600).fill(5)) // IFLA_PHYS_SWITCH_ID, a long one
+      .encode();
+    const data = new Uint8Array(16 + body.length);
+    data.set(body, 16);
+    const v = rtLink.getlink.decode(message(16, data));
+    const again = rtLink.getlink.decode(message(16, data));
+    data.fill(0xff);
+    assert.deepEqual(v.physPortId, new Uint8Array([1, 2, 3]));
+    assert.deepEqual(v.physSwitchId, new Uint8Array(600).fill(5));
+    v.physPortId![0] = 9;
+    v.unknownAttributes![0]!.data[0] = 9;
+    assert.deepEqual(again.physPortId, new Uint8Array([1, 2, 3]));
+    assert.deepEqual(again.unknownAttributes, [{
+      type: 900,
+      data: new Uint8Array([7, 0]),
+    }]);
+  });
+
   it("reproduces nests sent without NLA_F_NESTED and indexes that are not 1, 2, 3", () => {
     // IFLA_LINKINFO without the flag, holding IFLA_INFO_KIND "veth".
     const data = fromHex(

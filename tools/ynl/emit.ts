@@ -793,7 +793,7 @@ function emitFastStruct(
         v = `$.mac(b, ${at}, ${at} + ${m.size})`;
       } else if (m.hint === "ipv4" || m.hint === "ipv6") {
         v = `$.ip(b, ${at}, ${at} + ${m.size})`;
-      } else v = `b.slice(${at}, ${at} + ${m.size})`;
+      } else v = `$.bytes(b, ${at}, ${at} + ${m.size})`;
     } else if (m.type === "string") {
       v = `$.str(b, ${at}, ${m.size})`;
     } else {
@@ -909,7 +909,7 @@ function fastCase(
     } else if (
       a.hint === "ipv4" || a.hint === "ipv6" || a.hint === "ipv4-or-v6"
     ) body = `out${k} = $.ip(b, q, q + m);`;
-    else body = `out${k} = b.slice(q, q + m);`;
+    else body = `out${k} = $.bytes(b, q, q + m);`;
   } else {
     return giveUp; // bitfield32, pad, arrays, sub-messages: the table-driven decoder
   }
