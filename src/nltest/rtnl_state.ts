@@ -12,7 +12,7 @@ import type { Message } from "../netlink/message.ts";
 import { IfinfoFlags } from "../families/rt_link.ts";
 import { KernelError } from "./kernel_handler.ts";
 import { Errno } from "../netlink/errno.ts";
-import type { LinkKind, RouteNotifier } from "./rtnetlink.ts";
+import type { LinkKind, RouteNotifier } from "./rtnl_types.ts";
 
 /** `IFF_*` bits from the generated rt-link flags table. */
 export const IFF = {

@@ -6,6 +6,7 @@
  */
 
 import type { Conn } from "../netlink/conn.ts";
+import type { ReceiveOptions } from "../netlink/options.ts";
 import { getlink } from "../families/rt_link.ts";
 import { isNoDevice, named, noSuchLink } from "./errors.ts";
 
@@ -33,6 +34,18 @@ export function checkRef(ref: unknown, what: string): asserts ref is LinkRef {
       }`,
     );
   }
+}
+
+/**
+ * The `signal` and `timeout` of options that may hold more.
+ *
+ * @internal
+ */
+export function receive(o: ReceiveOptions): ReceiveOptions {
+  const r: ReceiveOptions = {};
+  if (o.signal !== undefined) r.signal = o.signal;
+  if (o.timeout !== undefined) r.timeout = o.timeout;
+  return r;
 }
 
 /**

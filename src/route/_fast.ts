@@ -140,7 +140,7 @@ const NESTED = 0x8000;
 
 /** The link in `b[o, o + n)`, read fast, or `undefined` for the generated decoder. */
 function fastLink(b: Uint8Array, o: number, n: number): Link | undefined {
-  if (n < IFI.size) return SLOW;
+  if (n < IFI.size || n >= 65536) return SLOW;
   const end = o + n;
   const l = new LinkEntry(b, o, n);
   l.index = get32(b, o + IFI.ifiIndex, LE) | 0;
@@ -287,7 +287,7 @@ function fastRoute(
   o: number,
   n: number,
 ): RouteEntry | undefined {
-  if (n < RTM.size) return SLOW;
+  if (n < RTM.size || n >= 65536) return SLOW;
   const end = o + n;
   const r = new RouteEntryImpl(b, o, n);
   const fam = b[o + RTM.rtmFamily]!;

@@ -16,7 +16,7 @@ import {
 import { Errno } from "../netlink/errno.ts";
 import { isNetlinkError } from "../netlink/errors.ts";
 import type { ReceiveOptions } from "../netlink/options.ts";
-import { type Ctx, label, type LinkRef } from "./_context.ts";
+import { type Ctx, label, type LinkRef, receive } from "./_context.ts";
 import { named } from "./errors.ts";
 import { nameOf, type Scope, SCOPES, valueOf } from "./names.ts";
 import {
@@ -165,13 +165,6 @@ export function toAddress(a: Ifaddrmsg & AddrAttrs): Address {
   if (a.broadcast !== undefined) out.broadcast = a.broadcast;
   if (a.label !== undefined) out.label = a.label;
   return out;
-}
-
-function receive(o: ReceiveOptions): ReceiveOptions {
-  const r: ReceiveOptions = {};
-  if (o.signal !== undefined) r.signal = o.signal;
-  if (o.timeout !== undefined) r.timeout = o.timeout;
-  return r;
 }
 
 /**

@@ -91,14 +91,14 @@ export class LinkEntry implements Link {
   type: string | number = 0;
   txqlen: number | undefined = undefined;
   alias: string | undefined = undefined;
-  #bytes: Uint8Array;
-  #offset: number;
-  #length: number;
-  #attrs: (Ifinfomsg & LinkAttrs) | undefined;
+  /** The message's bytes, or (once decoded) the generated value. */
+  #src: Uint8Array | (Ifinfomsg & LinkAttrs);
+  /** Where the payload is in `#src`: offset × 65536 + length; -1 once decoded. */
+  #at: number;
 
   /**
-   * An entry over a message payload (`bytes` must not change afterwards),
-   * or over its decoded value.
+   * An entry over a message payload (`bytes` must not change afterwards,
+   * `length` below 65536), or over its decoded value.
    */
   constructor(
     bytes: Uint8Array,
@@ -106,19 +106,22 @@ export class LinkEntry implements Link {
     length: number,
     attrs?: Ifinfomsg & LinkAttrs,
   ) {
-    this.#bytes = bytes;
-    this.#offset = offset;
-    this.#length = length;
-    this.#attrs = attrs;
+    this.#src = attrs ?? bytes;
+    this.#at = attrs === undefined ? offset * 65536 + length : -1;
   }
 
-  /** Every attribute the kernel sent, as the generated rt-link codec decodes it. */
+  /** Every attribute the kernel sent, as the generated codec decodes it (on first access). */
   get attrs(): Ifinfomsg & LinkAttrs {
-    return this.#attrs ??= getlink.decodeView({
-      bytes: this.#bytes,
-      offset: this.#offset,
-      length: this.#length,
+    if (this.#at < 0) return this.#src as Ifinfomsg & LinkAttrs;
+    const bytes = this.#src as Uint8Array;
+    const value = getlink.decodeView({
+      bytes,
+      offset: Math.floor(this.#at / 65536),
+      length: this.#at % 65536,
     });
+    this.#src = value;
+    this.#at = -1;
+    return value;
   }
 }
 

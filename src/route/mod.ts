@@ -44,14 +44,14 @@ export { Route, type RouteOptions } from "./route.ts";
 export type { LinkRef } from "./_context.ts";
 export type { NetnsRef } from "./_netns.ts";
 export type { Link } from "./link.ts";
-export {
-  type LinkChanges,
-  type LinkFilter,
-  type LinkQueryOptions,
-  Links,
-  type LinkSpec,
-  type PeerSpec,
-} from "./links.ts";
+export { Links } from "./links.ts";
+export type {
+  LinkChanges,
+  LinkFilter,
+  LinkQueryOptions,
+  LinkSpec,
+  PeerSpec,
+} from "./link_spec.ts";
 export {
   type Address,
   Addresses,
@@ -60,13 +60,13 @@ export {
 } from "./addresses.ts";
 export type { RouteEntry } from "./route_entry.ts";
 export type { NextHopEntry } from "./nexthop.ts";
-export {
-  type NextHop,
-  type RouteFilter,
-  type RouteLookup,
-  Routes,
-  type RouteSpec,
-} from "./routes.ts";
+export { Routes } from "./routes.ts";
+export type {
+  NextHop,
+  RouteFilter,
+  RouteLookup,
+  RouteSpec,
+} from "./route_spec.ts";
 export {
   type Neighbour,
   type NeighbourFilter,

@@ -15,7 +15,7 @@ import {
   NudState,
 } from "../families/rt_neigh.ts";
 import type { ReceiveOptions } from "../netlink/options.ts";
-import { type Ctx, label, type LinkRef } from "./_context.ts";
+import { type Ctx, label, type LinkRef, receive } from "./_context.ts";
 import { named } from "./errors.ts";
 import {
   type AddressFamily,
@@ -124,13 +124,6 @@ export function toNeighbour(a: Ndmsg & NeighbourAttrs): Neighbour {
   if (a.dst !== undefined) n.address = a.dst;
   if (a.lladdr !== undefined) n.lladdr = a.lladdr;
   return n;
-}
-
-function receive(o: ReceiveOptions): ReceiveOptions {
-  const r: ReceiveOptions = {};
-  if (o.signal !== undefined) r.signal = o.signal;
-  if (o.timeout !== undefined) r.timeout = o.timeout;
-  return r;
 }
 
 /**

@@ -102,14 +102,14 @@ export class RouteEntryImpl implements RouteEntry {
   prefsrc: string | undefined = undefined;
   flags: (RouteFlag | number)[] = NO_FLAGS;
   nexthops: NextHopEntry[] | undefined = undefined;
-  #bytes: Uint8Array;
-  #offset: number;
-  #length: number;
-  #attrs: (Rtmsg & RouteAttrs) | undefined;
+  /** The message's bytes, or (once decoded) the generated value. */
+  #src: Uint8Array | (Rtmsg & RouteAttrs);
+  /** Where the payload is in `#src`: offset × 65536 + length; -1 once decoded. */
+  #at: number;
 
   /**
-   * An entry over a message payload (`bytes` must not change afterwards),
-   * or over its decoded value.
+   * An entry over a message payload (`bytes` must not change afterwards,
+   * `length` below 65536), or over its decoded value.
    */
   constructor(
     bytes: Uint8Array,
@@ -117,19 +117,22 @@ export class RouteEntryImpl implements RouteEntry {
     length: number,
     attrs?: Rtmsg & RouteAttrs,
   ) {
-    this.#bytes = bytes;
-    this.#offset = offset;
-    this.#length = length;
-    this.#attrs = attrs;
+    this.#src = attrs ?? bytes;
+    this.#at = attrs === undefined ? offset * 65536 + length : -1;
   }
 
-  /** Every attribute the kernel sent, as the generated rt-route codec decodes it. */
+  /** Every attribute the kernel sent, as the generated codec decodes it (on first access). */
   get attrs(): Rtmsg & RouteAttrs {
-    return this.#attrs ??= getroute.decodeView({
-      bytes: this.#bytes,
-      offset: this.#offset,
-      length: this.#length,
+    if (this.#at < 0) return this.#src as Rtmsg & RouteAttrs;
+    const bytes = this.#src as Uint8Array;
+    const value = getroute.decodeView({
+      bytes,
+      offset: Math.floor(this.#at / 65536),
+      length: this.#at % 65536,
     });
+    this.#src = value;
+    this.#at = -1;
+    return value;
   }
 }
 

@@ -24,7 +24,7 @@ import type { Attribute } from "../netlink/attribute.ts";
 import { get32, HOST_LITTLE_ENDIAN as LE, put32 } from "../netlink/_endian.ts";
 import type { ReceiveOptions } from "../netlink/options.ts";
 import { named } from "./errors.ts";
-import type { Ctx } from "./_context.ts";
+import { type Ctx, receive } from "./_context.ts";
 import {
   nameOf,
   type Protocol,
@@ -188,13 +188,6 @@ export function toRule(a: FibRuleHdr & FibRuleAttrs): Rule {
   if (a.fwmark !== undefined) r.fwmark = a.fwmark;
   if (a.fwmask !== undefined) r.fwmask = a.fwmask;
   if (a.protocol !== undefined) r.protocol = nameOf(PROTOCOLS, a.protocol);
-  return r;
-}
-
-function receive(o: ReceiveOptions): ReceiveOptions {
-  const r: ReceiveOptions = {};
-  if (o.signal !== undefined) r.signal = o.signal;
-  if (o.timeout !== undefined) r.timeout = o.timeout;
   return r;
 }
 
