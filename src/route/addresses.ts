@@ -77,15 +77,6 @@ export interface Address {
 
 /**
  * Settings of an address to add, as the options of `ip address add`.
- *
- * @example A secondary address with a label and a lifetime
- * ```ts
- * import type { AddressOptions } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * const options: AddressOptions = { label: "eth0:1", validLifetime: 3600, preferredLifetime: 1800 };
- * assert.equal(options.label, "eth0:1");
- * ```
  */
 export interface AddressOptions {
   /** The label (IPv4): the link's name or `NAME:suffix`. */
@@ -110,15 +101,6 @@ export interface AddressOptions {
 
 /**
  * Which addresses `addresses.list` returns.
- *
- * @example The IPv6 addresses of one link
- * ```ts
- * import type { AddressFilter } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * const filter: AddressFilter = { link: "eth0", family: "inet6" };
- * assert.equal(filter.family, "inet6");
- * ```
  */
 export interface AddressFilter {
   /** Only this link's. */

@@ -14,15 +14,6 @@ import { macOrProblem } from "./text.ts";
 
 /**
  * The peer of a veth pair: its name, or its name and settings.
- *
- * @example A peer with its own MTU
- * ```ts
- * import type { PeerSpec } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * const peer: PeerSpec = { name: "veth1", mtu: 9000 };
- * assert.equal(peer.name, "veth1");
- * ```
  */
 export interface PeerSpec {
   /** The peer's name. */
@@ -35,15 +26,6 @@ export interface PeerSpec {
 
 /**
  * A link to create with `links.add`, as `ip link add NAME type KIND ...`.
- *
- * @example A veth pair, up, with one end in a bridge
- * ```ts
- * import type { LinkSpec } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * const spec: LinkSpec = { name: "veth0", kind: "veth", peer: "veth1", master: "br0", up: true };
- * assert.equal(spec.kind, "veth");
- * ```
  */
 export interface LinkSpec {
   /** The name (1 to 15 bytes). */
@@ -71,15 +53,6 @@ export interface LinkSpec {
 /**
  * What `links.set` changes, as `ip link set`: each present key is one
  * change, made in one request.
- *
- * @example Rename a link, bring it up and take it out of its bridge
- * ```ts
- * import type { LinkChanges } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * const changes: LinkChanges = { name: "lan0", up: true, master: null };
- * assert.equal(changes.master, null);
- * ```
  */
 export interface LinkChanges {
   /** Up (`true`) or down (`false`). */
@@ -102,15 +75,6 @@ export interface LinkChanges {
 
 /**
  * Which links `links.list` returns.
- *
- * @example Only the ports of a bridge
- * ```ts
- * import type { LinkFilter } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * const filter: LinkFilter = { master: "br0" };
- * assert.equal(filter.master, "br0");
- * ```
  */
 export interface LinkFilter {
   /** Only links of this kind. */

@@ -25,14 +25,6 @@ export type OperState =
 
 /**
  * `IF_OPER_*` (`linux/if.h`) by name.
- *
- * @example The state of a link that is up
- * ```ts
- * import { OPER_STATES } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * assert.equal(OPER_STATES.up, 6); // IF_OPER_UP
- * ```
  */
 export const OPER_STATES: Readonly<Record<OperState, number>> = {
   /** `IF_OPER_UNKNOWN`. */
@@ -56,14 +48,6 @@ export type Scope = "global" | "site" | "link" | "host" | "nowhere";
 
 /**
  * `RT_SCOPE_*` (`linux/rtnetlink.h`) by the name `ip` uses (`RT_SCOPE_UNIVERSE` is `global`).
- *
- * @example Scope numbers
- * ```ts
- * import { SCOPES } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * assert.deepEqual([SCOPES.global, SCOPES.link, SCOPES.host], [0, 253, 254]);
- * ```
  */
 export const SCOPES: Readonly<Record<Scope, number>> = {
   /** `RT_SCOPE_UNIVERSE`. */
@@ -106,14 +90,6 @@ export type Protocol =
 
 /**
  * `RTPROT_*` (`linux/rtnetlink.h`) by name.
- *
- * @example The protocol of routes the kernel installs for addresses
- * ```ts
- * import { PROTOCOLS } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * assert.equal(PROTOCOLS.kernel, 2); // RTPROT_KERNEL
- * ```
  */
 export const PROTOCOLS: Readonly<Record<Protocol, number>> = {
   unspec: 0, // RTPROT_UNSPEC
@@ -146,14 +122,6 @@ export type TableName = "default" | "main" | "local";
 
 /**
  * `RT_TABLE_*` (`linux/rtnetlink.h`) by name.
- *
- * @example The main table
- * ```ts
- * import { TABLES } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * assert.equal(TABLES.main, 254); // RT_TABLE_MAIN
- * ```
  */
 export const TABLES: Readonly<Record<TableName, number>> = {
   /** `RT_TABLE_DEFAULT`. */
@@ -186,14 +154,6 @@ export type RouteFlag =
 /**
  * The bits of `rtm_flags` and `rtnh_flags`: `RTNH_F_*` and `RTM_F_*`
  * (`linux/rtnetlink.h`) by name.
- *
- * @example A route whose link has no carrier
- * ```ts
- * import { ROUTE_FLAGS } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * assert.equal(ROUTE_FLAGS.linkdown, 16); // RTNH_F_LINKDOWN
- * ```
  */
 export const ROUTE_FLAGS: Readonly<Record<RouteFlag, number>> = {
   dead: 0x1, // RTNH_F_DEAD
@@ -217,14 +177,6 @@ export const ROUTE_FLAGS: Readonly<Record<RouteFlag, number>> = {
 /**
  * Link types (`ARPHRD_*`, `linux/if_arp.h`) by the name `ip` prints after
  * `link/`; types not listed stay numbers.
- *
- * @example The loopback device's type
- * ```ts
- * import { LINK_TYPES } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * assert.equal(LINK_TYPES[772], "loopback"); // ARPHRD_LOOPBACK
- * ```
  */
 export const LINK_TYPES: Readonly<Record<number, string>> = {
   1: "ether", // ARPHRD_ETHER

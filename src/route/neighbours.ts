@@ -62,15 +62,6 @@ export interface Neighbour {
 
 /**
  * A neighbour entry to add or delete, as `ip neigh add ADDRESS lladdr MAC dev LINK`.
- *
- * @example A router's entry
- * ```ts
- * import type { NeighbourSpec } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * const spec: NeighbourSpec = { dev: "eth0", address: "fe80::1", lladdr: "02:00:00:00:00:01", router: true };
- * assert.equal(spec.router, true);
- * ```
  */
 export interface NeighbourSpec {
   /** The link. */
@@ -91,15 +82,6 @@ export interface NeighbourSpec {
 
 /**
  * Which entries `neighbours.list` returns.
- *
- * @example The IPv4 entries of one link
- * ```ts
- * import type { NeighbourFilter } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * const filter: NeighbourFilter = { link: "eth0", family: "inet" };
- * assert.equal(filter.family, "inet");
- * ```
  */
 export interface NeighbourFilter {
   /** Only this link's. */

@@ -24,15 +24,6 @@ import { Rules } from "./rules.ts";
  * Options of {@linkcode Route.open}: a connection to use (such as one to a
  * simulated kernel), or the options of a new one (`netns`: a namespace
  * name, a path or an open descriptor).
- *
- * @example Open in a named network namespace
- * ```ts
- * import type { RouteOptions } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * const options: RouteOptions = { netns: "blue" }; // /run/netns/blue
- * assert.equal(options.netns, "blue");
- * ```
  */
 export interface RouteOptions extends ConnOptions {
   /** A route connection to use instead of dialing one; the `Route` closes it. */
@@ -218,16 +209,6 @@ export class Route implements AsyncDisposable {
    * Closes the connection (ending every `monitor` iterator). Idempotent.
    *
    * @returns When closed.
-   *
-   * @example Close a client
-   * ```ts
-   * import { Route } from "@nlkit/netlink/route";
-   * import { SimKernel } from "@nlkit/netlink/nltest";
-   * import { Family } from "@nlkit/netlink/netlink";
-   *
-   * const route = await Route.open({ conn: new SimKernel().dial(Family.Route) });
-   * await route.close();
-   * ```
    */
   close(): Promise<void> {
     return this.conn.close();
@@ -237,17 +218,6 @@ export class Route implements AsyncDisposable {
    * Closes the connection at the end of an `await using` block.
    *
    * @returns When closed.
-   *
-   * @example `await using`
-   * ```ts
-   * import { Route } from "@nlkit/netlink/route";
-   * import { SimKernel } from "@nlkit/netlink/nltest";
-   * import { Family } from "@nlkit/netlink/netlink";
-   *
-   * {
-   *   await using route = await Route.open({ conn: new SimKernel().dial(Family.Route) });
-   * } // closed here
-   * ```
    */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();

@@ -29,15 +29,6 @@ import {
 
 /**
  * One next hop of a multipath route to add.
- *
- * @example Two gateways, the first twice as heavy
- * ```ts
- * import type { NextHop } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * const hops: NextHop[] = [{ gateway: "10.1.2.1", weight: 2 }, { gateway: "10.1.2.2", dev: "br0" }];
- * assert.equal(hops.length, 2);
- * ```
  */
 export interface NextHop {
   /** The gateway. */
@@ -52,15 +43,6 @@ export interface NextHop {
 
 /**
  * A route to add, replace or delete, as the arguments of `ip route add`.
- *
- * @example A blackhole route in table 100
- * ```ts
- * import type { RouteSpec } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * const spec: RouteSpec = { dst: "192.0.2.0/24", type: "blackhole", table: 100 };
- * assert.equal(spec.type, "blackhole");
- * ```
  */
 export interface RouteSpec {
   /** The destination: a prefix (`192.0.2.0/24`, `2001:db8::/32`) or `default`. */
@@ -93,15 +75,6 @@ export interface RouteSpec {
 
 /**
  * Which routes `routes.list` returns.
- *
- * @example The IPv4 routes of the main table through br0
- * ```ts
- * import type { RouteFilter } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * const filter: RouteFilter = { family: "inet", table: "main", dev: "br0" };
- * assert.equal(filter.table, "main");
- * ```
  */
 export interface RouteFilter {
   /** Only this family's (default both). */

@@ -93,15 +93,6 @@ export interface Rule {
 
 /**
  * A rule to add or delete, as the arguments of `ip rule add`.
- *
- * @example Look up table 100 for traffic from 10.1.0.0/16
- * ```ts
- * import type { RuleSpec } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * const spec: RuleSpec = { src: "10.1.0.0/16", table: 100, priority: 1000 };
- * assert.equal(spec.table, 100);
- * ```
  */
 export interface RuleSpec {
   /** The family, when neither `src` nor `dst` says it (default `inet`). */

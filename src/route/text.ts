@@ -25,15 +25,6 @@ export const AF_INET6 = 10;
 /**
  * A prefix in CIDR notation, parsed: `10.1.2.3/24` is the address
  * `10.1.2.3` with prefix length 24.
- *
- * @example What parseCIDR gives
- * ```ts
- * import { type CIDR, parseCIDR } from "@nlkit/netlink/route";
- * import assert from "node:assert/strict";
- *
- * const c: CIDR = parseCIDR("2001:DB8:0:0::1/64");
- * assert.deepEqual([c.family, c.address, c.prefixLength], ["inet6", "2001:db8::1", 64]);
- * ```
  */
 export interface CIDR {
   /** `inet` or `inet6`. */
