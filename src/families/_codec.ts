@@ -612,11 +612,27 @@ export function decodeAttrs(
             v = RAW;
             break;
           }
-          const arr: unknown[] = [];
-          for (let p = o; p < o + n; p += size) {
-            arr.push(
-              decodeScalar(a, a.sub, b, p, size, a.be ? false : LE),
-            );
+          const count = n / size;
+          const arr: unknown[] = new Array(count);
+          const le = a.be ? false : LE;
+          if (a.en === null && a.flags === 0 && a.sub === K.U32) {
+            // (ipv4/ipv6 devconf: tens of plain u32 per link)
+            for (let i = 0; i < count; i++) {
+              arr[i] = get32(b, o + 4 * i, le) >>> 0;
+            }
+          } else if (
+            a.en === null && a.flags === 0 && a.sub === K.U64 && count > 0
+          ) {
+            // (ipv6 statistics)
+            const dv = bufferView(b, o + n - 8);
+            const at = b.byteOffset + o;
+            for (let i = 0; i < count; i++) {
+              arr[i] = dv.getBigUint64(at + 8 * i, le);
+            }
+          } else {
+            for (let i = 0; i < count; i++) {
+              arr[i] = decodeScalar(a, a.sub, b, o + size * i, size, le);
+            }
           }
           v = arr;
         } else {

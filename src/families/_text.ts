@@ -13,6 +13,9 @@
 
 const HEX = "0123456789abcdef";
 
+/** Character codes of the hex digits. */
+const HC: readonly number[] = Array.from(HEX, (c) => c.charCodeAt(0));
+
 function hexPair(v: number): string {
   return HEX[v >> 4]! + HEX[v & 15]!;
 }
@@ -171,6 +174,29 @@ export function parseIPv4Number(s: string): number | undefined {
 
 /** Formats bytes as colon-separated hex pairs (`02:00:00:00:00:01`); empty for no bytes. */
 export function formatMAC(b: Uint8Array, start: number, end: number): string {
+  if (end - start === 6) {
+    // One string, no intermediate ones (a quarter of the time on V8).
+    const o = start;
+    return String.fromCharCode(
+      HC[b[o]! >> 4]!,
+      HC[b[o]! & 15]!,
+      58,
+      HC[b[o + 1]! >> 4]!,
+      HC[b[o + 1]! & 15]!,
+      58,
+      HC[b[o + 2]! >> 4]!,
+      HC[b[o + 2]! & 15]!,
+      58,
+      HC[b[o + 3]! >> 4]!,
+      HC[b[o + 3]! & 15]!,
+      58,
+      HC[b[o + 4]! >> 4]!,
+      HC[b[o + 4]! & 15]!,
+      58,
+      HC[b[o + 5]! >> 4]!,
+      HC[b[o + 5]! & 15]!,
+    );
+  }
   let s = "";
   for (let i = start; i < end; i++) {
     if (i > start) s += ":";
