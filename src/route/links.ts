@@ -258,7 +258,7 @@ export class Links {
       if (target !== undefined) Object.assign(req, target.attrs);
       await setlink.do(this.#ctx.conn, req, receive(options));
     } catch (e) {
-      if (isNoDevice(e) && req.ifiIndex === undefined) {
+      if (isNoDevice(e)) {
         throw noSuchLink(ref, what, e);
       }
       throw named(e, what, "set");

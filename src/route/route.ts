@@ -6,6 +6,7 @@
 
 import { Conn } from "../netlink/conn.ts";
 import { Family } from "../netlink/header.ts";
+import type { Message } from "../netlink/message.ts";
 import type { ConnOptions, ReceiveOptions } from "../netlink/options.ts";
 import { Addresses } from "./addresses.ts";
 import { Ctx } from "./_context.ts";
@@ -179,7 +180,7 @@ export class Route implements AsyncDisposable {
     const iterator: AsyncIterableIterator<RouteEvent> = {
       next: async (): Promise<IteratorResult<RouteEvent>> => {
         while (open) {
-          let r: IteratorResult<import("../netlink/message.ts").Message>;
+          let r: IteratorResult<Message>;
           try {
             r = await source.next();
           } catch (e) {

@@ -140,7 +140,7 @@ describe("integration: the Route client agrees with `ip -j`", { skip }, () => {
     }
   });
 
-  it("integration: a missing namespace's error names its path; a bare name means /run/netns/NAME", async () => {
+  it("integration: a missing namespace's error names its path; a name, a path or a descriptor opens one", async () => {
     await assert.rejects(Route.open({ netns: "rtroute-nope" }), {
       name: "NetlinkError",
       code: "ENOENT",
@@ -149,10 +149,15 @@ describe("integration: the Route client agrees with `ip -j`", { skip }, () => {
     });
     const ns = `rtroute${process.pid}b`;
     execFileSync("ip", ["netns", "add", ns]);
+    const libc = await openLibc();
+    const fd = libc.open(`/run/netns/${ns}`, Sys.O_RDONLY | Sys.O_CLOEXEC);
     try {
-      await using there = await Route.open({ netns: ns });
-      assert.deepEqual((await there.links.list()).map((l) => l.name), ["lo"]);
+      for (const netns of [ns, `/run/netns/${ns}`, fd]) {
+        await using there = await Route.open({ netns });
+        assert.deepEqual((await there.links.list()).map((l) => l.name), ["lo"]);
+      }
     } finally {
+      libc.close(fd);
       execFileSync("ip", ["netns", "del", ns]);
     }
   });

@@ -162,6 +162,64 @@ describe("Route arguments", () => {
   });
 });
 
+describe("kind settings through the rt-link sub-messages", () => {
+  it("creates a vlan, a bond and a bridge with their settings and reads them back", async () => {
+    const ether = {
+      type: 1,
+      flags: 0x1002,
+      mtu: 1500,
+      minMTU: 68,
+      maxMTU: 65535,
+      addressLength: 6,
+    };
+    const kernel = new SimKernel({
+      linkKinds: { dummy: ether, bridge: ether, vlan: ether, bond: ether },
+    });
+    await using route = await open(kernel);
+    await route.links.add({ name: "eth0", kind: "dummy", up: true });
+    await route.links.add({
+      name: "eth0.100",
+      kind: "vlan",
+      link: "eth0",
+      data: { id: 100, protocol: "8021ad" },
+    });
+    await route.links.add({
+      name: "bond0",
+      kind: "bond",
+      data: { mode: 4, miimon: 100 },
+    });
+    await route.links.add({
+      name: "br0",
+      kind: "bridge",
+      data: { stpState: 1, forwardDelay: 400 },
+    });
+    const vlan = await route.links.get("eth0.100");
+    assert.deepEqual([vlan.kind, vlan.link], [
+      "vlan",
+      (await route.links.get("eth0")).index,
+    ]);
+    assert.deepEqual(vlan.attrs.linkinfo?.data, {
+      id: 100,
+      protocol: "8021ad",
+    });
+    assert.deepEqual((await route.links.get("bond0")).attrs.linkinfo?.data, {
+      mode: 4,
+      miimon: 100,
+    });
+    assert.deepEqual((await route.links.get("br0")).attrs.linkinfo?.data, {
+      stpState: 1,
+      forwardDelay: 400,
+    });
+    await assert.rejects(
+      route.links.add({ name: "x0", kind: "vxlan", data: { id: 1 } as never }),
+      {
+        name: "TypeError",
+        message: /linkinfo > data: has no format for kind "vxlan"/,
+      },
+    );
+  });
+});
+
 describe("Route.monitor", () => {
   it("joins the groups it is asked for, leaves them when done, and types each event", async () => {
     const kernel = new SimKernel();
