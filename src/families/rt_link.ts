@@ -1800,6 +1800,106 @@ export interface LinkinfoVethAttrs {
 }
 
 /**
+ * Attributes of a vxlan device (IFLA_VXLAN_* in linux/if_link.h), not in the kernel's spec.
+ *
+ * Spec: attribute set `linkinfo-vxlan-attrs`.
+ */
+export interface LinkinfoVxlanAttrs {
+  /** Spec: `id`, attribute 1 (u32). */
+  id?: number;
+  /** Spec: `group`, attribute 2 (binary, display-hint ipv4). */
+  group?: string;
+  /** Spec: `link`, attribute 3 (u32). */
+  link?: number;
+  /** Spec: `local`, attribute 4 (binary, display-hint ipv4). */
+  local?: string;
+  /** Spec: `ttl`, attribute 5 (u8). */
+  ttl?: number;
+  /** Spec: `tos`, attribute 6 (u8). */
+  tos?: number;
+  /** Spec: `learning`, attribute 7 (u8). */
+  learning?: number;
+  /** Spec: `ageing`, attribute 8 (u32). */
+  ageing?: number;
+  /** Spec: `limit`, attribute 9 (u32). */
+  limit?: number;
+  /** Spec: `port-range`, attribute 10 (binary). */
+  portRange?: Uint8Array;
+  /** Spec: `proxy`, attribute 11 (u8). */
+  proxy?: number;
+  /** Spec: `rsc`, attribute 12 (u8). */
+  rsc?: number;
+  /** Spec: `l2miss`, attribute 13 (u8). */
+  l2miss?: number;
+  /** Spec: `l3miss`, attribute 14 (u8). */
+  l3miss?: number;
+  /** Spec: `port`, attribute 15 (u16, big-endian). */
+  port?: number;
+  /** Spec: `group6`, attribute 16 (binary, display-hint ipv6). */
+  group6?: string;
+  /** Spec: `local6`, attribute 17 (binary, display-hint ipv6). */
+  local6?: string;
+  /** Spec: `udp-csum`, attribute 18 (u8). */
+  udpCsum?: number;
+  /** Spec: `udp-zero-csum6-tx`, attribute 19 (u8). */
+  udpZeroCsum6Tx?: number;
+  /** Spec: `udp-zero-csum6-rx`, attribute 20 (u8). */
+  udpZeroCsum6Rx?: number;
+  /** Spec: `remcsum-tx`, attribute 21 (u8). */
+  remcsumTx?: number;
+  /** Spec: `remcsum-rx`, attribute 22 (u8). */
+  remcsumRx?: number;
+  /** Spec: `gbp`, attribute 23 (flag). */
+  gbp?: boolean;
+  /** Spec: `remcsum-nopartial`, attribute 24 (flag). */
+  remcsumNopartial?: boolean;
+  /** Spec: `collect-metadata`, attribute 25 (u8). */
+  collectMetadata?: number;
+  /** Spec: `label`, attribute 26 (u32, big-endian). */
+  label?: number;
+  /** Spec: `gpe`, attribute 27 (flag). */
+  gpe?: boolean;
+  /** Spec: `ttl-inherit`, attribute 28 (flag). */
+  ttlInherit?: boolean;
+  /** Spec: `df`, attribute 29 (u8). */
+  df?: number;
+  /** Spec: `vnifilter`, attribute 30 (u8). */
+  vnifilter?: number;
+  /**
+   * Attributes the spec does not describe (or whose bytes do not fit it), kept as they came.
+   */
+  unknownAttributes?: Attribute[];
+}
+
+/**
+ * Attributes of a macvlan device (IFLA_MACVLAN_* in linux/if_link.h), not in the kernel's spec.
+ *
+ * Spec: attribute set `linkinfo-macvlan-attrs`.
+ */
+export interface LinkinfoMacvlanAttrs {
+  /** Spec: `mode`, attribute 1 (u32). */
+  mode?: number;
+  /** Spec: `flags`, attribute 2 (u16). */
+  flags?: number;
+  /** Spec: `macaddr-mode`, attribute 3 (u32). */
+  macaddrMode?: number;
+  /** Spec: `macaddr`, attribute 4 (binary, display-hint mac). */
+  macaddr?: string;
+  /** Spec: `macaddr-data`, attribute 5 (binary). */
+  macaddrData?: Uint8Array;
+  /** Spec: `macaddr-count`, attribute 6 (u32). */
+  macaddrCount?: number;
+  /** Spec: `bc-queue-len`, attribute 7 (u32). */
+  bcQueueLen?: number;
+  /** Spec: `bc-queue-len-used`, attribute 8 (u32). */
+  bcQueueLenUsed?: number;
+  /**
+   * Attributes the spec does not describe (or whose bytes do not fit it), kept as they came.
+   */
+  unknownAttributes?: Attribute[];
+}
+
+/**
  * Spec: sub-message `linkinfo-data-msg`: one of these formats, chosen by the selector attribute's value:
  *
  * - `bond`: LinkinfoBondAttrs
@@ -1820,6 +1920,8 @@ export interface LinkinfoVethAttrs {
  * - `netkit`: LinkinfoNetkitAttrs
  * - `ovpn`: LinkinfoOvpnAttrs
  * - `veth`: LinkinfoVethAttrs
+ * - `vxlan`: LinkinfoVxlanAttrs
+ * - `macvlan`: LinkinfoMacvlanAttrs
  */
 export type LinkinfoDataMsg =
   | LinkinfoBondAttrs
@@ -1836,7 +1938,9 @@ export type LinkinfoDataMsg =
   | LinkinfoVti6Attrs
   | LinkinfoNetkitAttrs
   | LinkinfoOvpnAttrs
-  | LinkinfoVethAttrs;
+  | LinkinfoVethAttrs
+  | LinkinfoVxlanAttrs
+  | LinkinfoMacvlanAttrs;
 
 /**
  * Spec: sub-message `linkinfo-member-data-msg`: one of these formats, chosen by the selector attribute's value:
@@ -1853,26 +1957,8 @@ export type LinkinfoMemberDataMsg = LinkinfoBrportAttrs | BondSlaveAttrs;
  */
 export type LinkinfoPeerMsg = Partial<Ifinfomsg> & LinkAttrs;
 
-const E_RtextFilter = $.enumOf(RtextFilter);
 const E_IfinfoFlags = $.enumOf(IfinfoFlags);
-
-/** The members of struct `ifinfomsg` at `o` (specialised; padding checked by `c_ifinfomsg`). */
-function s_ifinfomsg(b: Uint8Array, o: number): Record<string, unknown> {
-  return {
-    ifiFamily: b[o + 0]!,
-    ifiType: $.get16(b, o + 2, $.LE),
-    ifiIndex: $.get32(b, o + 4, $.LE),
-    ifiFlags: $.flagNames(
-      $.get32(b, o + 8, $.LE) >>> 0,
-      E_IfinfoFlags.flagMasks("mask"),
-    ),
-    ifiChange: $.get32(b, o + 12, $.LE) >>> 0,
-  };
-}
-/** Whether the padding of struct `ifinfomsg` at `o` is zero (else the table-driven decoder keeps its bytes). */
-function c_ifinfomsg(b: Uint8Array, o: number): boolean {
-  return b[o + 1] === 0;
-}
+const E_RtextFilter = $.enumOf(RtextFilter);
 
 /** The members of struct `rtnl-link-stats` at `o` (specialised; padding checked by `c_rtnlLinkStats`). */
 function s_rtnlLinkStats(b: Uint8Array, o: number): Record<string, unknown> {
@@ -1916,11 +2002,6 @@ function s_rtnlLinkIfmap(b: Uint8Array, o: number): Record<string, unknown> {
     port: b[o + 27]!,
   };
 }
-/** Whether the padding of struct `rtnl-link-ifmap` at `o` is zero (else the table-driven decoder keeps its bytes). */
-function c_rtnlLinkIfmap(b: Uint8Array, o: number): boolean {
-  return b[o + 28] === 0 && b[o + 29] === 0 && b[o + 30] === 0 &&
-    b[o + 31] === 0;
-}
 
 /** The members of struct `rtnl-link-stats64` at `o` (specialised; padding checked by `c_rtnlLinkStats64`). */
 function s_rtnlLinkStats64(b: Uint8Array, o: number): Record<string, unknown> {
@@ -1954,6 +2035,35 @@ function s_rtnlLinkStats64(b: Uint8Array, o: number): Record<string, unknown> {
   };
 }
 
+/** Whether the padding of struct `ifinfomsg` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_ifinfomsg(b: Uint8Array, o: number): boolean {
+  return b[o + 1] === 0;
+}
+
+/** Whether the padding of struct `rtnl-link-ifmap` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_rtnlLinkIfmap(b: Uint8Array, o: number): boolean {
+  return b[o + 28] === 0 && b[o + 29] === 0 && b[o + 30] === 0 &&
+    b[o + 31] === 0;
+}
+
+/** A decoded `ifinfomsg` message: its fixed-header members (a plain object, see {@linkcode $.Reader}). */
+function R_ifinfomsg(
+  this: Record<string, unknown>,
+  b: Uint8Array,
+  o: number,
+): void {
+  this.ifiFamily = b[o + 0]!;
+  this.ifiType = $.get16(b, o + 2, $.LE);
+  this.ifiIndex = $.get32(b, o + 4, $.LE);
+  this.ifiFlags = $.flagNames(
+    $.get32(b, o + 8, $.LE) >>> 0,
+    E_IfinfoFlags.flagMasks("mask"),
+  );
+  this.ifiChange = $.get32(b, o + 12, $.LE) >>> 0;
+}
+R_ifinfomsg.prototype = Object.prototype;
+const N_ifinfomsg = R_ifinfomsg as unknown as $.Reader;
+
 /**
  * The specialised decoder of `ifinfomsg` and `link-attrs` (a hot path, generated):
  * the same value as the table-driven decoder, which takes over (this returns
@@ -1967,7 +2077,7 @@ function fast_ifinfomsg_linkAttrs(
 ): Record<string, unknown> | undefined {
   if (n < 16 || !c_ifinfomsg(b, o)) return undefined;
   let dv$: DataView | null = null;
-  const out = s_ifinfomsg(b, o);
+  const out = new N_ifinfomsg(b, o);
   const end = o + n;
   let p = o + 16;
   let known = 0;
@@ -3189,6 +3299,52 @@ export const family: YnlFamily = new YnlFamily({
         sel: "kind",
       }]],
     },
+    "linkinfo-vxlan-attrs": {
+      attrs: [
+        [1, "id", "u32"],
+        [2, "group", "binary", { hint: "ipv4" }],
+        [3, "link", "u32"],
+        [4, "local", "binary", { hint: "ipv4" }],
+        [5, "ttl", "u8"],
+        [6, "tos", "u8"],
+        [7, "learning", "u8"],
+        [8, "ageing", "u32"],
+        [9, "limit", "u32"],
+        [10, "port-range", "binary"],
+        [11, "proxy", "u8"],
+        [12, "rsc", "u8"],
+        [13, "l2miss", "u8"],
+        [14, "l3miss", "u8"],
+        [15, "port", "u16", { be: true }],
+        [16, "group6", "binary", { hint: "ipv6" }],
+        [17, "local6", "binary", { hint: "ipv6" }],
+        [18, "udp-csum", "u8"],
+        [19, "udp-zero-csum6-tx", "u8"],
+        [20, "udp-zero-csum6-rx", "u8"],
+        [21, "remcsum-tx", "u8"],
+        [22, "remcsum-rx", "u8"],
+        [23, "gbp", "flag"],
+        [24, "remcsum-nopartial", "flag"],
+        [25, "collect-metadata", "u8"],
+        [26, "label", "u32", { be: true }],
+        [27, "gpe", "flag"],
+        [28, "ttl-inherit", "flag"],
+        [29, "df", "u8"],
+        [30, "vnifilter", "u8"],
+      ],
+    },
+    "linkinfo-macvlan-attrs": {
+      attrs: [
+        [1, "mode", "u32"],
+        [2, "flags", "u16"],
+        [3, "macaddr-mode", "u32"],
+        [4, "macaddr", "binary", { hint: "mac" }],
+        [5, "macaddr-data", "binary"],
+        [6, "macaddr-count", "u32"],
+        [7, "bc-queue-len", "u32"],
+        [8, "bc-queue-len-used", "u32"],
+      ],
+    },
   },
   msgs: {
     "linkinfo-data-msg": [
@@ -3210,6 +3366,8 @@ export const family: YnlFamily = new YnlFamily({
       ["netkit", null, "linkinfo-netkit-attrs"],
       ["ovpn", null, "linkinfo-ovpn-attrs"],
       ["veth", null, "linkinfo-veth-attrs"],
+      ["vxlan", null, "linkinfo-vxlan-attrs"],
+      ["macvlan", null, "linkinfo-macvlan-attrs"],
     ],
     "linkinfo-member-data-msg": [["bridge", null, "linkinfo-brport-attrs"], [
       "bond",

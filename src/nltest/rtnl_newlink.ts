@@ -123,6 +123,26 @@ export function createLink(
     if (parent === undefined) throw fail(Errno.ENODEV);
   }
   const data = v.linkinfo?.data as Record<string, unknown> | undefined;
+  if (kind === "vxlan") {
+    // vxlan_validate, vxlan_dev_configure: a VNI, unique per port.
+    if (data?.id === undefined) {
+      throw fail(
+        Errno.EINVAL,
+        "Required attributes not provided to perform the operation",
+      );
+    }
+    for (const x of s.links.values()) {
+      if (
+        x.kind === "vxlan" && x.data?.id === data.id &&
+        (x.data?.port ?? 0) === (data.port ?? 0)
+      ) {
+        throw fail(
+          Errno.EEXIST,
+          "A VXLAN device with the specified VNI already exists",
+        );
+      }
+    }
+  }
   if (kind === "veth") {
     // veth_newlink: the peer first (its index is the lower one).
     const pv = (data?.peer ?? {}) as LinkValue;

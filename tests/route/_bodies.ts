@@ -325,8 +325,53 @@ export const BODIES: Body[] = [
       assert.equal(m.kind, "macvlan");
       assert.equal(m.link, (await route.links.get(br)).index);
       await checkLinks(env, [br, mv]);
+      await assert.rejects(
+        route.links.add({ name: env.name("m"), kind: "macvlan" }),
+        {
+          code: "EINVAL", // no lower link
+        },
+      );
       await route.links.delete(mv);
       await route.links.delete(br);
+      const vx = env.name("x");
+      const vxlan = await route.links.add({
+        name: vx,
+        kind: "vxlan",
+        data: { id: 4242, port: 4789 },
+      });
+      assert.equal(vxlan.kind, "vxlan");
+      const data = vxlan.attrs.linkinfo?.data as { id?: number; port?: number };
+      assert.deepEqual([data.id, data.port], [4242, 4789]);
+      if (env.ip !== undefined) {
+        const [x] = env.ip("-d", "link", "show", vx) as {
+          linkinfo: { info_data: { id: number; port: number } };
+        }[];
+        assert.deepEqual(
+          [x!.linkinfo.info_data.id, x!.linkinfo.info_data.port],
+          [4242, 4789],
+        );
+      }
+      await checkLinks(env, [vx]);
+      await assert.rejects(
+        route.links.add({
+          name: env.name("x"),
+          kind: "vxlan",
+          data: { id: 4242, port: 4789 },
+        }),
+        {
+          code: "EEXIST",
+          message:
+            /: EEXIST \(File exists\): A VXLAN device with the specified VNI already exists$/,
+        },
+      );
+      await assert.rejects(
+        route.links.add({ name: env.name("x"), kind: "vxlan" }),
+        {
+          code: "EINVAL",
+          message: /Required attributes not provided to perform the operation$/,
+        },
+      );
+      await route.links.delete(vx);
       const ns = await env.otherNamespace();
       try {
         await route.links.add({ name: v0, kind: "veth", peer: v1 });
