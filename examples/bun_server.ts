@@ -52,9 +52,7 @@ async function linkMetrics(): Promise<string> {
   let out =
     "# HELP nlkit_link_up Whether the link is administratively up (IFF_UP).\n# TYPE nlkit_link_up gauge\n";
   for (const l of links) {
-    out += `nlkit_link_up{ifname="${escapeLabel(l.name)}"} ${
-      l.up ? 1 : 0
-    }\n`;
+    out += `nlkit_link_up{ifname="${escapeLabel(l.name)}"} ${l.up ? 1 : 0}\n`;
   }
   out +=
     "# HELP nlkit_link_mtu The link's MTU in bytes.\n# TYPE nlkit_link_mtu gauge\n";

@@ -211,7 +211,11 @@ describe("kind settings through the rt-link sub-messages", () => {
       forwardDelay: 400,
     });
     await assert.rejects(
-      route.links.add({ name: "x0", kind: "ipvlan", data: { mode: 1 } as never }),
+      route.links.add({
+        name: "x0",
+        kind: "ipvlan",
+        data: { mode: 1 } as never,
+      }),
       {
         name: "TypeError",
         message: /linkinfo > data: has no format for kind "ipvlan"/,
