@@ -31,6 +31,15 @@ export {
 } from "./_text.ts";
 export { get16, get32 };
 
+/**
+ * The constructor of a decoded message's object (`new N_rtmsg(b, o)`): a
+ * generated function whose prototype is `Object.prototype`, so the result
+ * is a plain object, built with room for the attributes added after the
+ * fixed header (V8 reserves it for objects a constructor makes, not for
+ * literals).
+ */
+export type Reader = new (b: Uint8Array, o: number) => Record<string, unknown>;
+
 /** The machine's byte order (netlink's): true for little-endian. */
 export const LE: boolean = HOST_LITTLE_ENDIAN;
 

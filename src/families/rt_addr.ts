@@ -118,17 +118,6 @@ export interface AddrAttrs {
 
 const E_IfaFlags = $.enumOf(IfaFlags);
 
-/** The members of struct `ifaddrmsg` at `o` (specialised; padding checked by `c_ifaddrmsg`). */
-function s_ifaddrmsg(b: Uint8Array, o: number): Record<string, unknown> {
-  return {
-    ifaFamily: b[o + 0]!,
-    ifaPrefixlen: b[o + 1]!,
-    ifaFlags: $.flagNames(b[o + 2]!, E_IfaFlags.flagMasks("mask")),
-    ifaScope: b[o + 3]!,
-    ifaIndex: $.get32(b, o + 4, $.LE) >>> 0,
-  };
-}
-
 /** The members of struct `ifa-cacheinfo` at `o` (specialised; padding checked by `c_ifaCacheinfo`). */
 function s_ifaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
   return {
@@ -138,6 +127,21 @@ function s_ifaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
     tstamp: $.get32(b, o + 12, $.LE) >>> 0,
   };
 }
+
+/** A decoded `ifaddrmsg` message: its fixed-header members (a plain object, see {@linkcode $.Reader}). */
+function R_ifaddrmsg(
+  this: Record<string, unknown>,
+  b: Uint8Array,
+  o: number,
+): void {
+  this.ifaFamily = b[o + 0]!;
+  this.ifaPrefixlen = b[o + 1]!;
+  this.ifaFlags = $.flagNames(b[o + 2]!, E_IfaFlags.flagMasks("mask"));
+  this.ifaScope = b[o + 3]!;
+  this.ifaIndex = $.get32(b, o + 4, $.LE) >>> 0;
+}
+R_ifaddrmsg.prototype = Object.prototype;
+const N_ifaddrmsg = R_ifaddrmsg as unknown as $.Reader;
 
 /**
  * The specialised decoder of `ifaddrmsg` and `addr-attrs` (a hot path, generated):
@@ -151,7 +155,7 @@ function fast_ifaddrmsg_addrAttrs(
   n: number,
 ): Record<string, unknown> | undefined {
   if (n < 8) return undefined;
-  const out = s_ifaddrmsg(b, o);
+  const out = new N_ifaddrmsg(b, o);
   const end = o + n;
   let p = o + 8;
   let known = 0;

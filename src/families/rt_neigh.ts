@@ -309,28 +309,10 @@ export interface NdtpaAttrs {
   unknownAttributes?: Attribute[];
 }
 
-const E_NtfExtFlags = $.enumOf(NtfExtFlags);
 const E_NudState = $.enumOf(NudState);
 const E_NtfFlags = $.enumOf(NtfFlags);
 const E_RtmType = $.enumOf(RtmType);
-
-/** The members of struct `ndmsg` at `o` (specialised; padding checked by `c_ndmsg`). */
-function s_ndmsg(b: Uint8Array, o: number): Record<string, unknown> {
-  return {
-    ndmFamily: b[o + 0]!,
-    ndmIfindex: $.get32(b, o + 4, $.LE),
-    ndmState: $.flagNames(
-      $.get16(b, o + 8, $.LE),
-      E_NudState.flagMasks("mask"),
-    ),
-    ndmFlags: $.flagNames(b[o + 10]!, E_NtfFlags.flagMasks("mask")),
-    ndmType: $.enumName(E_RtmType, b[o + 11]!),
-  };
-}
-/** Whether the padding of struct `ndmsg` at `o` is zero (else the table-driven decoder keeps its bytes). */
-function c_ndmsg(b: Uint8Array, o: number): boolean {
-  return b[o + 1] === 0 && b[o + 2] === 0 && b[o + 3] === 0;
-}
+const E_NtfExtFlags = $.enumOf(NtfExtFlags);
 
 /** The members of struct `nda-cacheinfo` at `o` (specialised; padding checked by `c_ndaCacheinfo`). */
 function s_ndaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
@@ -341,6 +323,29 @@ function s_ndaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
     refcnt: $.get32(b, o + 12, $.LE) >>> 0,
   };
 }
+
+/** Whether the padding of struct `ndmsg` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_ndmsg(b: Uint8Array, o: number): boolean {
+  return b[o + 1] === 0 && b[o + 2] === 0 && b[o + 3] === 0;
+}
+
+/** A decoded `ndmsg` message: its fixed-header members (a plain object, see {@linkcode $.Reader}). */
+function R_ndmsg(
+  this: Record<string, unknown>,
+  b: Uint8Array,
+  o: number,
+): void {
+  this.ndmFamily = b[o + 0]!;
+  this.ndmIfindex = $.get32(b, o + 4, $.LE);
+  this.ndmState = $.flagNames(
+    $.get16(b, o + 8, $.LE),
+    E_NudState.flagMasks("mask"),
+  );
+  this.ndmFlags = $.flagNames(b[o + 10]!, E_NtfFlags.flagMasks("mask"));
+  this.ndmType = $.enumName(E_RtmType, b[o + 11]!);
+}
+R_ndmsg.prototype = Object.prototype;
+const N_ndmsg = R_ndmsg as unknown as $.Reader;
 
 /**
  * The specialised decoder of `ndmsg` and `neighbour-attrs` (a hot path, generated):
@@ -354,7 +359,7 @@ function fast_ndmsg_neighbourAttrs(
   n: number,
 ): Record<string, unknown> | undefined {
   if (n < 12 || !c_ndmsg(b, o)) return undefined;
-  const out = s_ndmsg(b, o);
+  const out = new N_ndmsg(b, o);
   const end = o + n;
   let p = o + 12;
   let known = 0;

@@ -210,21 +210,6 @@ export interface Metrics {
 
 const E_RtmType = $.enumOf(RtmType);
 
-/** The members of struct `rtmsg` at `o` (specialised; padding checked by `c_rtmsg`). */
-function s_rtmsg(b: Uint8Array, o: number): Record<string, unknown> {
-  return {
-    rtmFamily: b[o + 0]!,
-    rtmDstLen: b[o + 1]!,
-    rtmSrcLen: b[o + 2]!,
-    rtmTos: b[o + 3]!,
-    rtmTable: b[o + 4]!,
-    rtmProtocol: b[o + 5]!,
-    rtmScope: b[o + 6]!,
-    rtmType: $.enumName(E_RtmType, b[o + 7]!),
-    rtmFlags: $.get32(b, o + 8, $.LE) >>> 0,
-  };
-}
-
 /** The members of struct `rta-cacheinfo` at `o` (specialised; padding checked by `c_rtaCacheinfo`). */
 function s_rtaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
   return {
@@ -235,6 +220,25 @@ function s_rtaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
     rtaUsed: $.get32(b, o + 16, $.LE) >>> 0,
   };
 }
+
+/** A decoded `rtmsg` message: its fixed-header members (a plain object, see {@linkcode $.Reader}). */
+function R_rtmsg(
+  this: Record<string, unknown>,
+  b: Uint8Array,
+  o: number,
+): void {
+  this.rtmFamily = b[o + 0]!;
+  this.rtmDstLen = b[o + 1]!;
+  this.rtmSrcLen = b[o + 2]!;
+  this.rtmTos = b[o + 3]!;
+  this.rtmTable = b[o + 4]!;
+  this.rtmProtocol = b[o + 5]!;
+  this.rtmScope = b[o + 6]!;
+  this.rtmType = $.enumName(E_RtmType, b[o + 7]!);
+  this.rtmFlags = $.get32(b, o + 8, $.LE) >>> 0;
+}
+R_rtmsg.prototype = Object.prototype;
+const N_rtmsg = R_rtmsg as unknown as $.Reader;
 
 /**
  * The specialised decoder of `rtmsg` and `route-attrs` (a hot path, generated):
@@ -248,7 +252,7 @@ function fast_rtmsg_routeAttrs(
   n: number,
 ): Record<string, unknown> | undefined {
   if (n < 12) return undefined;
-  const out = s_rtmsg(b, o);
+  const out = new N_rtmsg(b, o);
   const end = o + n;
   let p = o + 12;
   let known = 0;

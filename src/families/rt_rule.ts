@@ -170,23 +170,6 @@ export interface FibRuleAttrs {
 
 const E_FrAct = $.enumOf(FrAct);
 
-/** The members of struct `fib-rule-hdr` at `o` (specialised; padding checked by `c_fibRuleHdr`). */
-function s_fibRuleHdr(b: Uint8Array, o: number): Record<string, unknown> {
-  return {
-    family: b[o + 0]!,
-    dstLen: b[o + 1]!,
-    srcLen: b[o + 2]!,
-    tos: b[o + 3]!,
-    fibRuleHdrTable: b[o + 4]!,
-    action: $.enumName(E_FrAct, b[o + 7]!),
-    flags: $.get32(b, o + 8, $.LE) >>> 0,
-  };
-}
-/** Whether the padding of struct `fib-rule-hdr` at `o` is zero (else the table-driven decoder keeps its bytes). */
-function c_fibRuleHdr(b: Uint8Array, o: number): boolean {
-  return b[o + 5] === 0 && b[o + 6] === 0;
-}
-
 /** The members of struct `fib-rule-uid-range` at `o` (specialised; padding checked by `c_fibRuleUidRange`). */
 function s_fibRuleUidRange(b: Uint8Array, o: number): Record<string, unknown> {
   return {
@@ -199,6 +182,28 @@ function s_fibRuleUidRange(b: Uint8Array, o: number): Record<string, unknown> {
 function s_fibRulePortRange(b: Uint8Array, o: number): Record<string, unknown> {
   return { start: $.get16(b, o + 0, $.LE), end: $.get16(b, o + 2, $.LE) };
 }
+
+/** Whether the padding of struct `fib-rule-hdr` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_fibRuleHdr(b: Uint8Array, o: number): boolean {
+  return b[o + 5] === 0 && b[o + 6] === 0;
+}
+
+/** A decoded `fib-rule-hdr` message: its fixed-header members (a plain object, see {@linkcode $.Reader}). */
+function R_fibRuleHdr(
+  this: Record<string, unknown>,
+  b: Uint8Array,
+  o: number,
+): void {
+  this.family = b[o + 0]!;
+  this.dstLen = b[o + 1]!;
+  this.srcLen = b[o + 2]!;
+  this.tos = b[o + 3]!;
+  this.fibRuleHdrTable = b[o + 4]!;
+  this.action = $.enumName(E_FrAct, b[o + 7]!);
+  this.flags = $.get32(b, o + 8, $.LE) >>> 0;
+}
+R_fibRuleHdr.prototype = Object.prototype;
+const N_fibRuleHdr = R_fibRuleHdr as unknown as $.Reader;
 
 /**
  * The specialised decoder of `fib-rule-hdr` and `fib-rule-attrs` (a hot path, generated):
@@ -213,7 +218,7 @@ function fast_fibRuleHdr_fibRuleAttrs(
 ): Record<string, unknown> | undefined {
   if (n < 12 || !c_fibRuleHdr(b, o)) return undefined;
   let dv$: DataView | null = null;
-  const out = s_fibRuleHdr(b, o);
+  const out = new N_fibRuleHdr(b, o);
   const end = o + n;
   let p = o + 12;
   let known = 0;
