@@ -139,7 +139,12 @@ const SLOW = undefined;
 const NESTED = 0x8000;
 
 /** The link in `b[o, o + n)`, read fast, or `undefined` for the generated decoder. */
-function fastLink(b: Uint8Array, o: number, n: number): Link | undefined {
+function fastLink(
+  b: Uint8Array,
+  o: number,
+  n: number,
+  flags?: Map<number, Link["flags"]>,
+): Link | undefined {
   if (n < IFI.size || n >= 65536) return SLOW;
   const end = o + n;
   const l = new LinkEntry(b, o, n);
@@ -147,7 +152,14 @@ function fastLink(b: Uint8Array, o: number, n: number): Link | undefined {
   const bits = get32(b, o + IFI.ifiFlags, LE) >>> 0;
   const type = get16(b, o + IFI.ifiType, LE);
   l.up = (bits & IfinfoFlags.up) !== 0;
-  l.flags = flagNames(IfinfoFlags, bits);
+  let names = flags?.get(bits);
+  if (names === undefined) {
+    names = flagNames(IfinfoFlags, bits);
+    if (flags !== undefined) {
+      flags.set(bits, Object.freeze(names) as Link["flags"]);
+    }
+  }
+  l.flags = names;
   l.type = LINK_TYPES[type] ?? type;
   // Attribute types seen (below 64): a repeat goes to the generated decoder, which keeps the first.
   let seenLow = 0;
@@ -253,6 +265,8 @@ export class DatagramCopy {
   #source: Uint8Array | null = null;
   #last = -1;
   #copy: Uint8Array = new Uint8Array(0);
+  /** The flag name lists of this dump's links, by value (shared, frozen). */
+  readonly flags: Map<number, Link["flags"]> = new Map();
 
   /** The copy of the datagram the view is in. */
   of(v: MessageView): Uint8Array {
@@ -267,13 +281,19 @@ export class DatagramCopy {
 
 /**
  * A link dump message's payload as a {@linkcode Link} (`attrs` decoded
- * lazily from `b`, which must not change afterwards).
+ * lazily from `b`, which must not change afterwards); `flags` shares the
+ * name lists of equal `ifi_flags` (frozen) across one dump.
  *
  * @internal
  * @throws {RangeError} When the message is malformed (from the generated decoder).
  */
-export function readLink(b: Uint8Array, o: number, n: number): Link {
-  return fastLink(b, o, n) ??
+export function readLink(
+  b: Uint8Array,
+  o: number,
+  n: number,
+  flags?: Map<number, Link["flags"]>,
+): Link {
+  return fastLink(b, o, n, flags) ??
     toLink(getlink.decodeView({ bytes: b, offset: o, length: n }));
 }
 

@@ -55,7 +55,7 @@ export interface Link {
   portKind?: string | undefined;
   /** The carrier (`IFLA_CARRIER`): the lower layer is up. */
   carrier?: boolean | undefined;
-  /** The `ifi_flags` by name (`up`, `broadcast`, `lower-up`, ...). */
+  /** The `ifi_flags` by name (`up`, `broadcast`, `lower-up`, ...); from `links.list()`, links with the same flags share one frozen list. */
   flags: (IfinfoFlags | number)[];
   /** The link type by the name `ip` prints after `link/` (`ether`, `loopback`), or the `ARPHRD_*` number. */
   type: string | number;

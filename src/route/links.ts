@@ -92,7 +92,7 @@ export class Links {
         getlink.encode({ extMask: extMask(options) }, { dump: true }),
         (v) => {
           if (v.header.type !== want) return;
-          const l = readLink(copies.of(v), v.offset, v.length);
+          const l = readLink(copies.of(v), v.offset, v.length, copies.flags);
           if (filter.kind !== undefined && l.kind !== filter.kind) return;
           if (master !== undefined && l.master !== master) return;
           if (filter.up !== undefined && l.up !== filter.up) return;
