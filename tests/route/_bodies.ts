@@ -503,6 +503,22 @@ export const BODIES: Body[] = [
       });
       const v4 = await checkRoutes(env, "inet", br);
       const multi = v4.find((r) => r.dst === "10.67.0.0/16")!;
+      if (env.ip !== undefined) {
+        const [x] = env.ip("route", "show", "10.67.0.0/16") as {
+          nexthops: { gateway: string; dev: string; weight: number }[];
+        }[];
+        assert.deepEqual(
+          multi.nexthops?.map((h) => [h.gateway, h.oif, h.weight]),
+          x!.nexthops.map((
+            h,
+          ) => [
+            h.gateway,
+            h.dev === br ? multi.nexthops![0]!.oif : -1,
+            h.weight,
+          ]),
+          "next hops agree with `ip -j route show`",
+        );
+      }
       assert.deepEqual(multi.nexthops?.map((h) => [h.gateway, h.weight]), [[
         "10.62.2.1",
         2,
@@ -641,6 +657,7 @@ export const BODIES: Body[] = [
           dst: string;
           lladdr: string;
           state: string[];
+          router?: boolean;
         }[])
           .filter((x) =>
             x.dst.startsWith("10.63") || x.dst.startsWith("2001:db8:63")
@@ -650,8 +667,9 @@ export const BODIES: Body[] = [
             x.address,
             x.lladdr,
             x.state.map((s) => String(s).toUpperCase()),
+            x.flags.includes("router"),
           ]),
-          ip.map((x) => [x.dst, x.lladdr, x.state]),
+          ip.map((x) => [x.dst, x.lladdr, x.state, "router" in x]), // ip prints "router": null
         );
       }
       await assert.rejects(
