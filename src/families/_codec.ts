@@ -271,18 +271,26 @@ function namedBig(a: RtValue, n: bigint): unknown {
 let viewOf: ArrayBufferLike | null = null;
 let view: DataView | null = null;
 
-/** A DataView over the whole buffer under `b` (offsets into it are `b.byteOffset + o`). */
+/**
+ * A DataView over the whole buffer under `b` (offsets into it are
+ * `b.byteOffset + o`; the caller checks they lie within `b`).
+ */
+export function wholeView(b: Uint8Array): DataView {
+  if (viewOf !== b.buffer) {
+    view = new DataView(b.buffer);
+    viewOf = b.buffer;
+  }
+  return view!;
+}
+
+/** {@linkcode wholeView}, for a 64-bit value at `o` checked to lie within `b`. */
 function bufferView(b: Uint8Array, o: number): DataView {
   if (o < 0 || o + 8 > b.length) {
     throw new RangeError(
       `Cannot read a 64-bit value at ${o}: ${b.length} bytes`,
     );
   }
-  if (viewOf !== b.buffer) {
-    view = new DataView(b.buffer);
-    viewOf = b.buffer;
-  }
-  return view!;
+  return wholeView(b);
 }
 
 /** Reads an integer member or value of kind `k` at `o` (a 64-bit one within `b`, which the caller checked). */

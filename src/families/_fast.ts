@@ -23,7 +23,12 @@ import type { Attribute } from "../netlink/attribute.ts";
 import { compiled, type YnlFamily } from "./family.ts";
 import { type EnumTable, RtEnum } from "./_schema.ts";
 
-export { copyBytes as bytes, flagNames, placeUnknown } from "./_codec.ts";
+export {
+  copyBytes as bytes,
+  flagNames,
+  placeUnknown,
+  wholeView as view,
+} from "./_codec.ts";
 export {
   formatIP as ip,
   formatIPv4Number as ipv4,
@@ -56,17 +61,6 @@ export function enumName(e: RtEnum, v: number): string | number {
 /** The same for a 64-bit value. */
 export function enumBig(e: RtEnum, v: bigint): string | bigint {
   return v <= 0xffffffffn ? e.name(Number(v)) ?? v : v;
-}
-
-/** A u64 or s64 at `o`. */
-export function u64(
-  b: Uint8Array,
-  o: number,
-  le: boolean,
-  signed: boolean,
-): bigint {
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  return signed ? dv.getBigInt64(o, le) : dv.getBigUint64(o, le);
 }
 
 /** A string attribute's text: up to its first NUL, UTF-8 (as `AttributeDecoder.string()`). */

@@ -118,17 +118,7 @@ export interface AddrAttrs {
 
 const E_IfaFlags = $.enumOf(IfaFlags);
 
-/** The members of struct `ifa-cacheinfo` at `o` (specialised; padding checked by `c_ifaCacheinfo`). */
-function s_ifaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
-  return {
-    ifaPrefered: $.get32(b, o + 0, $.LE) >>> 0,
-    ifaValid: $.get32(b, o + 4, $.LE) >>> 0,
-    cstamp: $.get32(b, o + 8, $.LE) >>> 0,
-    tstamp: $.get32(b, o + 12, $.LE) >>> 0,
-  };
-}
-
-/** A decoded `ifaddrmsg` message: its fixed-header members (a plain object, see {@linkcode $.Reader}). */
+/** A decoded `ifaddrmsg`: its members (a plain object, see {@linkcode $.Reader}). */
 function R_ifaddrmsg(
   this: Record<string, unknown>,
   b: Uint8Array,
@@ -143,6 +133,25 @@ function R_ifaddrmsg(
 R_ifaddrmsg.prototype = Object.prototype;
 const N_ifaddrmsg = R_ifaddrmsg as unknown as $.Reader;
 
+/** A decoded `ifa-cacheinfo`: its members (a plain object, see {@linkcode $.Reader}). */
+function R_ifaCacheinfo(
+  this: Record<string, unknown>,
+  b: Uint8Array,
+  o: number,
+): void {
+  this.ifaPrefered = $.get32(b, o + 0, $.LE) >>> 0;
+  this.ifaValid = $.get32(b, o + 4, $.LE) >>> 0;
+  this.cstamp = $.get32(b, o + 8, $.LE) >>> 0;
+  this.tstamp = $.get32(b, o + 12, $.LE) >>> 0;
+}
+R_ifaCacheinfo.prototype = Object.prototype;
+const N_ifaCacheinfo = R_ifaCacheinfo as unknown as $.Reader;
+
+/** The members of struct `ifa-cacheinfo` at `o` (specialised; padding checked by `c_ifaCacheinfo`). */
+function s_ifaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
+  return new N_ifaCacheinfo(b, o);
+}
+
 /**
  * The specialised decoder of `ifaddrmsg` and `addr-attrs` (a hot path, generated):
  * the same value as the table-driven decoder, which takes over (this returns
@@ -154,7 +163,7 @@ function fast_ifaddrmsg_addrAttrs(
   o: number,
   n: number,
 ): Record<string, unknown> | undefined {
-  if (n < 8) return undefined;
+  if (n < 8 || o < 0 || o + n > b.length) return undefined;
   const out = new N_ifaddrmsg(b, o);
   const end = o + n;
   let p = o + 8;

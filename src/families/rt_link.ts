@@ -1957,96 +1957,10 @@ export type LinkinfoMemberDataMsg = LinkinfoBrportAttrs | BondSlaveAttrs;
  */
 export type LinkinfoPeerMsg = Partial<Ifinfomsg> & LinkAttrs;
 
-const E_IfinfoFlags = $.enumOf(IfinfoFlags);
 const E_RtextFilter = $.enumOf(RtextFilter);
+const E_IfinfoFlags = $.enumOf(IfinfoFlags);
 
-/** The members of struct `rtnl-link-stats` at `o` (specialised; padding checked by `c_rtnlLinkStats`). */
-function s_rtnlLinkStats(b: Uint8Array, o: number): Record<string, unknown> {
-  return {
-    rxPackets: $.get32(b, o + 0, $.LE) >>> 0,
-    txPackets: $.get32(b, o + 4, $.LE) >>> 0,
-    rxBytes: $.get32(b, o + 8, $.LE) >>> 0,
-    txBytes: $.get32(b, o + 12, $.LE) >>> 0,
-    rxErrors: $.get32(b, o + 16, $.LE) >>> 0,
-    txErrors: $.get32(b, o + 20, $.LE) >>> 0,
-    rxDropped: $.get32(b, o + 24, $.LE) >>> 0,
-    txDropped: $.get32(b, o + 28, $.LE) >>> 0,
-    multicast: $.get32(b, o + 32, $.LE) >>> 0,
-    collisions: $.get32(b, o + 36, $.LE) >>> 0,
-    rxLengthErrors: $.get32(b, o + 40, $.LE) >>> 0,
-    rxOverErrors: $.get32(b, o + 44, $.LE) >>> 0,
-    rxCrcErrors: $.get32(b, o + 48, $.LE) >>> 0,
-    rxFrameErrors: $.get32(b, o + 52, $.LE) >>> 0,
-    rxFifoErrors: $.get32(b, o + 56, $.LE) >>> 0,
-    rxMissedErrors: $.get32(b, o + 60, $.LE) >>> 0,
-    txAbortedErrors: $.get32(b, o + 64, $.LE) >>> 0,
-    txCarrierErrors: $.get32(b, o + 68, $.LE) >>> 0,
-    txFifoErrors: $.get32(b, o + 72, $.LE) >>> 0,
-    txHeartbeatErrors: $.get32(b, o + 76, $.LE) >>> 0,
-    txWindowErrors: $.get32(b, o + 80, $.LE) >>> 0,
-    rxCompressed: $.get32(b, o + 84, $.LE) >>> 0,
-    txCompressed: $.get32(b, o + 88, $.LE) >>> 0,
-    rxNohandler: $.get32(b, o + 92, $.LE) >>> 0,
-  };
-}
-
-/** The members of struct `rtnl-link-ifmap` at `o` (specialised; padding checked by `c_rtnlLinkIfmap`). */
-function s_rtnlLinkIfmap(b: Uint8Array, o: number): Record<string, unknown> {
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  return {
-    memStart: dv.getBigUint64(o + 0, $.LE),
-    memEnd: dv.getBigUint64(o + 8, $.LE),
-    baseAddr: dv.getBigUint64(o + 16, $.LE),
-    irq: $.get16(b, o + 24, $.LE),
-    dma: b[o + 26]!,
-    port: b[o + 27]!,
-  };
-}
-
-/** The members of struct `rtnl-link-stats64` at `o` (specialised; padding checked by `c_rtnlLinkStats64`). */
-function s_rtnlLinkStats64(b: Uint8Array, o: number): Record<string, unknown> {
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  return {
-    rxPackets: dv.getBigUint64(o + 0, $.LE),
-    txPackets: dv.getBigUint64(o + 8, $.LE),
-    rxBytes: dv.getBigUint64(o + 16, $.LE),
-    txBytes: dv.getBigUint64(o + 24, $.LE),
-    rxErrors: dv.getBigUint64(o + 32, $.LE),
-    txErrors: dv.getBigUint64(o + 40, $.LE),
-    rxDropped: dv.getBigUint64(o + 48, $.LE),
-    txDropped: dv.getBigUint64(o + 56, $.LE),
-    multicast: dv.getBigUint64(o + 64, $.LE),
-    collisions: dv.getBigUint64(o + 72, $.LE),
-    rxLengthErrors: dv.getBigUint64(o + 80, $.LE),
-    rxOverErrors: dv.getBigUint64(o + 88, $.LE),
-    rxCrcErrors: dv.getBigUint64(o + 96, $.LE),
-    rxFrameErrors: dv.getBigUint64(o + 104, $.LE),
-    rxFifoErrors: dv.getBigUint64(o + 112, $.LE),
-    rxMissedErrors: dv.getBigUint64(o + 120, $.LE),
-    txAbortedErrors: dv.getBigUint64(o + 128, $.LE),
-    txCarrierErrors: dv.getBigUint64(o + 136, $.LE),
-    txFifoErrors: dv.getBigUint64(o + 144, $.LE),
-    txHeartbeatErrors: dv.getBigUint64(o + 152, $.LE),
-    txWindowErrors: dv.getBigUint64(o + 160, $.LE),
-    rxCompressed: dv.getBigUint64(o + 168, $.LE),
-    txCompressed: dv.getBigUint64(o + 176, $.LE),
-    rxNohandler: dv.getBigUint64(o + 184, $.LE),
-    rxOtherhostDropped: dv.getBigUint64(o + 192, $.LE),
-  };
-}
-
-/** Whether the padding of struct `ifinfomsg` at `o` is zero (else the table-driven decoder keeps its bytes). */
-function c_ifinfomsg(b: Uint8Array, o: number): boolean {
-  return b[o + 1] === 0;
-}
-
-/** Whether the padding of struct `rtnl-link-ifmap` at `o` is zero (else the table-driven decoder keeps its bytes). */
-function c_rtnlLinkIfmap(b: Uint8Array, o: number): boolean {
-  return b[o + 28] === 0 && b[o + 29] === 0 && b[o + 30] === 0 &&
-    b[o + 31] === 0;
-}
-
-/** A decoded `ifinfomsg` message: its fixed-header members (a plain object, see {@linkcode $.Reader}). */
+/** A decoded `ifinfomsg`: its members (a plain object, see {@linkcode $.Reader}). */
 function R_ifinfomsg(
   this: Record<string, unknown>,
   b: Uint8Array,
@@ -2064,6 +1978,119 @@ function R_ifinfomsg(
 R_ifinfomsg.prototype = Object.prototype;
 const N_ifinfomsg = R_ifinfomsg as unknown as $.Reader;
 
+/** A decoded `rtnl-link-stats`: its members (a plain object, see {@linkcode $.Reader}). */
+function R_rtnlLinkStats(
+  this: Record<string, unknown>,
+  b: Uint8Array,
+  o: number,
+): void {
+  this.rxPackets = $.get32(b, o + 0, $.LE) >>> 0;
+  this.txPackets = $.get32(b, o + 4, $.LE) >>> 0;
+  this.rxBytes = $.get32(b, o + 8, $.LE) >>> 0;
+  this.txBytes = $.get32(b, o + 12, $.LE) >>> 0;
+  this.rxErrors = $.get32(b, o + 16, $.LE) >>> 0;
+  this.txErrors = $.get32(b, o + 20, $.LE) >>> 0;
+  this.rxDropped = $.get32(b, o + 24, $.LE) >>> 0;
+  this.txDropped = $.get32(b, o + 28, $.LE) >>> 0;
+  this.multicast = $.get32(b, o + 32, $.LE) >>> 0;
+  this.collisions = $.get32(b, o + 36, $.LE) >>> 0;
+  this.rxLengthErrors = $.get32(b, o + 40, $.LE) >>> 0;
+  this.rxOverErrors = $.get32(b, o + 44, $.LE) >>> 0;
+  this.rxCrcErrors = $.get32(b, o + 48, $.LE) >>> 0;
+  this.rxFrameErrors = $.get32(b, o + 52, $.LE) >>> 0;
+  this.rxFifoErrors = $.get32(b, o + 56, $.LE) >>> 0;
+  this.rxMissedErrors = $.get32(b, o + 60, $.LE) >>> 0;
+  this.txAbortedErrors = $.get32(b, o + 64, $.LE) >>> 0;
+  this.txCarrierErrors = $.get32(b, o + 68, $.LE) >>> 0;
+  this.txFifoErrors = $.get32(b, o + 72, $.LE) >>> 0;
+  this.txHeartbeatErrors = $.get32(b, o + 76, $.LE) >>> 0;
+  this.txWindowErrors = $.get32(b, o + 80, $.LE) >>> 0;
+  this.rxCompressed = $.get32(b, o + 84, $.LE) >>> 0;
+  this.txCompressed = $.get32(b, o + 88, $.LE) >>> 0;
+  this.rxNohandler = $.get32(b, o + 92, $.LE) >>> 0;
+}
+R_rtnlLinkStats.prototype = Object.prototype;
+const N_rtnlLinkStats = R_rtnlLinkStats as unknown as $.Reader;
+
+/** A decoded `rtnl-link-ifmap`: its members (a plain object, see {@linkcode $.Reader}). */
+function R_rtnlLinkIfmap(
+  this: Record<string, unknown>,
+  b: Uint8Array,
+  o: number,
+): void {
+  const dv = $.view(b);
+  this.memStart = dv.getBigUint64(b.byteOffset + o + 0, $.LE);
+  this.memEnd = dv.getBigUint64(b.byteOffset + o + 8, $.LE);
+  this.baseAddr = dv.getBigUint64(b.byteOffset + o + 16, $.LE);
+  this.irq = $.get16(b, o + 24, $.LE);
+  this.dma = b[o + 26]!;
+  this.port = b[o + 27]!;
+}
+R_rtnlLinkIfmap.prototype = Object.prototype;
+const N_rtnlLinkIfmap = R_rtnlLinkIfmap as unknown as $.Reader;
+
+/** A decoded `rtnl-link-stats64`: its members (a plain object, see {@linkcode $.Reader}). */
+function R_rtnlLinkStats64(
+  this: Record<string, unknown>,
+  b: Uint8Array,
+  o: number,
+): void {
+  const dv = $.view(b);
+  this.rxPackets = dv.getBigUint64(b.byteOffset + o + 0, $.LE);
+  this.txPackets = dv.getBigUint64(b.byteOffset + o + 8, $.LE);
+  this.rxBytes = dv.getBigUint64(b.byteOffset + o + 16, $.LE);
+  this.txBytes = dv.getBigUint64(b.byteOffset + o + 24, $.LE);
+  this.rxErrors = dv.getBigUint64(b.byteOffset + o + 32, $.LE);
+  this.txErrors = dv.getBigUint64(b.byteOffset + o + 40, $.LE);
+  this.rxDropped = dv.getBigUint64(b.byteOffset + o + 48, $.LE);
+  this.txDropped = dv.getBigUint64(b.byteOffset + o + 56, $.LE);
+  this.multicast = dv.getBigUint64(b.byteOffset + o + 64, $.LE);
+  this.collisions = dv.getBigUint64(b.byteOffset + o + 72, $.LE);
+  this.rxLengthErrors = dv.getBigUint64(b.byteOffset + o + 80, $.LE);
+  this.rxOverErrors = dv.getBigUint64(b.byteOffset + o + 88, $.LE);
+  this.rxCrcErrors = dv.getBigUint64(b.byteOffset + o + 96, $.LE);
+  this.rxFrameErrors = dv.getBigUint64(b.byteOffset + o + 104, $.LE);
+  this.rxFifoErrors = dv.getBigUint64(b.byteOffset + o + 112, $.LE);
+  this.rxMissedErrors = dv.getBigUint64(b.byteOffset + o + 120, $.LE);
+  this.txAbortedErrors = dv.getBigUint64(b.byteOffset + o + 128, $.LE);
+  this.txCarrierErrors = dv.getBigUint64(b.byteOffset + o + 136, $.LE);
+  this.txFifoErrors = dv.getBigUint64(b.byteOffset + o + 144, $.LE);
+  this.txHeartbeatErrors = dv.getBigUint64(b.byteOffset + o + 152, $.LE);
+  this.txWindowErrors = dv.getBigUint64(b.byteOffset + o + 160, $.LE);
+  this.rxCompressed = dv.getBigUint64(b.byteOffset + o + 168, $.LE);
+  this.txCompressed = dv.getBigUint64(b.byteOffset + o + 176, $.LE);
+  this.rxNohandler = dv.getBigUint64(b.byteOffset + o + 184, $.LE);
+  this.rxOtherhostDropped = dv.getBigUint64(b.byteOffset + o + 192, $.LE);
+}
+R_rtnlLinkStats64.prototype = Object.prototype;
+const N_rtnlLinkStats64 = R_rtnlLinkStats64 as unknown as $.Reader;
+
+/** The members of struct `rtnl-link-stats` at `o` (specialised; padding checked by `c_rtnlLinkStats`). */
+function s_rtnlLinkStats(b: Uint8Array, o: number): Record<string, unknown> {
+  return new N_rtnlLinkStats(b, o);
+}
+
+/** The members of struct `rtnl-link-ifmap` at `o` (specialised; padding checked by `c_rtnlLinkIfmap`). */
+function s_rtnlLinkIfmap(b: Uint8Array, o: number): Record<string, unknown> {
+  return new N_rtnlLinkIfmap(b, o);
+}
+
+/** The members of struct `rtnl-link-stats64` at `o` (specialised; padding checked by `c_rtnlLinkStats64`). */
+function s_rtnlLinkStats64(b: Uint8Array, o: number): Record<string, unknown> {
+  return new N_rtnlLinkStats64(b, o);
+}
+
+/** Whether the padding of struct `ifinfomsg` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_ifinfomsg(b: Uint8Array, o: number): boolean {
+  return b[o + 1] === 0;
+}
+
+/** Whether the padding of struct `rtnl-link-ifmap` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_rtnlLinkIfmap(b: Uint8Array, o: number): boolean {
+  return b[o + 28] === 0 && b[o + 29] === 0 && b[o + 30] === 0 &&
+    b[o + 31] === 0;
+}
+
 /**
  * The specialised decoder of `ifinfomsg` and `link-attrs` (a hot path, generated):
  * the same value as the table-driven decoder, which takes over (this returns
@@ -2075,8 +2102,9 @@ function fast_ifinfomsg_linkAttrs(
   o: number,
   n: number,
 ): Record<string, unknown> | undefined {
-  if (n < 16 || !c_ifinfomsg(b, o)) return undefined;
-  let dv$: DataView | null = null;
+  if (n < 16 || o < 0 || o + n > b.length || !c_ifinfomsg(b, o)) {
+    return undefined;
+  }
   const out = new N_ifinfomsg(b, o);
   const end = o + n;
   let p = o + 16;
@@ -2544,10 +2572,10 @@ function fast_ifinfomsg_linkAttrs(
       case 66: {
         if (out.maxPacingOffloadHorizon !== undefined) return undefined;
         if (m !== 4 && m !== 8) return undefined;
-        const dv = (dv$ ??= new DataView(b.buffer, b.byteOffset, b.byteLength));
+        const dv = $.view(b);
         out.maxPacingOffloadHorizon = m === 4
           ? BigInt($.get32(b, q, $.LE) >>> 0)
-          : dv.getBigUint64(q, $.LE);
+          : dv.getBigUint64(b.byteOffset + q, $.LE);
         known++;
         break;
       }

@@ -309,27 +309,12 @@ export interface NdtpaAttrs {
   unknownAttributes?: Attribute[];
 }
 
+const E_NtfExtFlags = $.enumOf(NtfExtFlags);
 const E_NudState = $.enumOf(NudState);
 const E_NtfFlags = $.enumOf(NtfFlags);
 const E_RtmType = $.enumOf(RtmType);
-const E_NtfExtFlags = $.enumOf(NtfExtFlags);
 
-/** The members of struct `nda-cacheinfo` at `o` (specialised; padding checked by `c_ndaCacheinfo`). */
-function s_ndaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
-  return {
-    confirmed: $.get32(b, o + 0, $.LE) >>> 0,
-    used: $.get32(b, o + 4, $.LE) >>> 0,
-    updated: $.get32(b, o + 8, $.LE) >>> 0,
-    refcnt: $.get32(b, o + 12, $.LE) >>> 0,
-  };
-}
-
-/** Whether the padding of struct `ndmsg` at `o` is zero (else the table-driven decoder keeps its bytes). */
-function c_ndmsg(b: Uint8Array, o: number): boolean {
-  return b[o + 1] === 0 && b[o + 2] === 0 && b[o + 3] === 0;
-}
-
-/** A decoded `ndmsg` message: its fixed-header members (a plain object, see {@linkcode $.Reader}). */
+/** A decoded `ndmsg`: its members (a plain object, see {@linkcode $.Reader}). */
 function R_ndmsg(
   this: Record<string, unknown>,
   b: Uint8Array,
@@ -347,6 +332,30 @@ function R_ndmsg(
 R_ndmsg.prototype = Object.prototype;
 const N_ndmsg = R_ndmsg as unknown as $.Reader;
 
+/** A decoded `nda-cacheinfo`: its members (a plain object, see {@linkcode $.Reader}). */
+function R_ndaCacheinfo(
+  this: Record<string, unknown>,
+  b: Uint8Array,
+  o: number,
+): void {
+  this.confirmed = $.get32(b, o + 0, $.LE) >>> 0;
+  this.used = $.get32(b, o + 4, $.LE) >>> 0;
+  this.updated = $.get32(b, o + 8, $.LE) >>> 0;
+  this.refcnt = $.get32(b, o + 12, $.LE) >>> 0;
+}
+R_ndaCacheinfo.prototype = Object.prototype;
+const N_ndaCacheinfo = R_ndaCacheinfo as unknown as $.Reader;
+
+/** The members of struct `nda-cacheinfo` at `o` (specialised; padding checked by `c_ndaCacheinfo`). */
+function s_ndaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
+  return new N_ndaCacheinfo(b, o);
+}
+
+/** Whether the padding of struct `ndmsg` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_ndmsg(b: Uint8Array, o: number): boolean {
+  return b[o + 1] === 0 && b[o + 2] === 0 && b[o + 3] === 0;
+}
+
 /**
  * The specialised decoder of `ndmsg` and `neighbour-attrs` (a hot path, generated):
  * the same value as the table-driven decoder, which takes over (this returns
@@ -358,7 +367,7 @@ function fast_ndmsg_neighbourAttrs(
   o: number,
   n: number,
 ): Record<string, unknown> | undefined {
-  if (n < 12 || !c_ndmsg(b, o)) return undefined;
+  if (n < 12 || o < 0 || o + n > b.length || !c_ndmsg(b, o)) return undefined;
   const out = new N_ndmsg(b, o);
   const end = o + n;
   let p = o + 12;

@@ -210,18 +210,7 @@ export interface Metrics {
 
 const E_RtmType = $.enumOf(RtmType);
 
-/** The members of struct `rta-cacheinfo` at `o` (specialised; padding checked by `c_rtaCacheinfo`). */
-function s_rtaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
-  return {
-    rtaClntref: $.get32(b, o + 0, $.LE) >>> 0,
-    rtaLastuse: $.get32(b, o + 4, $.LE) >>> 0,
-    rtaExpires: $.get32(b, o + 8, $.LE) >>> 0,
-    rtaError: $.get32(b, o + 12, $.LE) >>> 0,
-    rtaUsed: $.get32(b, o + 16, $.LE) >>> 0,
-  };
-}
-
-/** A decoded `rtmsg` message: its fixed-header members (a plain object, see {@linkcode $.Reader}). */
+/** A decoded `rtmsg`: its members (a plain object, see {@linkcode $.Reader}). */
 function R_rtmsg(
   this: Record<string, unknown>,
   b: Uint8Array,
@@ -240,6 +229,26 @@ function R_rtmsg(
 R_rtmsg.prototype = Object.prototype;
 const N_rtmsg = R_rtmsg as unknown as $.Reader;
 
+/** A decoded `rta-cacheinfo`: its members (a plain object, see {@linkcode $.Reader}). */
+function R_rtaCacheinfo(
+  this: Record<string, unknown>,
+  b: Uint8Array,
+  o: number,
+): void {
+  this.rtaClntref = $.get32(b, o + 0, $.LE) >>> 0;
+  this.rtaLastuse = $.get32(b, o + 4, $.LE) >>> 0;
+  this.rtaExpires = $.get32(b, o + 8, $.LE) >>> 0;
+  this.rtaError = $.get32(b, o + 12, $.LE) >>> 0;
+  this.rtaUsed = $.get32(b, o + 16, $.LE) >>> 0;
+}
+R_rtaCacheinfo.prototype = Object.prototype;
+const N_rtaCacheinfo = R_rtaCacheinfo as unknown as $.Reader;
+
+/** The members of struct `rta-cacheinfo` at `o` (specialised; padding checked by `c_rtaCacheinfo`). */
+function s_rtaCacheinfo(b: Uint8Array, o: number): Record<string, unknown> {
+  return new N_rtaCacheinfo(b, o);
+}
+
 /**
  * The specialised decoder of `rtmsg` and `route-attrs` (a hot path, generated):
  * the same value as the table-driven decoder, which takes over (this returns
@@ -251,7 +260,7 @@ function fast_rtmsg_routeAttrs(
   o: number,
   n: number,
 ): Record<string, unknown> | undefined {
-  if (n < 12) return undefined;
+  if (n < 12 || o < 0 || o + n > b.length) return undefined;
   const out = new N_rtmsg(b, o);
   const end = o + n;
   let p = o + 12;

@@ -170,25 +170,7 @@ export interface FibRuleAttrs {
 
 const E_FrAct = $.enumOf(FrAct);
 
-/** The members of struct `fib-rule-uid-range` at `o` (specialised; padding checked by `c_fibRuleUidRange`). */
-function s_fibRuleUidRange(b: Uint8Array, o: number): Record<string, unknown> {
-  return {
-    start: $.get32(b, o + 0, $.LE) >>> 0,
-    end: $.get32(b, o + 4, $.LE) >>> 0,
-  };
-}
-
-/** The members of struct `fib-rule-port-range` at `o` (specialised; padding checked by `c_fibRulePortRange`). */
-function s_fibRulePortRange(b: Uint8Array, o: number): Record<string, unknown> {
-  return { start: $.get16(b, o + 0, $.LE), end: $.get16(b, o + 2, $.LE) };
-}
-
-/** Whether the padding of struct `fib-rule-hdr` at `o` is zero (else the table-driven decoder keeps its bytes). */
-function c_fibRuleHdr(b: Uint8Array, o: number): boolean {
-  return b[o + 5] === 0 && b[o + 6] === 0;
-}
-
-/** A decoded `fib-rule-hdr` message: its fixed-header members (a plain object, see {@linkcode $.Reader}). */
+/** A decoded `fib-rule-hdr`: its members (a plain object, see {@linkcode $.Reader}). */
 function R_fibRuleHdr(
   this: Record<string, unknown>,
   b: Uint8Array,
@@ -205,6 +187,45 @@ function R_fibRuleHdr(
 R_fibRuleHdr.prototype = Object.prototype;
 const N_fibRuleHdr = R_fibRuleHdr as unknown as $.Reader;
 
+/** A decoded `fib-rule-uid-range`: its members (a plain object, see {@linkcode $.Reader}). */
+function R_fibRuleUidRange(
+  this: Record<string, unknown>,
+  b: Uint8Array,
+  o: number,
+): void {
+  this.start = $.get32(b, o + 0, $.LE) >>> 0;
+  this.end = $.get32(b, o + 4, $.LE) >>> 0;
+}
+R_fibRuleUidRange.prototype = Object.prototype;
+const N_fibRuleUidRange = R_fibRuleUidRange as unknown as $.Reader;
+
+/** A decoded `fib-rule-port-range`: its members (a plain object, see {@linkcode $.Reader}). */
+function R_fibRulePortRange(
+  this: Record<string, unknown>,
+  b: Uint8Array,
+  o: number,
+): void {
+  this.start = $.get16(b, o + 0, $.LE);
+  this.end = $.get16(b, o + 2, $.LE);
+}
+R_fibRulePortRange.prototype = Object.prototype;
+const N_fibRulePortRange = R_fibRulePortRange as unknown as $.Reader;
+
+/** The members of struct `fib-rule-uid-range` at `o` (specialised; padding checked by `c_fibRuleUidRange`). */
+function s_fibRuleUidRange(b: Uint8Array, o: number): Record<string, unknown> {
+  return new N_fibRuleUidRange(b, o);
+}
+
+/** The members of struct `fib-rule-port-range` at `o` (specialised; padding checked by `c_fibRulePortRange`). */
+function s_fibRulePortRange(b: Uint8Array, o: number): Record<string, unknown> {
+  return new N_fibRulePortRange(b, o);
+}
+
+/** Whether the padding of struct `fib-rule-hdr` at `o` is zero (else the table-driven decoder keeps its bytes). */
+function c_fibRuleHdr(b: Uint8Array, o: number): boolean {
+  return b[o + 5] === 0 && b[o + 6] === 0;
+}
+
 /**
  * The specialised decoder of `fib-rule-hdr` and `fib-rule-attrs` (a hot path, generated):
  * the same value as the table-driven decoder, which takes over (this returns
@@ -216,8 +237,9 @@ function fast_fibRuleHdr_fibRuleAttrs(
   o: number,
   n: number,
 ): Record<string, unknown> | undefined {
-  if (n < 12 || !c_fibRuleHdr(b, o)) return undefined;
-  let dv$: DataView | null = null;
+  if (n < 12 || o < 0 || o + n > b.length || !c_fibRuleHdr(b, o)) {
+    return undefined;
+  }
   const out = new N_fibRuleHdr(b, o);
   const end = o + n;
   let p = o + 12;
@@ -290,8 +312,8 @@ function fast_fibRuleHdr_fibRuleAttrs(
       case 12: {
         if (out.tunId !== undefined) return undefined;
         if (m !== 8) return undefined;
-        const dv = (dv$ ??= new DataView(b.buffer, b.byteOffset, b.byteLength));
-        out.tunId = dv.getBigUint64(q, $.LE);
+        const dv = $.view(b);
+        out.tunId = dv.getBigUint64(b.byteOffset + q, $.LE);
         known++;
         break;
       }

@@ -746,9 +746,9 @@ function readExpr(t: string, at: string, be: boolean): string {
     case "s32":
       return `$.get32(b, ${at}, ${le})`;
     case "u64":
-      return `dv.getBigUint64(${at}, ${le})`;
+      return `dv.getBigUint64(b.byteOffset + ${at}, ${le})`;
     default: // s64
-      return `dv.getBigInt64(${at}, ${le})`;
+      return `dv.getBigInt64(b.byteOffset + ${at}, ${le})`;
   }
 }
 
@@ -803,29 +803,15 @@ function structFields(
   return fields;
 }
 
-/** A struct's specialised decoder: an object literal of its members. */
-function emitFastStruct(
-  s: StructModel,
-  used: Set<EnumModel>,
-  structs: Set<StructModel>,
-): string {
-  const has64 = s.members.some((m) => m.type === "u64" || m.type === "s64");
-  const fields = structFields(s, used, structs).map(([k, v]) =>
-    `${prop(k)}: ${v}`
-  );
+/** A struct's specialised reader: an object of its members, built by its constructor. */
+function emitFastStruct(s: StructModel): string {
+  const n = camel(s.name);
   return [
-    `/** The members of struct \`${s.name}\` at \`o\` (specialised; padding checked by \`c_${
-      camel(s.name)
-    }\`). */`,
-    `function s_${
-      camel(s.name)
-    }(b: Uint8Array, o: number): Record<string, unknown> {`,
-    has64
-      ? "  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);"
-      : "",
-    `  return { ${fields.join(", ")} };`,
+    `/** The members of struct \`${s.name}\` at \`o\` (specialised; padding checked by \`c_${n}\`). */`,
+    `function s_${n}(b: Uint8Array, o: number): Record<string, unknown> {`,
+    `  return new N_${n}(b, o);`,
     "}",
-  ].filter((l) => l !== "").join("\n") + "\n";
+  ].join("\n") + "\n";
 }
 
 /** The padding check `c_<struct>` of a struct with padding (else nothing). */
@@ -855,11 +841,9 @@ function emitFastCtor(
   const has64 = s.members.some((m) => m.type === "u64" || m.type === "s64");
   const n = camel(s.name);
   return [
-    `/** A decoded \`${s.name}\` message: its fixed-header members (a plain object, see {@linkcode $.Reader}). */`,
+    `/** A decoded \`${s.name}\`: its members (a plain object, see {@linkcode $.Reader}). */`,
     `function R_${n}(this: Record<string, unknown>, b: Uint8Array, o: number): void {`,
-    has64
-      ? "  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);"
-      : "",
+    has64 ? "  const dv = $.view(b);" : "",
     ...structFields(s, used, structs).map(([k, v]) =>
       `  this${access(k)} = ${v};`
     ),
@@ -900,7 +884,6 @@ function fastCase(
   a: AttrModel,
   used: Set<EnumModel>,
   structs: Set<StructModel>,
-  hasDv: { v: boolean },
 ): string {
   const k = access(a.key);
   const once = `if (out${k} !== undefined) return undefined;`;
@@ -920,18 +903,15 @@ function fastCase(
     }, b, q, m, out, t);\nif (v === undefined) return undefined;\nout${k} = v;\nknown++;\nbreak;\n}`;
   }
   let body: string;
-  const dv =
-    "const dv = (dv$ ??= new DataView(b.buffer, b.byteOffset, b.byteLength));\n";
+  const dv = "const dv = $.view(b);\n";
   if (t in SIZES) {
     const size = SIZES[t]!;
-    if (isBig(t)) hasDv.v = true;
     body = `if (m !== ${size}) return undefined;\n${
       isBig(t) ? dv : ""
     }out${k} = ${mapped(readExpr(t, "q", a.bigEndian), a, t, used)};`;
   } else if ((t === "uint" || t === "sint") && !a.bigEndian) {
     // Variable width: 4 or 8 bytes, a bigint either way.
     const big = t === "uint" ? "u64" : "s64";
-    hasDv.v = true;
     const four = t === "uint"
       ? "BigInt($.get32(b, q, $.LE) >>> 0)"
       : "BigInt($.get32(b, q, $.LE))";
@@ -968,8 +948,7 @@ export function emitFastDecoder(
   used: Set<EnumModel>,
   structs: Set<StructModel>,
 ): string {
-  const hasDv = { v: false };
-  const cases = set.all.map((a) => fastCase(a, used, structs, hasDv)).filter((
+  const cases = set.all.map((a) => fastCase(a, used, structs)).filter((
     c,
   ) => c !== "");
   const name = `fast_${camel(header.name)}_${camel(set.name)}`;
@@ -981,10 +960,9 @@ export function emitFastDecoder(
     ` * not know are kept as that decoder keeps them.`,
     ` */`,
     `function ${name}(b: Uint8Array, o: number, n: number): Record<string, unknown> | undefined {`,
-    `  if (n < ${header.size}${
+    `  if (n < ${header.size} || o < 0 || o + n > b.length${
       hasPadding(header) ? ` || !c_${camel(header.name)}(b, o)` : ""
     }) return undefined;`,
-    hasDv.v ? "  let dv$: DataView | null = null;" : "",
     `  const out = new N_${camel(header.name)}(b, o);`,
     `  const end = o + n;`,
     `  let p = o + ${(header.size + 3) & ~3};`,
@@ -1023,28 +1001,25 @@ export function emitFast(f: FamilyModel): { code: string; entries: string[] } {
   for (const [h, s] of pairs) {
     const header = f.structs.find((x) => x.name === h)!;
     const set = f.sets.find((x) => x.name === s)!;
-    if (!headers.has(header)) {
-      headers.add(header);
-      decoders.push(emitFastCtor(header, used, structs));
-    }
+    headers.add(header);
     decoders.push(emitFastDecoder(header, set, used, structs));
     entries.push(`${str(`${h} ${s}`)}: fast_${camel(h)}_${camel(s)}`);
   }
-  // Struct readers of nested structs are added while emitting.
+  // Constructors of the headers and of the structs read (nested structs
+  // are added while emitting), a reader `s_<struct>` for the latter.
   const emitted = new Set<StructModel>();
   const structCode: string[] = [];
-  const pending = [...structs];
+  const pending = [...headers, ...structs];
   while (pending.length > 0) {
     const s = pending.shift()!;
     if (emitted.has(s)) continue;
     emitted.add(s);
     const before = new Set(structs);
-    structCode.push(emitFastStruct(s, used, structs));
+    structCode.push(emitFastCtor(s, used, structs));
     for (const x of structs) if (!before.has(x)) pending.push(x);
   }
-  for (const s of new Set([...headers, ...emitted])) {
-    structCode.push(emitPaddingCheck(s));
-  }
+  for (const s of structs) structCode.push(emitFastStruct(s));
+  for (const s of emitted) structCode.push(emitPaddingCheck(s));
   const tables = [...used].map((e) =>
     `const ${enumVar(e)} = $.enumOf(${e.tsName});`
   );
