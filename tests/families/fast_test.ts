@@ -169,6 +169,19 @@ describe("families: specialised decoders", () => {
     });
   }
 
+  it("give up on a view that claims bytes past the buffer", () => {
+    for (const { op, arbs } of hot) {
+      const b = encodeWith(
+        op.header,
+        op.set,
+        fc.sample(arbs.body(op.header, op.set), { numRuns: 1, seed: 7 })[0],
+      );
+      assert.notEqual(op.fast!(b, 0, b.length), undefined);
+      assert.equal(op.fast!(b, 0, b.length + 8), undefined);
+      assert.equal(op.fast!(b, -4, b.length), undefined);
+    }
+  });
+
   it("corpus samples of hot operations decode the same", () => {
     const { samples: all } = samples(families, loadCorpus());
     let fast = 0;
