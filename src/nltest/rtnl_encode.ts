@@ -262,6 +262,9 @@ export function routeMessage(
       rtaExpires: 0,
       rtaError: 0,
       rtaUsed: 0,
+      rtaId: 0,
+      rtaTs: 0,
+      rtaTsage: 0,
     };
     v.pref = 0; // ICMPV6_ROUTER_PREF_MEDIUM
   }

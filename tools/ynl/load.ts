@@ -53,11 +53,35 @@ function renumbers(item: Record<string, unknown>): boolean {
 }
 
 /**
+ * Whether an overlay's definition only appends members to a struct the spec
+ * defines (`name` and `members` given, none of them already there).
+ */
+function extendsStruct(
+  same: Record<string, unknown>,
+  item: Record<string, unknown>,
+): boolean {
+  const have = same.members;
+  const add = item.members;
+  return same.type === "struct" && Array.isArray(have) && Array.isArray(add) &&
+    add.length > 0 &&
+    Object.keys(item).every((k) => k === "name" || k === "members") &&
+    add.every((m) =>
+      m !== null && typeof m === "object" &&
+      !have.some((h) =>
+        (h as Record<string, unknown>).name ===
+          (m as Record<string, unknown>).name
+      )
+    );
+}
+
+/**
  * Merges an overlay (nlkit's additions, `spec/overlays/<spec>.yaml`) into a
  * parsed spec: its definitions, attribute sets and sub-messages are
  * appended; the formats of a sub-message the spec has already are added to
- * it. Nothing of the spec is removed; the one change allowed is a
- * correction of numbering: an attribute set the spec has, listing only
+ * it; a struct the spec has may get members appended after its last one
+ * (a definition giving only `name` and the new `members`). Nothing of the
+ * spec is removed; the one other change allowed is a correction of
+ * numbering: an attribute set the spec has, listing only
  * `name` and `value` of some of its attributes, gives them those values
  * (where the spec disagrees with the kernel's uapi header).
  *
@@ -109,6 +133,10 @@ export function mergeOverlay(
           }
           target.value = a.value;
         }
+      } else if (key === "definitions" && extendsStruct(same, item)) {
+        // An addition: members the kernel's struct has after the spec's
+        // last one (the spec describes an older, shorter struct).
+        (same.members as unknown[]).push(...(item.members as unknown[]));
       } else if (key === "sub-messages") {
         (same.formats as unknown[]).push(...(item.formats as unknown[] ?? []));
       } else {
