@@ -50,8 +50,13 @@ export function openCliBackend(sim = false): Promise<Backend> {
 
 /** The `--help` text, built from the command list. */
 export function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.usage.length)) + 2;
-  const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(width)}${c.summary}`);
+  // Short usages share the line with the summary; long ones get their own.
+  const width = 24;
+  const lines = COMMANDS.map((c) =>
+    c.usage.length < width - 2
+      ? `  ${c.usage.padEnd(width - 2)}${c.summary}`
+      : `  ${c.usage}\n  ${" ".repeat(width - 2)}${c.summary}`
+  );
   return `nlkit: netlink from TypeScript (Deno and Bun, no native build)
 
 Usage: nlkit <command> [options]

@@ -14,7 +14,12 @@ import {
 } from "../../src/netlink/mod.ts";
 import { GenlConn } from "../../src/genetlink/mod.ts";
 import type { Client } from "../../src/wifi/mod.ts";
-import { nl80211, SimKernel } from "../../src/nltest/mod.ts";
+import {
+  DEFAULT_LINK_KINDS,
+  nl80211,
+  SimKernel,
+  wireguard,
+} from "../../src/nltest/mod.ts";
 import { DEMO_WORLD, openClient } from "../wifi_info.ts";
 
 /** Where the commands get their connections: the kernel, or a simulated one. */
@@ -153,7 +158,10 @@ export function simulatedBackend(
   why: string,
   commands: readonly Command[] = [],
 ): Backend {
-  const kernel = new SimKernel();
+  // The default link kinds, and WireGuard's for `nlkit wg --sim`.
+  const kernel = new SimKernel({
+    linkKinds: { ...DEFAULT_LINK_KINDS, wireguard: wireguard.LINK_KIND },
+  });
   kernel.rtnetlink.addLink({
     name: "eth0",
     kind: "dummy",

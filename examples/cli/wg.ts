@@ -146,27 +146,13 @@ export function demoDevices(now: number = Date.now()): simulated.SimOptions {
   };
 }
 
-/** Simulators that could not join the shared simulated kernel (it lacks the `wireguard` link kind). */
-const privateSims = new WeakMap<SimKernel, simulated.Simulator>();
-const registered = new WeakSet<SimKernel>();
-
 /** `nlkit wg [DEV]`. */
 export const wg: Command = {
   name: "wg",
   usage: "wg [DEV]",
   summary: "WireGuard devices and peers (like `wg show`)",
   simulate(kernel) {
-    const sim = new simulated.Simulator(demoDevices());
-    try {
-      sim.register(kernel);
-      registered.add(kernel);
-    } catch (e) {
-      if (
-        !(e instanceof TypeError && /link kind "wireguard"/.test(e.message))
-      ) throw e;
-      // The shared kernel cannot hold wireguard links: use a kernel of its own.
-      privateSims.set(kernel, new simulated.Simulator(demoDevices()));
-    }
+    new simulated.Simulator(demoDevices()).register(kernel);
   },
   async run({ args, backend }) {
     const dev = args.operands[0];
@@ -174,13 +160,7 @@ export const wg: Command = {
       throw new UsageError("wg takes at most one device");
     }
     let options: WireGuardOptions;
-    const own = backend.kernel ? privateSims.get(backend.kernel) : undefined;
-    if (
-      backend.kernel !== undefined && !registered.has(backend.kernel) &&
-      own !== undefined
-    ) {
-      options = simulated.dial(own);
-    } else if (backend.kernel !== undefined) {
+    if (backend.kernel !== undefined) {
       options = {
         conn: GenlConn.from(backend.kernel.dial(Family.Generic)),
         route: backend.kernel.dial(Family.Route),

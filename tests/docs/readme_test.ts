@@ -6,20 +6,26 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { Family } from "../../src/netlink/mod.ts";
 import { SimKernel } from "../../src/nltest/mod.ts";
-import { linkNames } from "../../docs/links.ts";
+import { Route } from "../../src/route/mod.ts";
+import { addUplink } from "../../docs/uplink.ts";
 
-const TEST_BODY = `test("linkNames() lists every link", async () => {
+const TEST_BODY =
+  `test("addUplink() makes a bridge with an address and a default route", async () => {
   const kernel = new SimKernel();
-  kernel.rtnetlink.addLink({ name: "eth0", kind: "dummy", up: true });
-  await using conn = kernel.dial(Family.Route);
-  assert.deepEqual(await linkNames(conn), ["lo", "eth0"]);
+  await using route = await Route.open({ conn: kernel.dial(Family.Route) });
+  await addUplink(route, "br0");
+  const [a] = await route.addresses.list({ link: "br0" });
+  assert.equal(\`\${a?.address}/\${a?.prefixLength}\`, "10.1.2.3/24");
+  assert.equal((await route.routes.get("192.0.2.1")).gateway, "10.1.2.1");
 });`;
 
-test("linkNames() lists every link", async () => {
+test("addUplink() makes a bridge with an address and a default route", async () => {
   const kernel = new SimKernel();
-  kernel.rtnetlink.addLink({ name: "eth0", kind: "dummy", up: true });
-  await using conn = kernel.dial(Family.Route);
-  assert.deepEqual(await linkNames(conn), ["lo", "eth0"]);
+  await using route = await Route.open({ conn: kernel.dial(Family.Route) });
+  await addUplink(route, "br0");
+  const [a] = await route.addresses.list({ link: "br0" });
+  assert.equal(`${a?.address}/${a?.prefixLength}`, "10.1.2.3/24");
+  assert.equal((await route.routes.get("192.0.2.1")).gateway, "10.1.2.1");
 });
 
 test("the README's downstream test is the one run here", () => {
@@ -35,8 +41,11 @@ test("the README's downstream test is the one run here", () => {
     "README block differs from tests/docs/readme_test.ts",
   );
   const self = readFileSync(new URL(import.meta.url), "utf8");
+  // The body appears twice in this file: as TEST_BODY (with escaped
+  // interpolations) and as the test itself.
+  const escaped = TEST_BODY.replaceAll("${", "\\${").replaceAll("`", "\\`");
   assert.ok(
-    self.split(TEST_BODY).length === 3,
+    self.includes(TEST_BODY) && self.includes(escaped),
     "the test above differs from TEST_BODY",
   );
 });
