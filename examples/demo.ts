@@ -90,6 +90,12 @@ try {
   console.log(
     "\nMore: deno run --allow-ffi examples/nlkit.ts --help   (or: bun examples/nlkit.ts --help)",
   );
+  console.log(
+    "  link/addr/route/neigh/rule (like ip), ss (sockets), ethtool DEV, wg (WireGuard),",
+  );
+  console.log(
+    "  taskstats PID, uevent, audit status; examples/families/ for devlink, netdev, mptcp_pm...",
+  );
 } catch (e) {
   const line = explain(e);
   if (line === undefined) throw e;
