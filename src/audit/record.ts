@@ -6,7 +6,7 @@
  */
 
 import { auditTypeName } from "./constants.ts";
-import { checkRange } from "../sockdiag/_struct.ts";
+import { checkRange } from "../netlink/_struct.ts";
 
 /**
  * One audit record, decoded: its type, the event's serial number and time

@@ -6,7 +6,7 @@
  */
 
 import { get32, HOST_LITTLE_ENDIAN, put32 } from "../netlink/_endian.ts";
-import { checkRange } from "../sockdiag/_struct.ts";
+import { checkRange } from "../netlink/_struct.ts";
 import {
   AUDIT_ACTION_NAMES,
   AUDIT_FIELD_NAMES,

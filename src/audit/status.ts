@@ -6,7 +6,7 @@
  */
 
 import { get32, HOST_LITTLE_ENDIAN, put32 } from "../netlink/_endian.ts";
-import { checkRange } from "../sockdiag/_struct.ts";
+import { checkRange } from "../netlink/_struct.ts";
 
 const LE = HOST_LITTLE_ENDIAN;
 

@@ -1,8 +1,15 @@
 /**
  * Text forms of the YNL display hints `ipv4`, `ipv6`, `ipv4-or-v6`, `mac`
  * and `fddi`: IPv4 dotted quads, IPv6 in RFC 5952 form (lowercase, the
- * longest run of two or more zero groups as `::`, dotted IPv4-mapped
- * addresses), hardware addresses as colon-separated hex pairs.
+ * longest run of two or more zero groups as `::`), hardware addresses as
+ * colon-separated hex pairs. An IPv6 address with an IPv4 address in its
+ * last 32 bits is written as glibc's `inet_ntop` writes it, so the text is
+ * what `ip`, `ss` and `wg` print: IPv4-mapped as `::ffff:192.0.2.1`,
+ * IPv4-compatible (the first 96 bits zero, not `::` nor `::1`) as
+ * `::192.0.2.1`.
+ *
+ * The one copy of address text in the library: the generated codecs, the
+ * clients (route, sockdiag, wireguard) and the simulated kernels use it.
  *
  * An address attribute may be neither 4 nor 16 bytes (an MPLS label in a
  * route, a 2-byte address of an old protocol family): it is written as
@@ -42,13 +49,19 @@ export function formatIP(b: Uint8Array, start: number, end: number): string {
     return `${b[start]}.${b[start + 1]}.${b[start + 2]}.${b[start + 3]}`;
   }
   if (n !== 16) return rawHex(b, start, end);
-  // IPv4-mapped (::ffff:a.b.c.d): RFC 5952 section 5.
-  let mapped = b[start + 10] === 0xff && b[start + 11] === 0xff;
-  for (let i = 0; mapped && i < 10; i++) if (b[start + i] !== 0) mapped = false;
-  if (mapped) {
-    return `::ffff:${b[start + 12]}.${b[start + 13]}.${b[start + 14]}.${
-      b[start + 15]
-    }`;
+  // IPv4-mapped (::ffff:a.b.c.d, RFC 5952 section 5) and IPv4-compatible
+  // (::a.b.c.d) as glibc's inet_ntop: the first 80 bits zero, then ffff,
+  // or 96 bits zero and the next 16 not (so ::1 and :: stay as they are).
+  let zero80 = true;
+  for (let i = 0; zero80 && i < 10; i++) if (b[start + i] !== 0) zero80 = false;
+  if (zero80) {
+    const w5 = (b[start + 10]! << 8) | b[start + 11]!;
+    const w6 = (b[start + 12]! << 8) | b[start + 13]!;
+    if (w5 === 0xffff || (w5 === 0 && w6 !== 0)) {
+      return `${w5 === 0 ? "::" : "::ffff:"}${b[start + 12]}.${b[start + 13]}.${
+        b[start + 14]
+      }.${b[start + 15]}`;
+    }
   }
   // The longest run of zero groups (two or more), the first one on a tie.
   let bestAt = -1, bestLen = 1, runAt = -1;
@@ -105,18 +118,27 @@ export function parseIPv4Into(
   return part === 4;
 }
 
-function parseIPv6(s: string): Uint8Array<ArrayBuffer> | undefined {
-  const out = new Uint8Array(16);
+/**
+ * Parses IPv6 text (RFC 4291 section 2.2, a trailing dotted IPv4 address
+ * allowed) into 16 bytes of `out` at `at`.
+ *
+ * @returns false (the bytes undefined) when `s` is not IPv6 text.
+ */
+export function parseIPv6Into(
+  s: string,
+  out: Uint8Array,
+  at: number,
+): boolean {
   let text = s;
   let tail = 0; // bytes taken by a trailing dotted IPv4
   const lastColon = text.lastIndexOf(":");
   if (lastColon >= 0 && text.indexOf(".", lastColon) > lastColon) {
-    if (!parseIPv4Into(text.slice(lastColon + 1), out, 12)) return undefined;
+    if (!parseIPv4Into(text.slice(lastColon + 1), out, at + 12)) return false;
     text = text.slice(0, lastColon + 1) + "0:0";
     tail = 4;
   }
   const halves = text.split("::");
-  if (halves.length > 2) return undefined;
+  if (halves.length > 2) return false;
   const groups = (h: string): number[] | undefined => {
     if (h === "") return [];
     const out: number[] = [];
@@ -128,16 +150,16 @@ function parseIPv6(s: string): Uint8Array<ArrayBuffer> | undefined {
   };
   const head = groups(halves[0]!);
   const rest = halves.length === 2 ? groups(halves[1]!) : [];
-  if (head === undefined || rest === undefined) return undefined;
+  if (head === undefined || rest === undefined) return false;
   const n = head.length + rest.length;
-  if (halves.length === 1 ? n !== 8 : n > 7) return undefined;
+  if (halves.length === 1 ? n !== 8 : n > 7) return false;
   const all = [...head, ...new Array<number>(8 - n).fill(0), ...rest];
   for (let g = 0; g < 8; g++) {
     if (tail > 0 && g >= 6) break;
-    out[2 * g] = all[g]! >> 8;
-    out[2 * g + 1] = all[g]! & 255;
+    out[at + 2 * g] = all[g]! >> 8;
+    out[at + 2 * g + 1] = all[g]! & 255;
   }
-  return out;
+  return true;
 }
 
 function parseRawHex(s: string): Uint8Array<ArrayBuffer> | undefined {
@@ -158,7 +180,10 @@ function parseRawHex(s: string): Uint8Array<ArrayBuffer> | undefined {
  */
 export function parseIP(s: string): Uint8Array<ArrayBuffer> | undefined {
   if (s.startsWith("0x")) return parseRawHex(s);
-  if (s.includes(":")) return parseIPv6(s);
+  if (s.includes(":")) {
+    const out = new Uint8Array(16);
+    return parseIPv6Into(s, out, 0) ? out : undefined;
+  }
   const out = new Uint8Array(4);
   return parseIPv4Into(s, out, 0) ? out : undefined;
 }

@@ -18,7 +18,7 @@
  * @module
  */
 
-import { HOST_LITTLE_ENDIAN as LE } from "../netlink/_endian.ts";
+import { get16, get32, HOST_LITTLE_ENDIAN as LE } from "../netlink/_endian.ts";
 import { align } from "../netlink/align.ts";
 import { HEADER_LENGTH, HeaderFlags, HeaderType } from "../netlink/header.ts";
 import type { Message } from "../netlink/message.ts";
@@ -59,24 +59,33 @@ export function fromHex(
   return out;
 }
 
+/**
+ * The message at `pos` of a datagram, read as `netlink_rcv_skb` reads it
+ * (no copy): `undefined` when no header fits or its length is below the
+ * header's or past the datagram, where the kernel ends its walk silently.
+ */
+export function messageAt(d: Uint8Array, pos: number): Message | undefined {
+  if (d.length - pos < HEADER_LENGTH) return undefined;
+  const length = get32(d, pos, LE) >>> 0;
+  if (length < HEADER_LENGTH || length > d.length - pos) return undefined;
+  return {
+    header: {
+      length,
+      type: get16(d, pos + 4, LE),
+      flags: get16(d, pos + 6, LE),
+      sequence: get32(d, pos + 8, LE) >>> 0,
+      pid: get32(d, pos + 12, LE) >>> 0,
+    },
+    data: d.subarray(pos + HEADER_LENGTH, pos + length),
+  };
+}
+
 /** Splits a datagram the way the kernel walks it: stops at the first bad length, never throws. */
 export function messagesOf(d: Uint8Array): Message[] {
-  const v = new DataView(d.buffer, d.byteOffset, d.byteLength);
   const out: Message[] = [];
-  for (let p = 0; d.length - p >= HEADER_LENGTH;) {
-    const length = v.getUint32(p, LE);
-    if (length < HEADER_LENGTH || length > d.length - p) break;
-    out.push({
-      header: {
-        length,
-        type: v.getUint16(p + 4, LE),
-        flags: v.getUint16(p + 6, LE),
-        sequence: v.getUint32(p + 8, LE),
-        pid: v.getUint32(p + 12, LE),
-      },
-      data: d.subarray(p + HEADER_LENGTH, p + length),
-    });
-    p += align(length);
+  for (let p = 0, m = messageAt(d, 0); m; m = messageAt(d, p)) {
+    out.push(m);
+    p += align(m.header.length);
   }
   return out;
 }

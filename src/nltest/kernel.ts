@@ -9,7 +9,6 @@
 
 import { Errno } from "../netlink/errno.ts";
 import { SyscallError } from "../netlink/system_errors.ts";
-import { HOST_LITTLE_ENDIAN as LE } from "../netlink/_endian.ts";
 import { align } from "../netlink/align.ts";
 import { type Conn, connFromSocket } from "../netlink/conn.ts";
 import { type ExtendedAck, NetlinkError } from "../netlink/errors.ts";
@@ -30,6 +29,7 @@ import type { ConnOptions } from "../netlink/options.ts";
 import type { Family as GenlFamily } from "../genetlink/family.ts";
 import { groupMask, MemorySocket } from "./_memory_socket.ts";
 import { filterDatagram } from "./kernel_bpf.ts";
+import { messageAt } from "./_recording.ts";
 import {
   ActiveFault,
   type DelayFault,
@@ -557,21 +557,9 @@ export class SimKernel {
   }
 
   #process(port: Port, d: Uint8Array, from: number): void | Promise<void> {
-    const v = new DataView(d.buffer, d.byteOffset, d.byteLength);
     // netlink_rcv_skb: walk while a header fits; a bad length ends the walk silently.
-    for (let pos = from; d.length - pos >= HEADER_LENGTH;) {
-      const length = v.getUint32(pos, LE);
-      if (length < HEADER_LENGTH || length > d.length - pos) break;
-      const m: Message = {
-        header: {
-          length,
-          type: v.getUint16(pos + 4, LE),
-          flags: v.getUint16(pos + 6, LE),
-          sequence: v.getUint32(pos + 8, LE),
-          pid: v.getUint32(pos + 12, LE),
-        },
-        data: d.subarray(pos + HEADER_LENGTH, pos + length),
-      };
+    for (let pos = from, m = messageAt(d, pos); m; m = messageAt(d, pos)) {
+      const length = m.header.length;
       const next = pos + align(length);
       const r = this.#request(port, m, d.subarray(pos, pos + length));
       if (r !== undefined) return r.then(() => this.#process(port, d, next));

@@ -48,6 +48,7 @@
  * @module
  */
 
+import { formatMAC } from "../families/_text.ts";
 import { Errno } from "../netlink/errno.ts";
 import { AttributeDecoder, AttributeEncoder } from "../netlink/attribute.ts";
 import { Family as NetlinkFamily } from "../netlink/header.ts";
@@ -534,10 +535,7 @@ export class Simulator {
         if (stations.length === 0 && ifi.connected) {
           const ap = ifi.connected;
           stations = [{
-            mac: ap.bssid.reduce(
-              (s, x, i) => s + (i ? ":" : "") + x.toString(16).padStart(2, "0"),
-              "",
-            ),
+            mac: formatMAC(ap.bssid, 0, ap.bssid.length),
             signal: Math.round((ap.spec.signal ?? -5000) / 100),
           }];
         }

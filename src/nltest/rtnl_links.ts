@@ -13,6 +13,7 @@ import {
   type LinkAttrs,
   newlink as setlink,
 } from "../families/rt_link.ts";
+import { formatMAC } from "../families/_text.ts";
 import { Errno } from "../netlink/errno.ts";
 import type { Message } from "../netlink/message.ts";
 import { OPER_STATES } from "../route/names.ts";
@@ -58,10 +59,8 @@ export function flagBits(v: LinkValue): number {
 }
 
 function randomMac(index: number): string {
-  const h = (index >> 8) & 0xff;
-  const l = index & 0xff;
-  const hex = (x: number) => x.toString(16).padStart(2, "0");
-  return `02:00:00:00:${hex(h)}:${hex(l)}`;
+  const mac = new Uint8Array([2, 0, 0, 0, (index >> 8) & 0xff, index & 0xff]);
+  return formatMAC(mac, 0, mac.length);
 }
 
 /**

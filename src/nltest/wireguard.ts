@@ -87,6 +87,7 @@ import type { Device } from "../wireguard/device.ts";
 import { formatKey, parseKey, publicKey } from "../wireguard/keys.ts";
 import { PolicyError } from "../genetlink/policy.ts";
 import { SimKernel } from "./kernel.ts";
+import { toHex } from "./_recording.ts";
 import { KernelError } from "./kernel_handler.ts";
 import { DEFAULT_LINK_KINDS, type LinkKind } from "./rtnetlink.ts";
 import { IfinfoFlags } from "../families/rt_link.ts";
@@ -210,9 +211,7 @@ interface DeviceState {
   pending: Promise<void> | null;
 }
 
-const hex = (b: Uint8Array): string =>
-  Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-const ipKey = (ip: IpState): string => `${hex(ip.bytes)}/${ip.cidr}`;
+const ipKey = (ip: IpState): string => `${toHex(ip.bytes)}/${ip.cidr}`;
 const attr = (n: number): number => 4 + align(n);
 const isZero = (b: Uint8Array): boolean => b.every((x) => x === 0);
 
@@ -496,7 +495,7 @@ export class Simulator {
     if (d === undefined) {
       throw new TypeError(`Cannot set peer stats: no device ${device}`);
     }
-    const p = d.peers.get(hex(parseKey(peerKey, "peer public key")));
+    const p = d.peers.get(toHex(parseKey(peerKey, "peer public key")));
     if (p === undefined) {
       throw new TypeError(`Cannot set peer stats: no peer ${peerKey}`);
     }
@@ -542,7 +541,7 @@ export class Simulator {
   #newPeer(publicKey: Uint8Array): PeerState {
     return {
       publicKey,
-      hex: hex(publicKey),
+      hex: toHex(publicKey),
       presharedKey: new Uint8Array(32),
       endpoint: null,
       keepalive: 0,
@@ -555,7 +554,7 @@ export class Simulator {
   }
 
   async #setPrivateKey(d: DeviceState, key: Uint8Array): Promise<void> {
-    if (d.privateKey !== null && hex(d.privateKey) === hex(key)) return;
+    if (d.privateKey !== null && toHex(d.privateKey) === toHex(key)) return;
     if (isZero(key)) {
       d.privateKey = null;
       d.publicKey = null;
@@ -564,7 +563,7 @@ export class Simulator {
     const priv = clamp(key);
     const pub = await publicKey(formatKey(priv));
     const pubBytes = parseKey(pub);
-    d.peers.delete(hex(pubBytes)); // a peer with our own public key goes
+    d.peers.delete(toHex(pubBytes)); // a peer with our own public key goes
     d.privateKey = priv;
     d.publicKey = pubBytes;
   }
@@ -745,12 +744,12 @@ export class Simulator {
     if (p.protocolVersion !== undefined && p.protocolVersion !== 1) {
       throw new KernelError(Errno.EPFNOSUPPORT);
     }
-    const key = hex(p.publicKey);
+    const key = toHex(p.publicKey);
     let peer = d.peers.get(key);
     if (peer === undefined) {
       if (flags & (1 | 4)) return; // remove-me or update-only: nothing to do
       flags &= ~2;
-      if (d.publicKey !== null && hex(d.publicKey) === key) return; // ignored
+      if (d.publicKey !== null && toHex(d.publicKey) === key) return; // ignored
       if (d.peers.size >= this.#maxPeers) throw new KernelError(Errno.ENOMEM);
       peer = this.#newPeer(p.publicKey);
       d.peers.set(key, peer);

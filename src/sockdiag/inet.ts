@@ -15,14 +15,9 @@ import {
   put32,
 } from "../netlink/_endian.ts";
 import { AttributeDecoder, type AttributeEncoder } from "../netlink/mod.ts";
-import { formatAddress, parseAddress } from "./_address.ts";
-import {
-  checkRange,
-  checkU32,
-  getCookie,
-  payload,
-  putCookie,
-} from "./_struct.ts";
+import { formatIP, parseIPv4Into, parseIPv6Into } from "../families/_text.ts";
+import { checkRange, checkU32, payload } from "../netlink/_struct.ts";
+import { getCookie, putCookie } from "./_cookie.ts";
 import {
   AddressFamily,
   InetDiagAttr,
@@ -342,6 +337,20 @@ function familyOf(af: number, what: string, offset: number): 4 | 6 {
   throw new RangeError(
     `Cannot decode ${what}: family ${af} is neither AF_INET nor AF_INET6 at offset ${offset}`,
   );
+}
+
+function formatAddress(b: Uint8Array, o: number, v6: boolean): string {
+  return formatIP(b, o, o + (v6 ? 16 : 4));
+}
+
+function parseAddress(s: string, v6: boolean, b: Uint8Array, o: number): void {
+  const ok = typeof s === "string" &&
+    (v6 ? parseIPv6Into(s, b, o) : parseIPv4Into(s, b, o));
+  if (!ok) {
+    throw new TypeError(
+      `Cannot parse ${v6 ? "IPv6" : "IPv4"} address: ${JSON.stringify(s)}`,
+    );
+  }
 }
 
 function be16(b: Uint8Array, o: number): number {

@@ -7,6 +7,7 @@
  */
 
 import { get32, HOST_LITTLE_ENDIAN, put32 } from "../netlink/_endian.ts";
+import { checkRange } from "../netlink/_struct.ts";
 
 const LE = HOST_LITTLE_ENDIAN;
 
@@ -263,19 +264,7 @@ export function decodeTcpInfo(
   offset: number,
   length: number,
 ): TcpInfo {
-  if (
-    !(offset >= 0 && length >= 0 && offset + length <= bytes.length &&
-      Number.isInteger(offset) && Number.isInteger(length))
-  ) {
-    throw new RangeError(
-      `Cannot decode tcp_info: range of ${length} bytes at offset ${offset} is outside the ${bytes.length}-byte buffer`,
-    );
-  }
-  if (length < TCP_INFO_MIN_LENGTH) {
-    throw new RangeError(
-      `Cannot decode tcp_info: length ${length} is less than ${TCP_INFO_MIN_LENGTH} at offset ${offset}`,
-    );
-  }
+  checkRange(bytes, offset, length, "tcp_info", TCP_INFO_MIN_LENGTH);
   const b = bytes;
   const o = offset;
   // Bit fields: GCC allocates from the low bits on little-endian machines.

@@ -16,13 +16,8 @@ import {
   stateNumber,
 } from "./inet.ts";
 import { decodeSkMemInfo, encodeSkMemInfo, type SkMemInfo } from "./meminfo.ts";
-import {
-  checkRange,
-  checkU32,
-  getCookie,
-  payload,
-  putCookie,
-} from "./_struct.ts";
+import { checkRange, checkU32, payload } from "../netlink/_struct.ts";
+import { getCookie, putCookie } from "./_cookie.ts";
 
 const LE = HOST_LITTLE_ENDIAN;
 

@@ -32,6 +32,7 @@
  */
 
 import { HOST_LITTLE_ENDIAN } from "../netlink/_endian.ts";
+import { checkRange } from "../netlink/_struct.ts";
 import { TS_COMM_LEN } from "./constants.ts";
 import { DELAYS } from "./_delays.ts";
 
@@ -357,14 +358,7 @@ export function decodeTaskstats(
   offset: number = 0,
   length: number = bytes.length - offset,
 ): Stats {
-  if (
-    !(Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 &&
-      length >= 0 && offset + length <= bytes.length)
-  ) {
-    throw new RangeError(
-      `Cannot decode struct taskstats: range of ${length} bytes at offset ${offset} is outside the ${bytes.length}-byte buffer`,
-    );
-  }
+  checkRange(bytes, offset, length, "struct taskstats");
   if (length < TASKSTATS_V1_SIZE) {
     throw new RangeError(
       `Cannot decode struct taskstats: ${length} bytes at offset ${offset} are fewer than the ${TASKSTATS_V1_SIZE} of version 1`,

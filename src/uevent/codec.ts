@@ -19,6 +19,7 @@
  */
 
 import { HOST_LITTLE_ENDIAN } from "../netlink/_endian.ts";
+import { checkRange } from "../netlink/_struct.ts";
 
 /**
  * One uevent: what happened (`action`) to which device (`devpath`, below
@@ -207,14 +208,7 @@ export function decodeUevent(
   offset: number = 0,
   length: number = bytes.length - offset,
 ): Uevent {
-  if (
-    !(Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 &&
-      length >= 0 && offset + length <= bytes.length)
-  ) {
-    throw new RangeError(
-      `Cannot decode uevent: range of ${length} bytes at offset ${offset} is outside the ${bytes.length}-byte buffer`,
-    );
-  }
+  checkRange(bytes, offset, length, "uevent");
   if (length === 0) fail(offset, "empty datagram");
   const end = offset + length;
   const env: Record<string, string> = {};
