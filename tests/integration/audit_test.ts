@@ -23,13 +23,8 @@ import {
   AuditType,
 } from "../../src/audit/mod.ts";
 import { SimAudit } from "../../src/nltest/mod.ts";
-import {
-  isRoot,
-  NOBODY,
-  probe,
-  runs,
-  systemPython,
-} from "../sockdiag/_python.ts";
+import { NOBODY, probe, systemPython } from "../sockdiag/_python.ts";
+import { gate, runs } from "./_gate.ts";
 
 /** Opening NETLINK_AUDIT fails with EPROTONOSUPPORT on a kernel without audit. */
 async function auditMissing(): Promise<string | false> {
@@ -42,14 +37,7 @@ async function auditMissing(): Promise<string | false> {
   }
 }
 
-const skip = process.platform !== "linux"
-  ? "integration: needs Linux"
-  : process.env.NLKIT_INTEGRATION !== "1"
-  ? "integration: set NLKIT_INTEGRATION=1 (root, in a throwaway network namespace)"
-  : !isRoot()
-  ? "integration: needs root"
-  : await auditMissing();
-if (skip) console.log(`skipping tests/integration/audit_test.ts: ${skip}`);
+const skip = await gate(import.meta.url, auditMissing);
 
 function request(type: number, flags: number): Message {
   return {

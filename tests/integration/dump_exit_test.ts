@@ -27,6 +27,7 @@ import {
   type Message,
 } from "../../src/netlink/mod.ts";
 import { getlink } from "../../src/families/rt_link.ts";
+import { gate, newTag } from "./_gate.ts";
 
 // Link dumps through the generated rt-link codec.
 const Rtm = { NewLink: getlink.dumpReply!, GetLink: getlink.doRequest! };
@@ -35,27 +36,10 @@ const decodeLink = (bytes: Uint8Array, offset: number, length: number) => ({
   name: getlink.decodeView({ bytes, offset, length }).ifname ?? "",
 });
 
-function isRoot(): boolean {
-  try {
-    return process.getuid?.() === 0;
-  } catch {
-    return false; // Deno without --allow-sys
-  }
-}
-
-const skip = process.platform !== "linux"
-  ? "integration: needs Linux"
-  : process.env.NLKIT_INTEGRATION !== "1"
-  ? "integration: set NLKIT_INTEGRATION=1 (root, in a throwaway network namespace)"
-  : !isRoot()
-  ? "integration: needs root"
-  : false;
-if (skip) console.log(`skipping tests/integration/dump_exit_test.ts: ${skip}`);
+const skip = await gate(import.meta.url);
 
 const PAIRS = 60;
-const prefix = `nlkx${(process.pid % 1296).toString(36)}${
-  Math.floor(Math.random() * 1296).toString(36)
-}`;
+const prefix = `nlkx${newTag()}`;
 
 function ipBatch(lines: string[]): void {
   execFileSync("ip", ["-force", "-batch", "-"], {

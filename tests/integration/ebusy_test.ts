@@ -25,22 +25,9 @@ import type { Socket } from "../../src/netlink/_socket.ts";
 import { socketOf } from "../../src/netlink/conn.ts";
 import { openSocket } from "../../src/netlink/socket.ts";
 import { SimKernel } from "../../src/nltest/mod.ts";
+import { gate } from "./_gate.ts";
 
-function isRoot(): boolean {
-  try {
-    return execFileSync("id", ["-u"], { encoding: "utf8" }).trim() === "0";
-  } catch {
-    return false;
-  }
-}
-const skip = process.platform !== "linux"
-  ? "integration tests need Linux"
-  : process.env.NLKIT_INTEGRATION !== "1"
-  ? "set NLKIT_INTEGRATION=1 to run integration tests"
-  : !isRoot()
-  ? "integration tests need root"
-  : false;
-if (skip) console.log(`skipping tests/integration/ebusy_test.ts: ${skip}`);
+const skip = await gate(import.meta.url);
 
 /** veth pairs created for a dump of several datagrams (2 links each). */
 const PAIRS = 60;

@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import process from "node:process";
-import { isRoot, runs } from "../sockdiag/_python.ts";
+import { findTool, gate, needs, newTag, runs } from "./_gate.ts";
 import { Ethtool, StringSet } from "../../src/ethtool/mod.ts";
 import { GenlConn } from "../../src/genetlink/mod.ts";
 import type { NetlinkError } from "../../src/netlink/mod.ts";
@@ -21,23 +21,17 @@ import {
   linkinfoGet,
 } from "../../src/families/ethtool.ts";
 
-const ETHTOOL = runs("/usr/sbin/ethtool", ["--version"])
-  ? "/usr/sbin/ethtool"
-  : "ethtool";
-const skip = process.platform !== "linux"
-  ? "integration: needs Linux"
-  : process.env.NLKIT_INTEGRATION !== "1"
-  ? "integration: set NLKIT_INTEGRATION=1 (root, in a throwaway network namespace)"
-  : !isRoot()
-  ? "integration: needs root"
-  : !runs(ETHTOOL, ["--version"])
-  ? "integration: needs ethtool(8) to compare with"
-  : false;
-if (skip) console.log(`skipping tests/integration/ethtool_test.ts: ${skip}`);
+const ETHTOOL = findTool(["/usr/sbin/ethtool"], ["--version"]) ?? "ethtool";
+const skip = await gate(
+  import.meta.url,
+  needs(
+    ETHTOOL,
+    ["--version"],
+    "integration: needs ethtool(8) to compare with",
+  ),
+);
 
-const tag = `${(process.pid % 10000).toString(36)}${
-  Math.floor(Math.random() * 1296).toString(36)
-}`;
+const tag = newTag();
 const A = `et${tag}a`, B = `et${tag}b`, TAP = `et${tag}t`;
 
 function ip(...args: string[]): void {

@@ -8,7 +8,7 @@
 import { after, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import process from "node:process";
 import { Conn, Family, isNetlinkError } from "../../src/netlink/mod.ts";
 import {
@@ -29,32 +29,17 @@ import * as tcpMetrics from "../../src/families/tcp_metrics.ts";
 import { compiled, type YnlFamily } from "../../src/families/family.ts";
 import { policyTypeName, specPolicy } from "../../src/families/_checks.ts";
 import { K, type RtSet } from "../../src/families/_schema.ts";
+import { findTool, gate, newTag } from "./_gate.ts";
 
-function isRoot(): boolean {
-  try {
-    return process.getuid?.() === 0;
-  } catch {
-    return false; // Deno without --allow-sys
-  }
-}
+const skip = await gate(import.meta.url);
 
-const skip = process.platform !== "linux"
-  ? "integration: needs Linux"
-  : process.env.NLKIT_INTEGRATION !== "1"
-  ? "integration: set NLKIT_INTEGRATION=1 (root, in a throwaway network namespace)"
-  : !isRoot()
-  ? "integration: needs root"
-  : false;
-if (skip) console.log(`skipping tests/integration/families_test.ts: ${skip}`);
-
-const ETHTOOL = ["/usr/sbin/ethtool", "/sbin/ethtool", "/usr/bin/ethtool"].find(
-  (p) => existsSync(p),
+const ETHTOOL = findTool(
+  ["/usr/sbin/ethtool", "/sbin/ethtool", "/usr/bin/ethtool"],
+  ["--version"],
 );
 
 // Unique names and numbers for this run (interface names at most 15 bytes).
-const tag = `${(process.pid % 1296).toString(36)}${
-  Math.floor(Math.random() * 1296).toString(36)
-}`;
+const tag = newTag();
 const V0 = `famv${tag}a`;
 const V1 = `famv${tag}b`;
 const BR = `fambr${tag}`;

@@ -7,7 +7,6 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fc from "fast-check";
-import process from "node:process";
 import {
   AttributeDecoder,
   AttributeEncoder,
@@ -30,24 +29,9 @@ import {
   validateRequest,
 } from "../../src/genetlink/mod.ts";
 import { formatCtrlList } from "../../examples/genl_families.ts";
+import { gate } from "./_gate.ts";
 
-/** Root? (`process.getuid()` needs --allow-sys and /proc/self --allow-all under Deno; `id` needs --allow-run.) */
-function isRoot(): boolean {
-  try {
-    return execFileSync("id", ["-u"], { encoding: "utf8" }).trim() === "0";
-  } catch {
-    return false;
-  }
-}
-const root = process.platform === "linux" && isRoot();
-const skip = process.platform !== "linux"
-  ? "integration tests need Linux"
-  : process.env.NLKIT_INTEGRATION !== "1"
-  ? "set NLKIT_INTEGRATION=1 to run integration tests"
-  : !root
-  ? "integration tests need root"
-  : false;
-if (skip) console.log(`skipping tests/integration/genetlink_test.ts: ${skip}`);
+const skip = await gate(import.meta.url);
 
 function genl(...args: string[]): string | undefined {
   try {

@@ -29,22 +29,9 @@ import {
   NetlinkError,
 } from "../../src/netlink/mod.ts";
 import { openLibc, Sys } from "../../src/ffi/mod.ts";
+import { gate } from "./_gate.ts";
 
-function isRoot(): boolean {
-  try {
-    return execFileSync("id", ["-u"], { encoding: "utf8" }).trim() === "0";
-  } catch {
-    return false;
-  }
-}
-const skip = process.platform !== "linux"
-  ? "integration tests need Linux"
-  : process.env.NLKIT_INTEGRATION !== "1"
-  ? "set NLKIT_INTEGRATION=1 to run integration tests"
-  : !isRoot()
-  ? "integration tests need root"
-  : false;
-if (skip) console.log(`skipping tests/integration/netns_test.ts: ${skip}`);
+const skip = await gate(import.meta.url);
 
 const NAME = `nlkitsim-${process.pid}`;
 

@@ -12,8 +12,6 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import process from "node:process";
 import {
   AttributeDecoder,
   AttributeEncoder,
@@ -32,22 +30,9 @@ import {
 import { genltest, KernelError, SimKernel } from "../../src/nltest/mod.ts";
 import { policyFields } from "../../src/genetlink/_policy_encode.ts";
 import { AttrType, getpolicy } from "../../src/families/nlctrl.ts";
+import { gate } from "./_gate.ts";
 
-function isRoot(): boolean {
-  try {
-    return execFileSync("id", ["-u"], { encoding: "utf8" }).trim() === "0";
-  } catch {
-    return false;
-  }
-}
-const skip = process.platform !== "linux"
-  ? "integration tests need Linux"
-  : process.env.NLKIT_INTEGRATION !== "1"
-  ? "set NLKIT_INTEGRATION=1 to run integration tests"
-  : !isRoot()
-  ? "integration tests need root"
-  : false;
-if (skip) console.log(`skipping tests/integration/nlctrl_sim_test.ts: ${skip}`);
+const skip = await gate(import.meta.url);
 
 const REQUEST = HeaderFlags.Request;
 const DUMP = HeaderFlags.Request | HeaderFlags.Dump;

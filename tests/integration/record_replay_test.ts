@@ -3,7 +3,6 @@
 // network namespace: NLKIT_INTEGRATION=1 (CI runs it under `unshare -n`).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import process from "node:process";
 import {
   AttributeDecoder,
   AttributeEncoder,
@@ -14,18 +13,9 @@ import {
 } from "../../src/netlink/mod.ts";
 import { GenlConn } from "../../src/genetlink/mod.ts";
 import { record, replay, SimKernel } from "../../src/nltest/mod.ts";
+import { gate } from "./_gate.ts";
 
-/** Root? (`process.getuid()` needs --allow-sys under Deno; without it, skip.) */
-function isRoot(): boolean {
-  try {
-    return process.getuid?.() === 0;
-  } catch {
-    return false;
-  }
-}
-
-const enabled = process.env.NLKIT_INTEGRATION === "1" &&
-  process.platform === "linux" && isRoot();
+const skip = await gate(import.meta.url);
 
 const REQUEST = HeaderFlags.Request;
 const ACK = HeaderFlags.Acknowledge;
@@ -194,7 +184,7 @@ async function genlSession(genl: GenlConn): Promise<unknown[]> {
 
 test(
   "integration: a recorded rtnetlink session replays identically without a kernel",
-  { skip: !enabled },
+  { skip },
   async () => {
     const live = await Conn.dial(Family.Route);
     const rec = record(live, { family: Family.Route });
@@ -211,7 +201,7 @@ test(
 
 test(
   "integration: a recorded generic netlink session replays identically without a kernel",
-  { skip: !enabled },
+  { skip },
   async () => {
     const live = await GenlConn.dial();
     const rec = record(live.conn, { family: Family.Generic });
@@ -420,16 +410,15 @@ async function pristine(): Promise<boolean> {
 }
 
 // Other integration files share the namespace: compare only while it is fresh.
-const fresh = enabled && await pristine();
+const fresh = !skip && await pristine();
 
 test(
   "integration: SimKernel answers a fresh network namespace's requests like the real kernel",
   {
-    skip: !enabled
-      ? true
-      : fresh
-      ? false
-      : "the network namespace is not fresh (another test left links or addresses)",
+    skip: skip ||
+      (fresh
+        ? false
+        : "the network namespace is not fresh (another test left links or addresses)"),
   },
   async () => {
     await using real = await Conn.dial(Family.Route, { strict: true });

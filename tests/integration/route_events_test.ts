@@ -21,22 +21,9 @@ import {
   runScenario,
   SCENARIOS,
 } from "../route/_events.ts";
+import { gate } from "./_gate.ts";
 
-function isRoot(): boolean {
-  try {
-    return process.getuid?.() === 0;
-  } catch {
-    return false; // Deno without --allow-sys
-  }
-}
-
-const skip = process.platform !== "linux"
-  ? "integration: needs Linux"
-  : process.env.NLKIT_INTEGRATION !== "1"
-  ? "integration: set NLKIT_INTEGRATION=1 (root, in a throwaway network namespace)"
-  : !isRoot()
-  ? "integration: needs root"
-  : false;
+const skip = await gate(import.meta.url);
 
 const FIXTURE = new URL("../fixtures/route/events_6.18.json", import.meta.url);
 const RECORD = process.env.NLKIT_RECORD === "1";

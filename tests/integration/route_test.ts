@@ -13,24 +13,11 @@ import { bothWays } from "../route/_fast_check.ts";
 import { Conn, Family, HeaderFlags } from "../../src/netlink/mod.ts";
 import { getlink } from "../../src/families/rt_link.ts";
 import { getroute } from "../../src/families/rt_route.ts";
+import { gate, newTag } from "./_gate.ts";
 
-function isRoot(): boolean {
-  try {
-    return process.getuid?.() === 0;
-  } catch {
-    return false; // Deno without --allow-sys
-  }
-}
+const skip = await gate(import.meta.url);
 
-const skip = process.platform !== "linux"
-  ? "integration: needs Linux"
-  : process.env.NLKIT_INTEGRATION !== "1"
-  ? "integration: set NLKIT_INTEGRATION=1 (root, in a throwaway network namespace)"
-  : !isRoot()
-  ? "integration: needs root"
-  : false;
-
-const tag = (process.pid % 1296).toString(36);
+const tag = newTag();
 
 function ipJSON(...args: string[]): unknown[] {
   const out = execFileSync("ip", ["-j", ...args], { encoding: "utf8" });

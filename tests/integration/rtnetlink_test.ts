@@ -24,6 +24,7 @@ import {
 import { delroute, getroute, newroute } from "../../src/families/rt_route.ts";
 import { ROUTE_GROUPS } from "../../src/route/names.ts";
 import { ipFlags } from "../../examples/cli/route.ts";
+import { gate, nameMaker } from "./_gate.ts";
 
 // Requests and decoders through the generated rt-link and rt-route codecs.
 const Rtm = {
@@ -63,31 +64,10 @@ function decodeRoute(bytes: Uint8Array, offset: number, length: number) {
 }
 const linkFlagNames = ipFlags;
 
-function isRoot(): boolean {
-  try {
-    return process.getuid?.() === 0;
-  } catch {
-    return false; // Deno without --allow-sys
-  }
-}
+const skip = await gate(import.meta.url);
 
-const skip = process.platform !== "linux"
-  ? "integration: needs Linux"
-  : process.env.NLKIT_INTEGRATION !== "1"
-  ? "integration: set NLKIT_INTEGRATION=1 (root, in a throwaway network namespace)"
-  : !isRoot()
-  ? "integration: needs root"
-  : false;
-if (skip) console.log(`skipping tests/integration/rtnetlink_test.ts: ${skip}`);
-
-const tag = `${(process.pid % 10000).toString(36)}${
-  Math.floor(Math.random() * 1296).toString(36)
-}`;
-let counter = 0;
 /** A unique interface name (at most 15 bytes). */
-function uniqueName(prefix: string): string {
-  return `${prefix}${tag}${(counter++).toString(36)}`.slice(0, 15);
-}
+const uniqueName = nameMaker();
 
 function ip(...args: string[]): string {
   return execFileSync("ip", args, { encoding: "utf8" });
@@ -394,7 +374,7 @@ describe("integration: rtnetlink over the libc socket", { skip }, () => {
   });
 
   it("integration: the netns option opens a socket inside another named namespace", async () => {
-    const ns = `nlkit-${tag}-${counter++}`;
+    const ns = `nlkit-${uniqueName("ns")}`;
     const inside = uniqueName("nfn");
     ip("netns", "add", ns);
     try {

@@ -7,7 +7,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import process from "node:process";
 import {
   AttributeEncoder,
   Conn,
@@ -29,31 +28,20 @@ import {
   listSockets,
   unixRow,
 } from "../../examples/cli/ss.ts";
-import {
-  Helper,
-  isRoot,
-  NOBODY,
-  probe,
-  runs,
-  systemPython,
-} from "../sockdiag/_python.ts";
+import { Helper, NOBODY, probe, systemPython } from "../sockdiag/_python.ts";
+import { gate, needs, newTag, runs } from "./_gate.ts";
 
-const skip = process.platform !== "linux"
-  ? "integration: needs Linux"
-  : process.env.NLKIT_INTEGRATION !== "1"
-  ? "integration: set NLKIT_INTEGRATION=1 (root, in a throwaway network namespace)"
-  : !isRoot()
-  ? "integration: needs root"
-  : !runs("python3", ["--version"])
-  ? "integration: needs python3 (it holds the sockets)"
-  : !runs("ss", ["-V"])
-  ? "integration: needs ss (iproute2) to compare with"
-  : false;
-if (skip) console.log(`skipping tests/integration/sockdiag_test.ts: ${skip}`);
+const skip = await gate(
+  import.meta.url,
+  needs(
+    "python3",
+    ["--version"],
+    "integration: needs python3 (it holds the sockets)",
+  ),
+  needs("ss", ["-V"], "integration: needs ss (iproute2) to compare with"),
+);
 
-const tag = `${(process.pid % 10000).toString(36)}${
-  Math.floor(Math.random() * 1296).toString(36)
-}`;
+const tag = newTag();
 
 /** One line of `ss -H -O -e -i`: the columns and the key:value tokens after them. */
 interface SsLine {

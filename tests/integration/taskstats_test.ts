@@ -30,23 +30,9 @@ import {
   TaskstatsCommand,
   TaskstatsCommandAttribute,
 } from "../../src/taskstats/mod.ts";
+import { gate } from "./_gate.ts";
 
-function isRoot(): boolean {
-  try {
-    return process.getuid?.() === 0;
-  } catch {
-    return false; // Deno without --allow-sys
-  }
-}
-
-const skip = process.platform !== "linux"
-  ? "integration: needs Linux"
-  : process.env.NLKIT_INTEGRATION !== "1"
-  ? "integration: set NLKIT_INTEGRATION=1 (root, in a throwaway network namespace)"
-  : !isRoot()
-  ? "integration: needs root"
-  : false;
-if (skip) console.log(`skipping tests/integration/taskstats_test.ts: ${skip}`);
+const skip = await gate(import.meta.url);
 
 /** Fails the test instead of hanging when `p` takes longer than `ms`. */
 async function deadline<T>(ms: number, p: Promise<T>): Promise<T> {

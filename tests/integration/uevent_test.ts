@@ -9,32 +9,12 @@ import { readFileSync } from "node:fs";
 import { Conn, Family } from "../../src/netlink/mod.ts";
 import { socketOf } from "../../src/netlink/conn.ts";
 import { events, Monitor, type Uevent } from "../../src/uevent/mod.ts";
+import { gate, nameMaker } from "./_gate.ts";
 
-function isRoot(): boolean {
-  try {
-    return process.getuid?.() === 0;
-  } catch {
-    return false; // Deno without --allow-sys
-  }
-}
+const skip = await gate(import.meta.url);
 
-const skip = process.platform !== "linux"
-  ? "integration: needs Linux"
-  : process.env.NLKIT_INTEGRATION !== "1"
-  ? "integration: set NLKIT_INTEGRATION=1 (root, in a throwaway network namespace)"
-  : !isRoot()
-  ? "integration: needs root"
-  : false;
-if (skip) console.log(`skipping tests/integration/uevent_test.ts: ${skip}`);
-
-const tag = `${(process.pid % 10000).toString(36)}${
-  Math.floor(Math.random() * 1296).toString(36)
-}`;
-let counter = 0;
 /** A unique interface name (at most 15 bytes). */
-function uniqueName(prefix: string): string {
-  return `${prefix}${tag}${(counter++).toString(36)}`.slice(0, 15);
-}
+const uniqueName = nameMaker();
 
 function ip(...args: string[]): string {
   return execFileSync("ip", args, { encoding: "utf8" });

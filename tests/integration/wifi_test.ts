@@ -8,27 +8,12 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import process from "node:process";
 import { isNotExist } from "../../src/netlink/mod.ts";
 import { Client } from "../../src/wifi/mod.ts";
+import { gate } from "./_gate.ts";
 
-function isRoot(): boolean {
-  try {
-    return execFileSync("id", ["-u"], { encoding: "utf8" }).trim() === "0";
-  } catch {
-    return false;
-  }
-}
-const skip = process.platform !== "linux"
-  ? "integration tests need Linux"
-  : process.env.NLKIT_INTEGRATION !== "1"
-  ? "set NLKIT_INTEGRATION=1 to run integration tests"
-  : !isRoot()
-  ? "integration tests need root"
-  : false;
-if (skip) console.log(`skipping tests/integration/wifi_test.ts: ${skip}`);
+const skip = await gate(import.meta.url);
 
 /**
  * cfg80211 registers the nl80211 family when it loads. Only looked at when

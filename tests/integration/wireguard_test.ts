@@ -8,8 +8,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import process from "node:process";
-import { isRoot, runs } from "../sockdiag/_python.ts";
+import { gate, newTag, runs } from "./_gate.ts";
 import {
   ConfigureError,
   type Device,
@@ -36,29 +35,17 @@ async function hasFamily(): Promise<boolean> {
   }
 }
 
-const tag = `${(process.pid % 10000).toString(36)}${
-  Math.floor(Math.random() * 1296).toString(36)
-}`;
+const tag = newTag();
 const DEV = `wg${tag}a`, OTHER = `wg${tag}v`;
 
-let skip: string | false = process.platform !== "linux"
-  ? "integration: needs Linux"
-  : process.env.NLKIT_INTEGRATION !== "1"
-  ? "integration: set NLKIT_INTEGRATION=1 (root, in a throwaway network namespace)"
-  : !isRoot()
-  ? "integration: needs root"
-  : false;
-if (!skip) {
+const skip = await gate(import.meta.url, async () => {
   // A wireguard link loads the module where it is a module; then look.
   spawnSync("ip", ["link", "add", DEV, "type", "wireguard"], {
     stdio: "ignore",
   });
-  if (!(await hasFamily())) {
-    skip =
-      'integration: the kernel has no wireguard module (genl family "wireguard" absent: isNotExist)';
-  }
-}
-if (skip) console.log(`skipping tests/integration/wireguard_test.ts: ${skip}`);
+  return !(await hasFamily()) &&
+    'integration: the kernel has no wireguard module (genl family "wireguard" absent: isNotExist)';
+});
 
 async function errorOf(p: Promise<unknown>): Promise<NetlinkError> {
   return await p.then(() => assert.fail("no error"), (e) => e);

@@ -3,7 +3,6 @@
 // under another identity (setpriv, unshare -U). Not a test file.
 import { execFileSync, spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
-import process from "node:process";
 
 /**
  * Holds sockets for the test. One JSON command per line on stdin, one JSON
@@ -102,25 +101,6 @@ except socket.timeout:
     out.append({"timeout": True})
 print(json.dumps(out))
 `;
-
-/** Reports whether this process runs as root (false when it cannot tell, as Deno without --allow-sys). */
-export function isRoot(): boolean {
-  try {
-    return process.getuid?.() === 0;
-  } catch {
-    return false;
-  }
-}
-
-/** Reports whether `cmd args` runs. */
-export function runs(cmd: string, args: string[]): boolean {
-  try {
-    execFileSync(cmd, args, { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A Python every user can run (for probes under another uid), or undefined. */
 export function systemPython(): string | undefined {
