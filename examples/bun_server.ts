@@ -14,7 +14,8 @@
 
 import process from "node:process";
 import { dumpLinks, openCliBackend } from "./nlkit.ts";
-import { collectMetrics, escapeLabel } from "./wifi_exporter.ts";
+import { collectMetrics } from "./wifi_exporter.ts";
+import { escapeLabel } from "./_prometheus.ts";
 
 /** The few members of Bun's global this example uses (typed locally: no Bun types needed). */
 interface BunGlobal {

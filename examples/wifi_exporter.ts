@@ -18,53 +18,9 @@ import { isNotExist } from "../src/netlink/mod.ts";
 import { type BSS, Client, formatInterfaceType } from "../src/wifi/mod.ts";
 import { nl80211 } from "../src/nltest/mod.ts";
 import { DEMO_WORLD } from "./wifi_info.ts";
+import { Metrics, type MetricsServer, serveCollector } from "./_prometheus.ts";
 
-type Labels = Record<string, string | number>;
-
-/** Collects samples per metric family, then renders the Prometheus text format (version 0.0.4). */
-class Metrics {
-  #families = new Map<
-    string,
-    { help: string; type: string; samples: string[] }
-  >();
-
-  add(
-    name: string,
-    type: "gauge" | "counter",
-    help: string,
-    labels: Labels,
-    value: number,
-  ): void {
-    let f = this.#families.get(name);
-    if (!f) this.#families.set(name, f = { help, type, samples: [] });
-    const l = Object.entries(labels).map(([k, v]) =>
-      `${k}="${escapeLabel(String(v))}"`
-    ).join(",");
-    f.samples.push(
-      `${name}${l ? `{${l}}` : ""} ${Number.isFinite(value) ? value : "NaN"}`,
-    );
-  }
-
-  render(): string {
-    let out = "";
-    for (const [name, f] of this.#families) {
-      out += `# HELP ${name} ${f.help}\n# TYPE ${name} ${f.type}\n${
-        f.samples.join("\n")
-      }\n`;
-    }
-    return out;
-  }
-}
-
-/**
- * Escapes a Prometheus label value (backslash, double quote, newline).
- *
- * @param v The value.
- * @returns The escaped value.
- */
-export function escapeLabel(v: string): string {
-  return v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-}
+export { escapeLabel, type MetricsServer } from "./_prometheus.ts";
 
 /**
  * Collects the wifi metrics from a client and renders them in the Prometheus
@@ -253,30 +209,6 @@ export async function collectMetrics(client: Client): Promise<string> {
   return m.render();
 }
 
-/** What {@linkcode serveMetrics} returns. */
-export interface MetricsServer {
-  /** The URL of the metrics endpoint. */
-  url: string;
-  /** Resolves when the server has stopped (after one request with `once`, or after `stop()`). */
-  finished: Promise<void>;
-  /** Stops the server. */
-  stop(): Promise<void>;
-}
-
-interface BunServer {
-  port: number;
-  stop(closeActive?: boolean): void;
-}
-interface BunLike {
-  serve(
-    options: {
-      port: number;
-      hostname: string;
-      fetch(req: Request): Response | Promise<Response>;
-    },
-  ): BunServer;
-}
-
 /**
  * Serves `/metrics` with `Deno.serve` or `Bun.serve`, whichever runtime runs this.
  *
@@ -288,65 +220,11 @@ export function serveMetrics(
   client: Client,
   options: { port?: number; hostname?: string; once?: boolean } = {},
 ): MetricsServer {
-  const hostname = options.hostname ?? "127.0.0.1";
-  let stopServer: () => Promise<void> = () => Promise.resolve();
-  let resolveFinished!: () => void;
-  const finished = new Promise<void>((r) => resolveFinished = r);
-  const handler = async (req: Request): Promise<Response> => {
-    const path = new URL(req.url).pathname;
-    let res: Response;
-    if (path !== "/metrics" && path !== "/") {
-      res = new Response("Not found\n", { status: 404 });
-    } else {
-      try {
-        res = new Response(await collectMetrics(client), {
-          headers: {
-            "content-type": "text/plain; version=0.0.4; charset=utf-8",
-          },
-        });
-      } catch (e) {
-        res = new Response(
-          `Cannot collect wifi metrics: ${
-            e instanceof Error ? e.message : e
-          }\n`,
-          { status: 500 },
-        );
-      }
-    }
-    if (options.once) setTimeout(() => void stopServer(), 0);
-    return res;
-  };
-  const bun = (globalThis as { Bun?: BunLike }).Bun;
-  let port: number;
-  if (bun) {
-    const server = bun.serve({
-      port: options.port ?? 9120,
-      hostname,
-      fetch: handler,
-    });
-    port = server.port;
-    stopServer = () => {
-      server.stop(true);
-      resolveFinished();
-      return Promise.resolve();
-    };
-  } else {
-    const server = Deno.serve({
-      port: options.port ?? 9120,
-      hostname,
-      onListen: () => {},
-    }, handler);
-    port = server.addr.port;
-    stopServer = async () => {
-      await server.shutdown();
-      resolveFinished();
-    };
-  }
-  return {
-    url: `http://${hostname}:${port}/metrics`,
-    finished,
-    stop: () => stopServer(),
-  };
+  return serveCollector(() => collectMetrics(client), {
+    ...options,
+    port: options.port ?? 9120,
+    what: "wifi metrics",
+  });
 }
 
 if (import.meta.main) {

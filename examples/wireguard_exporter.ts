@@ -19,43 +19,15 @@ import process from "node:process";
 import { isNotExist } from "../src/netlink/mod.ts";
 import { wireguard } from "../src/nltest/mod.ts";
 import { type Device, WireGuard } from "../src/wireguard/mod.ts";
-import { escapeLabel } from "./wifi_exporter.ts";
+import {
+  type Labels,
+  Metrics,
+  type MetricsServer,
+  serveCollector,
+} from "./_prometheus.ts";
 import { demoDevices } from "./cli/wg.ts";
 
-type Labels = Record<string, string | number>;
-
-/** Samples per metric family, rendered in the Prometheus text format (0.0.4). */
-class Metrics {
-  #families = new Map<
-    string,
-    { help: string; type: string; samples: string[] }
-  >();
-
-  add(
-    name: string,
-    type: "gauge" | "counter",
-    help: string,
-    labels: Labels,
-    value: number | bigint,
-  ): void {
-    let f = this.#families.get(name);
-    if (!f) this.#families.set(name, f = { help, type, samples: [] });
-    const l = Object.entries(labels).map(([k, v]) =>
-      `${k}="${escapeLabel(String(v))}"`
-    ).join(",");
-    f.samples.push(`${name}${l ? `{${l}}` : ""} ${value}`);
-  }
-
-  render(): string {
-    let out = "";
-    for (const [name, f] of this.#families) {
-      out += `# HELP ${name} ${f.help}\n# TYPE ${name} ${f.type}\n${
-        f.samples.join("\n")
-      }\n`;
-    }
-    return out;
-  }
-}
+export type { MetricsServer } from "./_prometheus.ts";
 
 /**
  * Renders the metrics of WireGuard devices (no keys but public ones).
@@ -120,99 +92,6 @@ export function renderMetrics(devices: Device[]): string {
   return m.render();
 }
 
-/** What {@linkcode serveMetrics} returns. */
-export interface MetricsServer {
-  /** The URL of the metrics endpoint. */
-  url: string;
-  /** Resolves when the server has stopped (after one request with `once`, or after `stop()`). */
-  finished: Promise<void>;
-  /** Stops the server. */
-  stop(): Promise<void>;
-}
-
-interface BunLike {
-  serve(options: {
-    port: number;
-    hostname: string;
-    fetch(req: Request): Response | Promise<Response>;
-  }): { port: number; stop(closeActive?: boolean): void };
-}
-
-/**
- * Serves `/metrics` with `Deno.serve` or `Bun.serve`, whichever runtime
- * runs this: each request renders what `collect` returns (any exporter can
- * use it; a failure is a 500 saying what failed).
- *
- * @param collect Renders the metrics text.
- * @param options Port (0 for a free one), hostname, `once` to stop after one request, and what is collected (for the error text).
- * @returns The server.
- */
-export function serveCollector(
-  collect: () => Promise<string>,
-  options: { port?: number; hostname?: string; once?: boolean; what?: string } =
-    {},
-): MetricsServer {
-  const hostname = options.hostname ?? "127.0.0.1";
-  let stopServer: () => Promise<void> = () => Promise.resolve();
-  let resolveFinished!: () => void;
-  const finished = new Promise<void>((r) => resolveFinished = r);
-  const handler = async (req: Request): Promise<Response> => {
-    const path = new URL(req.url).pathname;
-    let res: Response;
-    if (path !== "/metrics" && path !== "/") {
-      res = new Response("Not found\n", { status: 404 });
-    } else {
-      try {
-        res = new Response(await collect(), {
-          headers: {
-            "content-type": "text/plain; version=0.0.4; charset=utf-8",
-          },
-        });
-      } catch (e) {
-        res = new Response(
-          `Cannot collect ${options.what ?? "metrics"}: ${
-            e instanceof Error ? e.message : e
-          }\n`,
-          { status: 500 },
-        );
-      }
-    }
-    if (options.once) setTimeout(() => void stopServer(), 0);
-    return res;
-  };
-  const bun = (globalThis as { Bun?: BunLike }).Bun;
-  let port: number;
-  if (bun) {
-    const server = bun.serve({
-      port: options.port ?? 9586,
-      hostname,
-      fetch: handler,
-    });
-    port = server.port;
-    stopServer = () => {
-      server.stop(true);
-      resolveFinished();
-      return Promise.resolve();
-    };
-  } else {
-    const server = Deno.serve({
-      port: options.port ?? 9586,
-      hostname,
-      onListen: () => {},
-    }, handler);
-    port = server.addr.port;
-    stopServer = async () => {
-      await server.shutdown();
-      resolveFinished();
-    };
-  }
-  return {
-    url: `http://${hostname}:${port}/metrics`,
-    finished,
-    stop: () => stopServer(),
-  };
-}
-
 /**
  * Serves the WireGuard metrics of `client` at `/metrics`.
  *
@@ -226,7 +105,7 @@ export function serveMetrics(
 ): MetricsServer {
   return serveCollector(
     async () => renderMetrics(await client.devices()),
-    { ...options, what: "wireguard metrics" },
+    { ...options, port: options.port ?? 9586, what: "wireguard metrics" },
   );
 }
 
