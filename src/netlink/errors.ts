@@ -270,11 +270,18 @@ export class OverrunError extends NetlinkError {
 }
 
 /**
- * Reports whether `e` is a {@linkcode NetlinkError} (or a subclass), by name
- * and shape, so that it works across copies of this package.
+ * Reports whether `e` is a {@linkcode NetlinkError} or any subclass
+ * (`DumpInterruptedError`, `OverrunError`, the clients' own such as
+ * wireguard's `ConfigureError`), by shape rather than `instanceof` or a
+ * list of names, so that it works across copies of this package and for
+ * subclasses it does not know: an `Error` with the operation (`op`), the
+ * errno (`errno`, a non-negative integer) and its name (`code`).
+ * `SyscallError` (it has `syscall`, not `op`), `TypeError`s such as
+ * `PolicyError` and sentinels without an errno such as `ScanAbortedError`
+ * are not netlink errors.
  *
  * @param e Any thrown value.
- * @returns True when `e` looks like a `NetlinkError`.
+ * @returns True when `e` has the shape of a `NetlinkError`.
  *
  * @example Using isNetlinkError
  * ```ts
@@ -288,10 +295,8 @@ export class OverrunError extends NetlinkError {
 export function isNetlinkError(e: unknown): e is NetlinkError {
   if (!(e instanceof Error)) return false;
   const x = e as Partial<NetlinkError>;
-  return (e.name === "NetlinkError" || e.name === "DumpInterruptedError" ||
-    e.name === "OverrunError") &&
-    typeof x.errno === "number" && typeof x.code === "string" &&
-    typeof x.op === "string";
+  return typeof x.op === "string" && typeof x.code === "string" &&
+    Number.isInteger(x.errno) && x.errno! >= 0;
 }
 
 /**

@@ -214,7 +214,7 @@ export class SockDiag implements AsyncDisposable {
    * ```ts ignore
    * import { SockDiag } from "@nlkit/netlink/sockdiag";
    *
-   * await using diag = await SockDiag.open({ netns: "/var/run/netns/blue" });
+   * await using diag = await SockDiag.open({ netns: "blue" });
    * console.log(await diag.inet({ family: 4, protocol: "tcp", states: ["listen"] }));
    * ```
    */
