@@ -57,41 +57,31 @@
 
 import { GenlConn } from "../genetlink/conn.ts";
 import type { Family as GenlFamily } from "../genetlink/family.ts";
-import {
-  type PolicyTable,
-  PolicyType,
-  validateRequest,
-} from "../genetlink/policy.ts";
-import { AttributeDecoder } from "../netlink/attribute.ts";
 import type { Conn } from "../netlink/conn.ts";
+import { Family as NetlinkFamily } from "../netlink/header.ts";
 import { Errno } from "../netlink/errno.ts";
-import { AttributeFlags, Family as NetlinkFamily } from "../netlink/header.ts";
-import { align } from "../netlink/align.ts";
-import { compiled } from "../families/family.ts";
-import { specTable } from "../families/_checks.ts";
-import {
-  family as wgFamily,
-  type Wgallowedip,
-  type Wgdevice,
-  type Wgpeer,
-} from "../families/wireguard.ts";
-import { formatIP, parseIP } from "../families/_text.ts";
-import {
-  AF_INET,
-  AF_INET6,
-  formatEndpoint,
-  parseAllowedIP,
-  parseEndpoint,
-} from "../wireguard/address.ts";
+import { family as wgFamily, type Wgdevice } from "../families/wireguard.ts";
+import { parseIP } from "../families/_text.ts";
+import { parseAllowedIP, parseEndpoint } from "../wireguard/address.ts";
 import type { Device } from "../wireguard/device.ts";
-import { formatKey, parseKey, publicKey } from "../wireguard/keys.ts";
-import { PolicyError } from "../genetlink/policy.ts";
+import { parseKey } from "../wireguard/keys.ts";
 import { SimKernel } from "./kernel.ts";
 import { toHex } from "./_recording.ts";
 import { KernelError } from "./kernel_handler.ts";
 import { DEFAULT_LINK_KINDS, type LinkKind } from "./rtnetlink.ts";
 import { IfinfoFlags } from "../families/rt_link.ts";
-import { serveYnlFamily, type YnlRequestContext } from "./ynl_family.ts";
+import { serveYnlFamily } from "./ynl_family.ts";
+import { DEFAULT_DUMP_MESSAGE, dumpDevice } from "./_wireguard_dump.ts";
+import { policies, setDevice } from "./_wireguard_set.ts";
+import {
+  type DeviceState,
+  deviceView,
+  insertIP,
+  newDevice,
+  newPeer,
+  setPrivateKey,
+  setStats,
+} from "./_wireguard_state.ts";
 
 /**
  * The rtnetlink link kind of a WireGuard device (`wg_setup`): no hardware
@@ -119,12 +109,6 @@ export const LINK_KIND: LinkKind = {
 
 /** `MAX_PEERS_PER_DEVICE` (`drivers/net/wireguard/device.h`). */
 const MAX_PEERS_PER_DEVICE = 1 << 20;
-/**
- * `NLMSG_GOODSIZE` on x86-64 with 4 KiB pages: the smallest buffer the
- * kernel fills per dump message (it uses larger ones for readers whose
- * receive buffer is larger, up to 32 KiB).
- */
-const DEFAULT_DUMP_MESSAGE = 3776;
 
 /**
  * A peer to start with.
@@ -178,84 +162,6 @@ export interface SimOptions {
   dumpMessageSize?: number;
   /** The peer limit of a device (default `MAX_PEERS_PER_DEVICE`, 1048576): past it, ENOMEM. */
   maxPeers?: number;
-}
-
-interface IpState {
-  family: number;
-  bytes: Uint8Array;
-  cidr: number;
-}
-
-interface PeerState {
-  publicKey: Uint8Array;
-  hex: string;
-  presharedKey: Uint8Array;
-  endpoint: Uint8Array | null;
-  keepalive: number;
-  handshakeSec: bigint;
-  handshakeNsec: bigint;
-  rx: bigint;
-  tx: bigint;
-  ips: IpState[];
-}
-
-interface DeviceState {
-  name: string;
-  index: number;
-  privateKey: Uint8Array | null;
-  publicKey: Uint8Array | null;
-  listenPort: number;
-  fwmark: number;
-  peers: Map<string, PeerState>;
-  /** A private key's public key being derived. */
-  pending: Promise<void> | null;
-}
-
-const ipKey = (ip: IpState): string => `${toHex(ip.bytes)}/${ip.cidr}`;
-const attr = (n: number): number => 4 + align(n);
-const isZero = (b: Uint8Array): boolean => b.every((x) => x === 0);
-
-function clamp(key: Uint8Array): Uint8Array {
-  const k = key.slice();
-  k[0]! &= 248;
-  k[31] = (k[31]! & 127) | 64;
-  return k;
-}
-
-function maskIP(bytes: Uint8Array, cidr: number): Uint8Array {
-  const out = bytes.slice();
-  for (let i = 0; i < out.length; i++) {
-    const keep = Math.max(0, Math.min(8, cidr - 8 * i));
-    out[i]! &= (0xff00 >> keep) & 0xff;
-  }
-  return out;
-}
-
-/** The kernel's policies: peers (and allowed IPs) are checked in the handler, not by genetlink. */
-function policies(): {
-  device: PolicyTable;
-  peer: PolicyTable;
-  allowedip: PolicyTable;
-  peersType: number;
-  allowedipsType: number;
-} {
-  const rt = compiled(wgFamily);
-  const set = (name: string) => rt.sets.get(name)!;
-  const shallow = (name: string, nest: string): [PolicyTable, number] => {
-    const t: PolicyTable = new Map(specTable(set(name)));
-    const id = set(name).byKey.get(nest)!.id;
-    t.set(id, { type: PolicyType.Nested });
-    return [t, id];
-  };
-  const [device, peersType] = shallow("wgdevice", "peers");
-  const [peer, allowedipsType] = shallow("wgpeer", "allowedips");
-  return {
-    device,
-    peer,
-    allowedip: specTable(set("wgallowedip")),
-    peersType,
-    allowedipsType,
-  };
 }
 
 /**
@@ -326,8 +232,19 @@ export class Simulator {
     this.#kernel = kernel;
     for (const d of this.#specs) this.addDevice(d);
     return serveYnlFamily(kernel, wgFamily, {
-      getDevice: (request) => this.#get(request as Wgdevice),
-      setDevice: (request, context) => this.#set(request as Wgdevice, context),
+      getDevice: async (request) => {
+        const d = this.#lookup(request as Wgdevice);
+        await d.pending;
+        return dumpDevice(d, this.#dumpSize);
+      },
+      setDevice: async (request, context) => {
+        this.setRequests.push(request as Wgdevice);
+        const d = this.#lookup(request as Wgdevice);
+        return await setDevice(d, request as Wgdevice, context, {
+          policies: this.#policies,
+          maxPeers: this.#maxPeers,
+        });
+      },
     }, {
       privileged: () => this.#privileged,
       // Both operations are older than the family's resv_start_op.
@@ -376,24 +293,17 @@ export class Simulator {
         throw e;
       }
     }
-    const d: DeviceState = {
-      name: link.name,
-      index: link.index,
-      privateKey: null,
-      publicKey: null,
-      listenPort: spec.listenPort ?? 0,
-      fwmark: spec.firewallMark ?? 0,
-      peers: new Map(),
-      pending: null,
-    };
+    const d = newDevice(
+      link.name,
+      link.index,
+      spec.listenPort ?? 0,
+      spec.firewallMark ?? 0,
+    );
     if (spec.privateKey !== undefined) {
-      d.pending = this.#setPrivateKey(
-        d,
-        parseKey(spec.privateKey, "private key"),
-      );
+      d.pending = setPrivateKey(d, parseKey(spec.privateKey, "private key"));
     }
     for (const p of spec.peers ?? []) {
-      const peer = this.#newPeer(parseKey(p.publicKey, "peer public key"));
+      const peer = newPeer(parseKey(p.publicKey, "peer public key"));
       if (p.presharedKey !== undefined) {
         peer.presharedKey = parseKey(p.presharedKey, "preshared key");
       }
@@ -402,7 +312,7 @@ export class Simulator {
       d.peers.set(peer.hex, peer);
       for (const text of p.allowedIPs ?? []) {
         const a = parseAllowedIP(text);
-        this.#insertIP(d, peer, {
+        insertIP(d, peer, {
           family: a.family,
           bytes: parseIP(a.address)!,
           cidr: a.prefixLength,
@@ -422,42 +332,7 @@ export class Simulator {
    */
   device(name: string): Device | undefined {
     const d = this.#live().find((x) => x.name === name);
-    if (d === undefined) return undefined;
-    const out: Device = {
-      name: d.name,
-      index: d.index,
-      listenPort: d.listenPort,
-      firewallMark: d.fwmark,
-      peers: [...d.peers.values()].map((p) => {
-        const peer: Device["peers"][number] = {
-          publicKey: formatKey(p.publicKey),
-          persistentKeepalive: p.keepalive,
-          lastHandshakeNs: p.handshakeSec * 1_000_000_000n + p.handshakeNsec,
-          rxBytes: p.rx,
-          txBytes: p.tx,
-          allowedIPs: p.ips.map((ip) =>
-            `${formatIP(ip.bytes, 0, ip.bytes.length)}/${ip.cidr}`
-          ),
-          protocolVersion: 1,
-        };
-        if (!isZero(p.presharedKey)) {
-          peer.presharedKey = formatKey(p.presharedKey);
-        }
-        const e = p.endpoint ? formatEndpoint(p.endpoint) : undefined;
-        if (e !== undefined) peer.endpoint = e;
-        if (peer.lastHandshakeNs !== 0n) {
-          peer.lastHandshake = new Date(
-            Number(peer.lastHandshakeNs / 1_000_000n),
-          );
-        }
-        return peer;
-      }),
-    };
-    if (d.privateKey && d.publicKey) {
-      out.privateKey = formatKey(d.privateKey);
-      out.publicKey = formatKey(d.publicKey);
-    }
-    return out;
+    return d === undefined ? undefined : deviceView(d);
   }
 
   /**
@@ -499,17 +374,7 @@ export class Simulator {
     if (p === undefined) {
       throw new TypeError(`Cannot set peer stats: no peer ${peerKey}`);
     }
-    if (stats.rxBytes !== undefined) p.rx = stats.rxBytes;
-    if (stats.txBytes !== undefined) p.tx = stats.txBytes;
-    if (stats.endpoint !== undefined) {
-      p.endpoint = parseEndpoint(stats.endpoint);
-    }
-    const t = stats.lastHandshake;
-    if (t !== undefined) {
-      const ns = t instanceof Date ? BigInt(t.getTime()) * 1_000_000n : t;
-      p.handshakeSec = ns / 1_000_000_000n;
-      p.handshakeNsec = ns % 1_000_000_000n;
-    }
+    setStats(p, stats);
   }
 
   /** The devices whose links still exist (a deleted link takes its device with it). */
@@ -536,296 +401,6 @@ export class Simulator {
     const d = this.#live().find((x) => x.index === link.index);
     if (d === undefined) throw new KernelError(Errno.EOPNOTSUPP);
     return d;
-  }
-
-  #newPeer(publicKey: Uint8Array): PeerState {
-    return {
-      publicKey,
-      hex: toHex(publicKey),
-      presharedKey: new Uint8Array(32),
-      endpoint: null,
-      keepalive: 0,
-      handshakeSec: 0n,
-      handshakeNsec: 0n,
-      rx: 0n,
-      tx: 0n,
-      ips: [],
-    };
-  }
-
-  async #setPrivateKey(d: DeviceState, key: Uint8Array): Promise<void> {
-    if (d.privateKey !== null && toHex(d.privateKey) === toHex(key)) return;
-    if (isZero(key)) {
-      d.privateKey = null;
-      d.publicKey = null;
-      return;
-    }
-    const priv = clamp(key);
-    const pub = await publicKey(formatKey(priv));
-    const pubBytes = parseKey(pub);
-    d.peers.delete(toHex(pubBytes)); // a peer with our own public key goes
-    d.privateKey = priv;
-    d.publicKey = pubBytes;
-  }
-
-  #insertIP(d: DeviceState, peer: PeerState, ip: IpState): void {
-    const masked = { ...ip, bytes: maskIP(ip.bytes, ip.cidr) };
-    const key = ipKey(masked);
-    for (const p of d.peers.values()) {
-      p.ips = p.ips.filter((x) => ipKey(x) !== key);
-    }
-    peer.ips.push(masked);
-  }
-
-  // ---- get-device ------------------------------------------------------
-
-  async #get(request: Wgdevice): Promise<Wgdevice[]> {
-    const d = this.#lookup(request);
-    await d.pending;
-    return this.#dump(d);
-  }
-
-  /** The dump's messages, split by size the way `wg_get_device_dump` splits them. */
-  #dump(d: DeviceState): Wgdevice[] {
-    const S = this.#dumpSize;
-    const peers = [...d.peers.values()];
-    const out: Wgdevice[] = [];
-    let cursor = -1; // the last peer dumped in full
-    let resume: number | null = null; // a partly dumped peer's next allowed IP
-    for (;;) {
-      let size = 16 + 4;
-      const m: Wgdevice = {};
-      if (cursor < 0) {
-        m.listenPort = d.listenPort;
-        m.fwmark = d.fwmark;
-        m.ifindex = d.index;
-        m.ifname = d.name;
-        size += attr(2) + attr(4) + attr(4) +
-          attr(new TextEncoder().encode(d.name).length + 1);
-        if (d.privateKey && d.publicKey) {
-          m.privateKey = d.privateKey;
-          m.publicKey = d.publicKey;
-          size += 2 * attr(32);
-        }
-      }
-      if (peers.length === 0) {
-        out.push(m);
-        return out;
-      }
-      size += attr(0); // the peers nest
-      const list: Wgpeer[] = [];
-      let done = true;
-      for (let i = cursor + 1; i < peers.length; i++) {
-        const p = peers[i]!;
-        const fresh = resume === null;
-        let need = attr(0) + attr(32);
-        if (fresh) {
-          need += attr(32) + attr(16) + attr(2) + attr(8) + attr(8) + attr(4) +
-            (p.endpoint ? attr(p.endpoint.length) : 0);
-        }
-        // The kernel cancels a peer whose nest, key or (first time) fixed
-        // attributes, or whose allowed IPs nest, do not fit.
-        if (size + need + (p.ips.length > 0 ? attr(0) : 0) > S) {
-          done = false;
-          break;
-        }
-        size += need;
-        const peer: Wgpeer = { publicKey: p.publicKey };
-        if (fresh) {
-          peer.presharedKey = p.presharedKey;
-          peer.lastHandshakeTime = {
-            sec: p.handshakeSec,
-            nsec: p.handshakeNsec,
-          };
-          peer.persistentKeepaliveInterval = p.keepalive;
-          peer.txBytes = p.tx;
-          peer.rxBytes = p.rx;
-          peer.protocolVersion = 1;
-          if (p.endpoint) peer.endpoint = p.endpoint;
-        }
-        list.push(peer);
-        if (p.ips.length > 0) {
-          size += attr(0);
-          const ips: Wgallowedip[] = [];
-          let k: number = resume ?? 0;
-          for (; k < p.ips.length; k++) {
-            const ip = p.ips[k]!;
-            const s = attr(0) + attr(1) + attr(2) + attr(ip.bytes.length);
-            if (size + s > S) break;
-            size += s;
-            ips.push({
-              cidrMask: ip.cidr,
-              family: ip.family,
-              ipaddr: formatIP(ip.bytes, 0, ip.bytes.length),
-            });
-          }
-          peer.allowedips = ips; // possibly empty: the kernel ends the nest
-          if (k < p.ips.length) {
-            resume = k; // the next message continues this peer
-            done = false;
-            break;
-          }
-        }
-        resume = null;
-        cursor = i;
-      }
-      if (list.length > 0) m.peers = list;
-      out.push(m);
-      if (done) return out;
-    }
-  }
-
-  // ---- set-device ------------------------------------------------------
-
-  async #set(
-    request: Wgdevice,
-    context: YnlRequestContext,
-  ): Promise<undefined> {
-    this.setRequests.push(request);
-    const d = this.#lookup(request);
-    await d.pending;
-    let flags = 0;
-    for (const f of request.flags ?? []) {
-      flags |= typeof f === "number" ? f : f === "replace-peers" ? 1 : 0;
-    }
-    if (flags & ~1) throw new KernelError(Errno.EOPNOTSUPP);
-    if (request.fwmark !== undefined) d.fwmark = request.fwmark;
-    if (request.listenPort !== undefined) d.listenPort = request.listenPort;
-    if (flags & 1) d.peers.clear();
-    if (request.privateKey !== undefined && request.privateKey.length === 32) {
-      await this.#setPrivateKey(d, request.privateKey);
-    }
-    // Each peer is parsed strictly when its turn comes, without an extended ACK.
-    const raw = this.#rawPeers(context);
-    for (let i = 0; i < raw.length; i++) {
-      this.#setPeer(d, raw[i]!, request.peers?.[i] ?? {});
-    }
-    return undefined;
-  }
-
-  /** The peer nests of a set-device request, as bytes, in order. */
-  #rawPeers(context: YnlRequestContext): Uint8Array[] {
-    const data = context.message.data;
-    const out: Uint8Array[] = [];
-    const d = new AttributeDecoder(data, 4, data.length - 4);
-    while (d.next()) {
-      if (d.type !== this.#policies.peersType) continue;
-      const n = d.decoder();
-      while (n.next()) {
-        if ((n.flags & AttributeFlags.Nested) === 0) {
-          throw new KernelError(Errno.EINVAL); // "NLA_F_NESTED is missing"
-        }
-        out.push(data.subarray(n.offset, n.offset + n.length));
-      }
-    }
-    return out;
-  }
-
-  #strict(table: PolicyTable, bytes: Uint8Array): void {
-    try {
-      validateRequest(table, bytes, { strict: true });
-    } catch (e) {
-      throw new KernelError(e instanceof PolicyError ? e.errno : Errno.EINVAL);
-    }
-  }
-
-  #setPeer(d: DeviceState, raw: Uint8Array, p: Wgpeer): void {
-    this.#strict(this.#policies.peer, raw);
-    if (p.publicKey === undefined || p.publicKey.length !== 32) {
-      throw new KernelError(Errno.EINVAL);
-    }
-    let flags = 0;
-    for (const f of p.flags ?? []) {
-      flags |= typeof f === "number"
-        ? f
-        : { "remove-me": 1, "replace-allowedips": 2, "update-only": 4 }[f];
-    }
-    if (flags & ~7) throw new KernelError(Errno.EOPNOTSUPP);
-    if (p.protocolVersion !== undefined && p.protocolVersion !== 1) {
-      throw new KernelError(Errno.EPFNOSUPPORT);
-    }
-    const key = toHex(p.publicKey);
-    let peer = d.peers.get(key);
-    if (peer === undefined) {
-      if (flags & (1 | 4)) return; // remove-me or update-only: nothing to do
-      flags &= ~2;
-      if (d.publicKey !== null && toHex(d.publicKey) === key) return; // ignored
-      if (d.peers.size >= this.#maxPeers) throw new KernelError(Errno.ENOMEM);
-      peer = this.#newPeer(p.publicKey);
-      d.peers.set(key, peer);
-    }
-    if (flags & 1) {
-      d.peers.delete(key);
-      return;
-    }
-    if (p.presharedKey !== undefined && p.presharedKey.length === 32) {
-      peer.presharedKey = p.presharedKey;
-    }
-    if (p.endpoint !== undefined) {
-      const fam = p.endpoint.length >= 2
-        ? new DataView(p.endpoint.buffer, p.endpoint.byteOffset).getUint16(
-          0,
-          true,
-        )
-        : 0;
-      if (
-        (p.endpoint.length === 16 && fam === AF_INET) ||
-        (p.endpoint.length === 28 && fam === AF_INET6)
-      ) {
-        peer.endpoint = p.endpoint.slice();
-      }
-    }
-    if (flags & 2) peer.ips = [];
-    if (p.allowedips !== undefined) {
-      const rawIPs = this.#rawAllowedIPs(raw);
-      for (let i = 0; i < rawIPs.length; i++) {
-        this.#strict(this.#policies.allowedip, rawIPs[i]!);
-        this.#setAllowedIP(d, peer, p.allowedips[i] ?? {});
-      }
-    }
-    if (p.persistentKeepaliveInterval !== undefined) {
-      peer.keepalive = p.persistentKeepaliveInterval;
-    }
-  }
-
-  #rawAllowedIPs(peer: Uint8Array): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    const d = new AttributeDecoder(peer);
-    while (d.next()) {
-      if (d.type !== this.#policies.allowedipsType) continue;
-      const n = d.decoder();
-      while (n.next()) {
-        if ((n.flags & AttributeFlags.Nested) === 0) {
-          throw new KernelError(Errno.EINVAL);
-        }
-        out.push(peer.subarray(n.offset, n.offset + n.length));
-      }
-    }
-    return out;
-  }
-
-  #setAllowedIP(d: DeviceState, peer: PeerState, a: Wgallowedip): void {
-    if (
-      a.family === undefined || a.ipaddr === undefined ||
-      a.cidrMask === undefined
-    ) {
-      throw new KernelError(Errno.EINVAL);
-    }
-    let flags = 0;
-    for (const f of a.flags ?? []) flags |= typeof f === "number" ? f : 1;
-    if (flags & ~1) throw new KernelError(Errno.EOPNOTSUPP);
-    const bytes = parseIP(a.ipaddr);
-    const ok = bytes !== undefined &&
-      ((a.family === AF_INET && a.cidrMask <= 32 && bytes.length === 4) ||
-        (a.family === AF_INET6 && a.cidrMask <= 128 && bytes.length === 16));
-    if (!ok) throw new KernelError(Errno.EINVAL);
-    const ip = { family: a.family, bytes: bytes!, cidr: a.cidrMask };
-    if (flags & 1) {
-      const key = ipKey({ ...ip, bytes: maskIP(ip.bytes, ip.cidr) });
-      peer.ips = peer.ips.filter((x) => ipKey(x) !== key);
-      return;
-    }
-    this.#insertIP(d, peer, ip);
   }
 }
 
