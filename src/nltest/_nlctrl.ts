@@ -31,8 +31,7 @@
  * @module
  */
 
-import { AttributeDecoder, AttributeEncoder } from "../netlink/attribute.ts";
-import { get16, HOST_LITTLE_ENDIAN } from "../netlink/_endian.ts";
+import { AttributeEncoder } from "../netlink/attribute.ts";
 import { Errno } from "../netlink/errno.ts";
 import type { ExtendedAck } from "../netlink/errors.ts";
 import { HEADER_LENGTH } from "../netlink/header.ts";
@@ -53,7 +52,6 @@ import {
   PolicyType,
   validateRequest,
 } from "../genetlink/policy.ts";
-import { INTEGER_LENGTHS } from "../genetlink/_policy_model.ts";
 import {
   policyDump,
   type PolicyDumpEntry,
@@ -69,6 +67,7 @@ import {
 import type { Operation } from "../families/family.ts";
 import { META } from "../families/_codec.ts";
 import { KernelError } from "./kernel_handler.ts";
+import { parseAttributes } from "./_nla_parse.ts";
 
 /** The policy of `CTRL_CMD_GETFAMILY` requests. */
 export const CTRL_FAMILY_POLICY: PolicyTable = new Map([
@@ -208,7 +207,8 @@ interface Parsed {
  * left over is an error in strict mode only. Of each attribute type of the
  * table the last one counts, its flag bits ignored and an integer read from
  * its first bytes (`nla_get_u16()`): those attributes, rewritten in that
- * canonical form, are what the generated codec decodes.
+ * canonical form by `parseAttributes` (shared with `serveYnlFamily`), are
+ * what the generated codec decodes.
  */
 function parseRequest(
   g: GenlMessage,
@@ -217,40 +217,23 @@ function parseRequest(
   strict: boolean,
 ): Parsed {
   const b = g.data;
-  // nla_for_each_attr(): stop at a header that does not fit or lies.
-  let end = 0;
-  let rem = b.length;
-  while (rem >= 4) {
-    const len = get16(b, end, HOST_LITTLE_ENDIAN);
-    if (len < 4 || len > rem) break;
-    const step = (len + 3) & ~3;
-    end += step;
-    rem -= step;
-  }
-  end = Math.min(end, b.length);
+  const parsed = parseAttributes(b, 0, b.length, { table });
   try {
-    validateRequest(table, b.subarray(0, end), { strict });
+    validateRequest(table, b.subarray(0, parsed.end), { strict });
   } catch (e) {
     throw policyFailure(e, ATTRIBUTES_OFFSET);
   }
-  if (strict && rem > 0) {
+  if (strict && parsed.end < b.length) {
     throw new KernelError(Errno.EINVAL, {
       message: "bytes leftover after parsing attributes",
     });
   }
-  const last = new Map<number, [number, number]>();
-  const d = new AttributeDecoder(b, 0, end);
-  while (d.next()) {
-    if (table.has(d.type)) last.set(d.type, [d.offset, d.length]);
-  }
-  const e = new AttributeEncoder().raw(
-    new Uint8Array([g.header.command, g.header.version, 0, 0]),
-  );
+  const e = new AttributeEncoder()
+    .raw(new Uint8Array([g.header.command, g.header.version, 0, 0]))
+    .raw(parsed.attributes);
   const offsets = new Map<number, number>();
-  for (const [type, [at, n]] of [...last].sort((x, y) => x[0] - y[0])) {
-    const size = INTEGER_LENGTHS[table.get(type)!.type]?.[0] ?? n;
-    e.bytes(type, b.subarray(at, at + size));
-    offsets.set(type, ATTRIBUTES_OFFSET + at - 4);
+  for (const [type, at] of parsed.offsets) {
+    offsets.set(type, ATTRIBUTES_OFFSET + at);
   }
   const request = op.decodeRequest({
     header: { length: 0, type: GENL_ID_CTRL, flags: 0, sequence: 0, pid: 0 },

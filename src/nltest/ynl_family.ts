@@ -46,7 +46,6 @@
  * @module
  */
 
-import { AttributeDecoder } from "../netlink/attribute.ts";
 import { Errno } from "../netlink/errno.ts";
 import { Family as NetlinkFamily, HEADER_LENGTH } from "../netlink/header.ts";
 import type { Message } from "../netlink/message.ts";
@@ -73,6 +72,7 @@ import type { SimKernel } from "./kernel.ts";
 import type { GenlReply, GenlRequestContext } from "./kernel_genl.ts";
 import { KernelError } from "./kernel_handler.ts";
 import { policyFailure } from "./_nlctrl.ts";
+import { type NlaRules, parseAttributes, walk } from "./_nla_parse.ts";
 
 /**
  * What a {@linkcode YnlHandler} sees besides the decoded request: the
@@ -418,7 +418,12 @@ export function serveYnlFamily(
     }
     let request: FamilyValue;
     try {
-      request = op.decodeRequest(ctx.message) as FamilyValue;
+      request = op.decodeRequest(
+        table === undefined ? ctx.message : asParsed(ctx.message, header, {
+          table,
+          set: opInfo(op).set,
+        }),
+      ) as FamilyValue;
     } catch {
       throw new KernelError(Errno.EINVAL);
     }
@@ -486,11 +491,52 @@ export function serveYnlFamily(
   };
 }
 
+/** The rules of `nla_parse()` for a level of the spec: its policy table, multi-attrs and nests. */
+function rulesOf(level: { table: PolicyTable; set: RtSet | null }): NlaRules {
+  const { table, set } = level;
+  return {
+    table,
+    multi: (type) => set?.byId[type]?.multi ?? false,
+    inner: (type) => {
+      const nested = table.get(type)?.nested;
+      return nested === undefined
+        ? undefined
+        : rulesOf({ table: nested, set: set?.byId[type]?.nested ?? null });
+    },
+  };
+}
+
+/**
+ * The request as the kernel's handler reads it: its attributes (after the
+ * genl header and the family's fixed header) rewritten by
+ * `parseAttributes`, so the generated codec decodes the last of repeated
+ * attributes and reads longer integers from their first bytes, as Linux.
+ */
+function asParsed(
+  m: Message,
+  header: number,
+  level: { table: PolicyTable; set: RtSet | null },
+): Message {
+  const start = GENL_HEADER_LENGTH + header;
+  const { attributes } = parseAttributes(
+    m.data,
+    start,
+    m.data.length,
+    rulesOf(level),
+  );
+  const data = new Uint8Array(start + attributes.length);
+  data.set(m.data.subarray(0, start));
+  data.set(attributes, start);
+  return { header: { ...m.header, length: 0 }, data };
+}
+
 /**
  * The offset of the attribute reached by `path` (spec keys; after a
  * multi-attr key, a number picks the occurrence; after an indexed-array
  * key, a number picks the element) inside `bytes`, whose attributes start
- * at `at`.
+ * at `at`. Of a repeated attribute that is not a multi-attr the last one
+ * counts, as `nla_parse()` keeps it; attributes are walked as
+ * `nla_for_each_attr()` walks them.
  */
 function offsetOf(
   set: RtSet | null,
@@ -498,39 +544,42 @@ function offsetOf(
   at: number,
   path: readonly (string | number)[],
 ): number | undefined {
-  const nth = (d: AttributeDecoder, n: number, type?: number): boolean => {
-    let seen = -1;
-    while (d.next()) {
-      if ((type === undefined || d.type === type) && ++seen === n) return true;
-    }
-    return false;
+  /** The `n`th attribute (of `type`, when given), or the last when `n` is -1. */
+  const find = (
+    start: number,
+    end: number,
+    n: number,
+    type?: number,
+  ): { at: number; n: number; header: number } | undefined => {
+    const all = walk(bytes, start, end).seen.filter((s) =>
+      type === undefined || (s.raw & 0x3fff) === type
+    );
+    return n < 0 ? all.at(-1) : all[n];
   };
-  try {
-    let d = new AttributeDecoder(bytes, at, bytes.length - at);
-    let current = set;
-    for (let i = 0; i < path.length; i++) {
-      const key = path[i];
-      const attr = typeof key === "string"
-        ? current?.byKey.get(key)
-        : undefined;
-      if (attr === undefined) return undefined;
-      let n = 0;
-      if (attr.multi && typeof path[i + 1] === "number") {
-        n = path[++i] as number;
-      }
-      if (!nth(d, n, attr.id)) return undefined;
-      if (i === path.length - 1) return d.offset - 4;
-      d = d.decoder();
-      if (attr.kind === K.INDEXED) {
-        const e = path[++i];
-        if (typeof e !== "number" || !nth(d, e)) return undefined;
-        if (i === path.length - 1) return d.offset - 4;
-        d = d.decoder();
-      }
-      current = attr.nested;
+  let start = at;
+  let end = bytes.length;
+  let current = set;
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i];
+    const attr = typeof key === "string" ? current?.byKey.get(key) : undefined;
+    if (attr === undefined) return undefined;
+    let n = -1;
+    if (attr.multi && typeof path[i + 1] === "number") {
+      n = path[++i] as number;
+    } else if (attr.multi) n = 0;
+    let found = find(start, end, n, attr.id);
+    if (found === undefined) return undefined;
+    if (i === path.length - 1) return found.header;
+    if (attr.kind === K.INDEXED) {
+      const e = path[++i];
+      if (typeof e !== "number") return undefined;
+      found = find(found.at, found.at + found.n, e);
+      if (found === undefined) return undefined;
+      if (i === path.length - 1) return found.header;
     }
-  } catch {
-    return undefined; // malformed bytes: no offset to report
+    start = found.at;
+    end = found.at + found.n;
+    current = attr.nested;
   }
   return undefined;
 }
