@@ -8,6 +8,11 @@
 
 import { AttributeEncoder } from "../netlink/attribute.ts";
 import { Conn } from "../netlink/conn.ts";
+import {
+  type BodyWriter,
+  type Outgoing,
+  WRITE,
+} from "../netlink/_conn_encoder.ts";
 import { mapStream } from "../netlink/_conn_stream.ts";
 import { Errno } from "../netlink/errno.ts";
 import { isNetlinkError, NetlinkError } from "../netlink/errors.ts";
@@ -210,16 +215,27 @@ function genlOf(m: Message): GenlMessage | undefined {
   return isGenl(m) ? decodeGenlMessage(m.data) : undefined;
 }
 
-function netlinkMessage(
-  m: GenlMessage,
-  familyId: number,
-  flags: number,
-): Message {
+/**
+ * A generic netlink request whose attributes a writer appends after
+ * `data` (see `WRITE` in `_conn_encoder.ts`): how the generated families
+ * send typed requests without encoding them apart first. Internal.
+ */
+type GenlRequest = GenlMessage & { [WRITE]?: BodyWriter };
+
+function checkFamilyId(familyId: number): void {
   if (!Number.isInteger(familyId) || familyId < 0 || familyId > 0xffff) {
     throw new TypeError(
       `Cannot send generic netlink message: family id ${familyId} is not a u16`,
     );
   }
+}
+
+function netlinkMessage(
+  m: GenlMessage,
+  familyId: number,
+  flags: number,
+): Message {
+  checkFamilyId(familyId);
   return {
     header: { length: 0, type: familyId, flags, sequence: 0, pid: 0 },
     data: encodeGenlMessage(m),
@@ -306,6 +322,8 @@ export class GenlConn implements Disposable, AsyncDisposable {
   #validate: GenlValidateOptions | undefined;
   #policies = new Map<string, Promise<Policy>>();
   #checks = new Map<string, Promise<Check>>();
+  /** Generic netlink headers as bytes, by command and version, for written requests. */
+  #headers = new Map<number, Uint8Array>();
 
   /**
    * Wraps a netlink connection of protocol `NETLINK_GENERIC`. Prefer
@@ -630,7 +648,8 @@ export class GenlConn implements Disposable, AsyncDisposable {
     flags: number,
     options: ReceiveOptions = {},
   ): Promise<GenlMessage[]> {
-    const m = netlinkMessage(message, familyId, flags);
+    message = this.#checkable(message);
+    const m = this.#netlink(message, familyId, flags);
     await this.#check(message, familyId, flags, "execute", options);
     const replies = await this.conn.execute(m, options);
     return replies.filter(isGenl).map((r) => decodeGenlMessage(r.data));
@@ -674,8 +693,9 @@ export class GenlConn implements Disposable, AsyncDisposable {
     return mapStream(
       async () => {
         const all = flags | REQUEST_DUMP;
-        const m = netlinkMessage(message, familyId, all);
-        await this.#check(message, familyId, all, "dump", options);
+        const checked = this.#checkable(message);
+        const m = this.#netlink(checked, familyId, all);
+        await this.#check(checked, familyId, all, "dump", options);
         return this.conn.dump(m, options);
       },
       genlOf,
@@ -730,7 +750,8 @@ export class GenlConn implements Disposable, AsyncDisposable {
       throw new TypeError("Cannot visit: visitor must be a function");
     }
     const all = flags | HeaderFlags.Request;
-    const m = netlinkMessage(message, familyId, all);
+    message = this.#checkable(message);
+    const m = this.#netlink(message, familyId, all);
     await this.#check(message, familyId, all, "visit", options);
     const view: GenlMessageView = {
       header: { command: 0, version: 0 },
@@ -905,6 +926,49 @@ export class GenlConn implements Disposable, AsyncDisposable {
    */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /**
+   * A written request (see {@linkcode GenlRequest}) as bytes, when requests
+   * are checked against the kernel's policy (which reads them); any other
+   * request as it is.
+   */
+  #checkable(message: GenlMessage): GenlMessage {
+    const write = (message as GenlRequest)[WRITE];
+    if (write === undefined || this.#validate === undefined) return message;
+    const e = new AttributeEncoder();
+    if (message.data.length > 0) e.raw(message.data);
+    write(e);
+    return { header: message.header, data: e.view() };
+  }
+
+  /**
+   * The netlink request for `message`. A written one stays written: its
+   * generic netlink header (bytes made once per command and version) is
+   * sent as the data before what the writer appends, in the connection's
+   * send buffer.
+   */
+  #netlink(message: GenlMessage, familyId: number, flags: number): Outgoing {
+    const write = (message as GenlRequest)[WRITE];
+    if (write === undefined) return netlinkMessage(message, familyId, flags);
+    checkFamilyId(familyId);
+    let data: Uint8Array;
+    if (message.data.length > 0) data = encodeGenlMessage(message);
+    else {
+      const { command, version } = message.header;
+      const key = ((command & 0xff) << 8) | (version & 0xff);
+      let h = this.#headers.get(key);
+      if (h === undefined) {
+        h = encodeGenlMessage(message); // the header alone: no data
+        this.#headers.set(key, h);
+      }
+      data = h;
+    }
+    return {
+      header: { length: 0, type: familyId, flags, sequence: 0, pid: 0 },
+      data,
+      [WRITE]: write,
+    };
   }
 
   async #execute(

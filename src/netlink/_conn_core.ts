@@ -98,18 +98,24 @@ export class ConnCore {
     enc.begin();
     const sent: Message[] = [];
     let end = 0;
-    for (const m of messages) {
-      checkMessage(op, m);
-      const h = m.header;
-      const sequence = h.sequence === 0 ? enc.nextSequence() : h.sequence;
-      const pid = h.pid === 0 ? this.socket.pid : h.pid;
-      const start = end;
-      end = enc.encode(op, m, start, sequence, pid);
-      const length = enc.lengthAt(start);
-      sent.push({
-        header: { length, type: h.type, flags: h.flags, sequence, pid },
-        data: m.data ?? EMPTY,
-      });
+    const before = enc.sequence;
+    try {
+      for (const m of messages) {
+        checkMessage(op, m);
+        const h = m.header;
+        const sequence = h.sequence === 0 ? enc.nextSequence() : h.sequence;
+        const pid = h.pid === 0 ? this.socket.pid : h.pid;
+        const start = end;
+        end = enc.encode(op, m, start, sequence, pid);
+        const length = enc.lengthAt(start);
+        sent.push({
+          header: { length, type: h.type, flags: h.flags, sequence, pid },
+          data: m.data ?? EMPTY,
+        });
+      }
+    } catch (e) {
+      enc.sequence = before; // nothing was sent: the numbers are unused
+      throw e;
     }
     enc.send(this.socket, op, end);
     for (const m of sent) this.#unsolicited.noteSent(m.header.sequence);
@@ -154,17 +160,24 @@ export class ConnCore {
     }
   }
 
-  /** `Conn.dump`: a stream that sends the request on its first `next()`. */
-  dump(
+  /**
+   * `Conn.dump`: a stream that sends the request on its first `next()`.
+   * With `map`, each reply is mapped in place from the receive buffer
+   * (as a visitor sees it) instead of copied into a `Message`; replies it
+   * maps to `undefined` are skipped, and a throw fails the dump.
+   */
+  dump<T = Message>(
     message: Outgoing,
     options: ReceiveOptions | undefined,
-  ): Stream<Message> {
+    map: ((view: MessageView) => T | undefined) | null = null,
+  ): Stream<T> {
     let p: Request | null = null;
-    return new Stream<Message>({
+    return new Stream<T>({
       pull: (s) => {
         if (p === null) {
           p = this.#start("dump", message, STREAM, null, options);
-          p.stream = s;
+          p.stream = s as Stream<unknown>;
+          p.map = map;
         }
         this.#reader.pump(s);
       },
@@ -272,15 +285,25 @@ export class ConnCore {
     const h = m.header;
     const enc = this.#encoder;
     const requests = this.#requests;
+    const before = enc.sequence;
     const seq = h.sequence === 0 ? enc.nextSequence() : h.sequence;
     if (requests.lookup(seq) !== null) {
+      enc.sequence = before;
       throw new TypeError(
         `Cannot ${op}: sequence ${seq} is already in flight on this connection`,
       );
     }
     const pid = h.pid === 0 ? this.socket.pid : h.pid;
     const gen = enc.begin();
-    const end = enc.encode(op, m, 0, seq, pid);
+    let end: number;
+    try {
+      end = enc.encode(op, m, 0, seq, pid);
+    } catch (e) {
+      // Nothing is sent or registered; a written request's writer (the
+      // spec's checks of a typed request) leaves the counter as it was.
+      enc.sequence = before;
+      throw e;
+    }
     const p = (this.#spare ?? new Request()).reset(
       kind,
       op,

@@ -3,14 +3,36 @@
  * buffer that requests are written into and sent from. Not part of the
  * public API.
  *
+ * A request is `{ header, data? }`, or, inside the package, one with a
+ * body writer too (`{ header, data?, [WRITE]: (e) => ... }`): the
+ * generated families write their requests straight into the connection's
+ * reused {@linkcode AttributeEncoder} (no `Uint8Array` of their own, no
+ * copy), which is then sent as it is.
+ *
  * @module
  */
 
 import type { Socket } from "./_socket.ts";
-import { HOST_LITTLE_ENDIAN } from "./_endian.ts";
+import { get32, HOST_LITTLE_ENDIAN, put16, put32 } from "./_endian.ts";
+import { AttributeEncoder } from "./attribute.ts";
 import { checkInteger, INITIAL_OUT, socketError } from "./_conn_state.ts";
 import { HEADER_LENGTH } from "./header.ts";
 import type { Message } from "./message.ts";
+
+/**
+ * The key of a request's body writer: in `{ header, data?, [WRITE]: (e) =>
+ * ... }` the payload (everything after the netlink header) is `data`
+ * (padded to 4 bytes), then what the writer appends to `e`, the
+ * connection's reused encoder, when the request is encoded. A writer that
+ * throws sends nothing and leaves the connection as it was (its sequence
+ * counter too). Internal: not exported from `mod.ts`, so only the
+ * package's own layers (the generated families, `GenlConn`) make such
+ * requests; such a request is sent alone (not by `sendMessages`).
+ */
+export const WRITE: unique symbol = Symbol("nlkit.conn.write");
+
+/** Writes a request's payload into the connection's encoder (see {@linkcode WRITE}). */
+export type BodyWriter = (e: AttributeEncoder) => void;
 
 /** Where a request's bytes are: a private copy, or the encode buffer of generation `gen`. */
 export interface Encoded {
@@ -19,8 +41,18 @@ export interface Encoded {
   length: number;
 }
 
-/** A request to encode: `data` may be absent (a header-only request). */
-export type Outgoing = { header: Message["header"]; data?: Uint8Array };
+/**
+ * A request to encode: `data` may be absent (a header-only request), or
+ * (inside the package) replaced by a body writer under {@linkcode WRITE}.
+ */
+export type Outgoing = {
+  header: Message["header"];
+  data?: Uint8Array;
+  [WRITE]?: BodyWriter;
+};
+
+/** The netlink header's room in a written request (read-only zeros, never written). */
+const HEADER_ROOM = new Uint8Array(HEADER_LENGTH);
 
 /**
  * Encodes requests into one buffer that grows as needed, and sends them.
@@ -37,6 +69,10 @@ export class Encoder {
   #view = new DataView(this.#out.buffer);
   /** The last view sent, reused while the length repeats. */
   #sub: Uint8Array = this.#out.subarray(0, 0);
+  /** Where written requests ({@linkcode WRITE}) are encoded; made on first use. */
+  #written: AttributeEncoder | null = null;
+  /** The bytes of this generation's request when it was written there, else null (`#out`). */
+  #cur: Uint8Array | null = null;
 
   constructor() {
     this.#seq = crypto.getRandomValues(new Uint32Array(1))[0]!;
@@ -50,8 +86,18 @@ export class Encoder {
     return s;
   }
 
+  /** The counter, to give back the numbers of a request that failed to encode. */
+  get sequence(): number {
+    return this.#seq;
+  }
+
+  set sequence(s: number) {
+    this.#seq = s;
+  }
+
   /** Starts a new datagram: earlier requests' bytes may be overwritten. */
   begin(): number {
+    this.#cur = null;
     return ++this.gen;
   }
 
@@ -67,6 +113,8 @@ export class Encoder {
     seq: number,
     pid: number,
   ): number {
+    const write = m[WRITE];
+    if (write !== undefined) return this.#write(op, m, write, start, seq, pid);
     const h = m.header;
     const data = m.data;
     const size = data === undefined ? 0 : data.length;
@@ -99,9 +147,62 @@ export class Encoder {
     return end;
   }
 
+  /**
+   * Encodes a written request ({@linkcode WRITE}): the header's room, the
+   * writer's payload, then the header, all in the reused encoder; this
+   * generation's bytes are then that encoder's.
+   */
+  #write(
+    op: string,
+    m: Outgoing,
+    write: BodyWriter,
+    start: number,
+    seq: number,
+    pid: number,
+  ): number {
+    if (start !== 0) {
+      throw new TypeError(`Cannot ${op}: a written request is sent alone`);
+    }
+    const e = this.#written ??= new AttributeEncoder();
+    e.reset();
+    e.raw(HEADER_ROOM);
+    const data = m.data;
+    if (data !== undefined && data.length > 0) e.raw(data);
+    write(e);
+    const h = m.header;
+    const need = e.length; // a multiple of 4: the encoder pads what it writes
+    const length = h.length === 0 ? need : h.length;
+    const type = h.type;
+    const flags = h.flags;
+    if (
+      (type & 0xffff) !== type || (flags & 0xffff) !== flags ||
+      seq >>> 0 !== seq || pid >>> 0 !== pid ||
+      length >>> 0 !== length || length < need || length > 0xfffffffc
+    ) {
+      checkInteger(op, "header type", type, 0, 0xffff);
+      checkInteger(op, "header flags", flags, 0, 0xffff);
+      checkInteger(op, "header sequence", seq, 0, 0xffffffff);
+      checkInteger(op, "header pid", pid, 0, 0xffffffff);
+      checkInteger(op, "header length", length, need, 0xfffffffc);
+    }
+    // A stated length beyond the payload: zeros up to it, as for `data`.
+    if (length > need) e.raw(new Uint8Array(((length + 3) & ~3) - need));
+    const b = e.view();
+    put32(b, 0, length, HOST_LITTLE_ENDIAN);
+    put16(b, 4, type, HOST_LITTLE_ENDIAN);
+    put16(b, 6, flags, HOST_LITTLE_ENDIAN);
+    put32(b, 8, seq, HOST_LITTLE_ENDIAN);
+    put32(b, 12, pid, HOST_LITTLE_ENDIAN);
+    this.#cur = b;
+    return b.length;
+  }
+
   /** The `nlmsg_len` written at `start`. */
   lengthAt(start: number): number {
-    return this.#view.getUint32(start, HOST_LITTLE_ENDIAN);
+    const cur = this.#cur;
+    return cur !== null
+      ? get32(cur, start, HOST_LITTLE_ENDIAN) >>> 0
+      : this.#view.getUint32(start, HOST_LITTLE_ENDIAN);
   }
 
   /**
@@ -111,9 +212,13 @@ export class Encoder {
    */
   send(socket: Socket, op: string, end: number): void {
     // #sub is a view of the current buffer (growing resets it to length 0),
-    // so its length alone tells whether it can be reused.
-    let sub = this.#sub;
-    if (sub.length !== end) sub = this.#sub = this.#out.subarray(0, end);
+    // so its length alone tells whether it can be reused. A written
+    // request is sent from its encoder.
+    let sub = this.#cur;
+    if (sub === null) {
+      sub = this.#sub;
+      if (sub.length !== end) sub = this.#sub = this.#out.subarray(0, end);
+    }
     try {
       socket.send(sub);
     } catch (e) {
@@ -123,19 +228,21 @@ export class Encoder {
 
   /** A copy of the first `end` bytes (a request that is sent later). */
   copy(end: number): Uint8Array {
-    return this.#out.slice(0, end);
+    return (this.#cur ?? this.#out).slice(0, end);
   }
 
   /** The bytes of request `r`, if still known. */
   bytesOf(r: Encoded): Uint8Array | undefined {
     if (r.bytes !== null) return r.bytes;
-    return r.gen === this.gen ? this.#out.subarray(0, r.length) : undefined;
+    return r.gen === this.gen
+      ? (this.#cur ?? this.#out).subarray(0, r.length)
+      : undefined;
   }
 
   /** Before `r`'s caller waits: copy its bytes out of the buffer, which the next request reuses. */
   keep(r: Encoded): void {
     if (r.bytes === null && r.gen === this.gen) {
-      r.bytes = this.#out.slice(0, r.length);
+      r.bytes = (this.#cur ?? this.#out).slice(0, r.length);
     }
   }
 

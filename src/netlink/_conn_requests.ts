@@ -53,7 +53,9 @@ export class Request implements Waiter {
   /** COLLECT: the replies. */
   messages: Message[] = NO_MESSAGES;
   /** STREAM: where replies go. */
-  stream: Stream<Message> | null = null;
+  stream: Stream<unknown> | null = null;
+  /** STREAM: maps each reply in place (else the stream gets a `Message` copy); `undefined` skips it. */
+  map: ((view: MessageView) => unknown) | null = null;
   /** VISIT: messages visited. */
   count = 0;
   multi = false;
@@ -96,6 +98,7 @@ export class Request implements Waiter {
     this.length = 0;
     this.messages = kind === COLLECT ? [] : NO_MESSAGES;
     this.stream = null;
+    this.map = null;
     this.count = 0;
     this.multi = false;
     this.interrupted = false;

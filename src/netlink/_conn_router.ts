@@ -156,8 +156,19 @@ export class Router {
           } catch (e) {
             this.#registry.fail(p, e);
           }
-        } else if (kind === STREAM) p.stream!.push(this.#keep(v));
-        else p.messages.push(this.#keep(v));
+        } else if (kind === STREAM) {
+          const map = p.map;
+          if (map === null) p.stream!.push(this.#keep(v));
+          else {
+            // Mapped in place, as a visitor would (the view is valid now only).
+            try {
+              const item = map(v);
+              if (item !== undefined) p.stream!.push(item);
+            } catch (e) {
+              this.#registry.fail(p, e);
+            }
+          }
+        } else p.messages.push(this.#keep(v));
       }
     }
     if ((flags & MULTI) !== 0) p.multi = true;

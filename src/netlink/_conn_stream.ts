@@ -245,10 +245,12 @@ export class Stream<T> implements AsyncIterableIterator<T> {
  * A stream of `map(item)` over the items of `source`, skipping those for
  * which `map` returns `undefined`. `source` may be a function that opens it
  * on the first `next()` (possibly asynchronously, e.g. after a policy check).
- * When `source` is a {@linkcode Stream}, queued items are mapped without a
- * promise each. A throwing `map` fails the stream; leaving the stream early
- * returns the source, and `onEnd` runs once when the stream finishes for
- * any reason.
+ * When `source` is a {@linkcode Stream}, the items it holds are mapped
+ * together, without a promise each, and `next()` then takes them one
+ * promise each (no async frame); the source is read further only once
+ * they are taken. A throwing `map` fails the stream after the items mapped
+ * before it; leaving the stream early returns the source, and `onEnd` runs
+ * once when the stream finishes for any reason.
  *
  * @param source The source iterator, or a function that opens it.
  * @param map Turns a source item into an item, or undefined to skip it.
@@ -294,17 +296,21 @@ export function mapStream<S, T>(
       const src = it as Stream<S>;
       try {
         for (;;) {
+          // (poll() reads the source further only when it holds nothing.)
           const item = src.poll();
           if (item === undefined) break;
           const v = map(item);
-          if (v !== undefined) {
-            s.push(v);
-            return;
-          }
+          if (v !== undefined) s.push(v);
+          // What the source holds moves on; no more reading for now.
+          if (src.queued === 0 && s.queued > 0) return;
         }
       } catch (e) {
         finish();
-        throw mapError(e);
+        if (s.queued === 0) throw mapError(e);
+        // Items mapped before the failure go first; the source is let go now.
+        void src.return();
+        s.fail(mapError(e));
+        return;
       }
       if (src.finished && src.queued === 0) {
         s.end();

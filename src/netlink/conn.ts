@@ -11,6 +11,7 @@
 
 import type { BPFInstruction, Socket } from "./_socket.ts";
 import { COLLECT, ConnCore, VISIT } from "./_conn_core.ts";
+import type { Outgoing } from "./_conn_encoder.ts";
 import {
   applyOptions,
   checkGroup,
@@ -25,6 +26,8 @@ import type { ConnOptions, ReceiveOptions } from "./options.ts";
 
 /** The key of the internal accessor that {@linkcode socketOf} uses. */
 const SOCKET: unique symbol = Symbol("nlkit.socket");
+/** The key of the internal method that {@linkcode dumpMapped} uses. */
+const DUMP_MAPPED: unique symbol = Symbol("nlkit.dumpMapped");
 
 /**
  * A netlink connection: one socket of one protocol family, bound to a port
@@ -581,6 +584,23 @@ export class Conn implements Disposable, AsyncDisposable {
   [SOCKET](): Socket {
     return this.#core.socket;
   }
+
+  /**
+   * A dump whose replies are mapped in place (see {@linkcode dumpMapped}).
+   *
+   * @param message The request.
+   * @param map Maps a reply view to an item, or undefined to skip it.
+   * @param options A signal and a timeout.
+   * @returns The items.
+   * @internal
+   */
+  [DUMP_MAPPED]<T>(
+    message: Outgoing,
+    map: (view: MessageView) => T | undefined,
+    options: ReceiveOptions | undefined,
+  ): AsyncIterableIterator<T> {
+    return this.#core.dump(message, options, map);
+  }
 }
 
 /**
@@ -613,4 +633,30 @@ export function connFromSocket(
  */
 export function socketOf(conn: Conn): Socket {
   return conn[SOCKET]();
+}
+
+/**
+ * {@linkcode Conn.dump} whose replies are handed to `map` in place, as a
+ * {@linkcode Conn.visit} visitor sees them (a view of the receive buffer,
+ * valid during the call), and whose items are what `map` returns: no
+ * `Message` copy per reply. Like `Conn.dump` it streams: the socket is read
+ * a datagram at a time as the consumer asks, so memory stays bounded by
+ * one datagram's items. A reply mapped to `undefined` is skipped; a throw
+ * fails the dump (the rest is drained in the background). For the
+ * generated families' typed `.dump`.
+ *
+ * @internal Not exported from `mod.ts`.
+ * @param conn A connection.
+ * @param message The dump request (`{ header, data? }`, or a written request).
+ * @param map Maps each reply view to an item, or undefined to skip it.
+ * @param options A signal and a timeout, as for `Conn.dump`.
+ * @returns The items.
+ */
+export function dumpMapped<T>(
+  conn: Conn,
+  message: Outgoing,
+  map: (view: MessageView) => T | undefined,
+  options?: ReceiveOptions,
+): AsyncIterableIterator<T> {
+  return conn[DUMP_MAPPED](message, map, options);
 }

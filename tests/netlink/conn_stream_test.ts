@@ -178,6 +178,44 @@ describe("mapStream", () => {
     assert.equal((await out.next()).done, true);
   });
 
+  it("moves what the source holds at once, pulling it again only once taken", async () => {
+    let pulls = 0;
+    let next = 0;
+    // A source that makes three items per pull and never ends by itself.
+    const src = new Stream<number>({
+      pull: (s) => {
+        pulls++;
+        for (let i = 0; i < 3; i++) s.push(next++);
+      },
+    });
+    const out = mapStream(src, (n) => n * 2);
+    assert.deepEqual(await out.next(), { value: 0, done: false });
+    assert.equal(pulls, 1);
+    assert.equal(out.queued, 2, "the rest of the batch is mapped already");
+    assert.deepEqual(await out.next(), { value: 2, done: false });
+    assert.deepEqual(await out.next(), { value: 4, done: false });
+    assert.equal(pulls, 1, "not read further while items were queued");
+    assert.deepEqual(await out.next(), { value: 6, done: false });
+    assert.equal(pulls, 2);
+    await out.return();
+  });
+
+  it("a map throwing mid-batch delivers the items before it, then the failure, and returns the source", async () => {
+    const { stream: src, calls } = manual<number>();
+    for (const n of [1, 2, 3, 4]) src.push(n);
+    let ended = 0;
+    const out = mapStream(src, (n) => {
+      if (n === 3) throw new RangeError("bad 3");
+      return n;
+    }, { onEnd: () => ended++ });
+    assert.deepEqual(await out.next(), { value: 1, done: false });
+    assert.equal(calls.cancel, 1, "the source is let go at the failure");
+    assert.equal(ended, 1);
+    assert.deepEqual(await out.next(), { value: 2, done: false });
+    await assert.rejects(out.next(), /bad 3/);
+    assert.equal((await out.next()).done, true);
+  });
+
   it("passes the source's failure through after its items", async () => {
     const { stream: src } = manual<number>();
     src.push(1);
