@@ -40,6 +40,7 @@ import {
 } from "./_text.ts";
 import { checkInteger, checkLength } from "./_checks.ts";
 import {
+  type FastDecoder,
   H,
   INT_SIZE,
   K,
@@ -126,48 +127,98 @@ const MAX_DEPTH = 32;
 /** Read-only zeros, copied into the encoder to reserve room for a struct. */
 const ZEROS = new Uint8Array(4096);
 
-/** Scratch bytes of an IPv4 address being encoded. */
-const IPV4 = new Uint8Array(4);
-
 function zeros(n: number): Uint8Array {
   return n <= ZEROS.length ? ZEROS.subarray(0, n) : new Uint8Array(n);
 }
 
-// Copies of small payloads (binary values, unknown attributes) are cut
-// from shared 8 KiB slabs: each ArrayBuffer costs about a microsecond to
-// create on Deno (measured: `new Uint8Array(2)` 1.2 µs, a view of a slab
-// 60 ns), and a link message holds several. A copy above 512 bytes gets
-// its own buffer. A value's `.buffer` is then the slab: use `byteOffset`
-// and `byteLength` with it, as with Node's pooled Buffers.
+/**
+ * Largest slab a scope cuts copies from: a copy costs a view (some 30 ns)
+ * instead of an ArrayBuffer of its own (0.3 to 1.4 µs on Deno, measured for
+ * 2- and 16-byte copies; a link message from Linux 6.18 holds four).
+ */
 const SLAB = 8192;
+/** First slab of a scope: a single message's copies fit; a dump's double it up to {@linkcode SLAB}. */
+const FIRST_SLAB = 256;
+/** Copies above this get an ArrayBuffer of their own. */
 const OWN = 512;
-let slab = new Uint8Array(SLAB);
-let slabUsed = 0;
 
-/** A copy of `b[start, end)` that does not share `b`'s buffer. */
-export function copyBytes(
-  b: Uint8Array,
-  start: number,
-  end: number,
-): Uint8Array<ArrayBuffer> {
-  const n = end - start;
-  if (n < 0 || start < 0 || end > b.length) {
-    throw new RangeError(`Cannot copy bytes ${start}..${end} of ${b.length}`);
+/**
+ * What one decoding owns: the slab its copies of small binary values and
+ * unknown attributes are cut from, and a DataView over the buffer it reads
+ * 64-bit values from. Each decode call makes one (an operation's `visit`
+ * or `dump` one for all its replies) and passes it down, so copies share
+ * an ArrayBuffer only with values of the same reply set, never with
+ * another call's, and nothing outlives the call but the values. A copy's
+ * `.buffer` is then its slab: use `byteOffset` and `byteLength` with it,
+ * as with Node's pooled Buffers.
+ *
+ * Public as a type only: the specialised decoders in a family's
+ * description ({@linkcode FastDecoder}) take one. Applications never need
+ * to make one; each `decode`, `decodeView`, `.do`, `.dump` and `.visit`
+ * does.
+ *
+ * @example Values of separate decode calls share no buffer
+ * ```ts
+ * import { getlink } from "@nlkit/netlink/families/rt-link";
+ * import assert from "node:assert/strict";
+ *
+ * const m = getlink.encodeReply({ ifiIndex: 2, physPortId: new Uint8Array([1, 2]) });
+ * const a = getlink.decode(m);
+ * const b = getlink.decode(m);
+ * assert.notEqual(a.physPortId!.buffer, b.physPortId!.buffer); // one scope per call
+ * assert.deepEqual(b.physPortId, new Uint8Array([1, 2]));
+ * ```
+ */
+export class DecodeScope {
+  #slab: Uint8Array<ArrayBuffer> | null = null;
+  #used = 0;
+  #viewOf: ArrayBufferLike | null = null;
+  #view: DataView | null = null;
+
+  /**
+   * A copy of `b[start, end)` that does not share `b`'s buffer.
+   *
+   * @throws {RangeError} When the range is not within `b`.
+   */
+  copy(b: Uint8Array, start: number, end: number): Uint8Array<ArrayBuffer> {
+    const n = end - start;
+    if (n < 0 || start < 0 || end > b.length) {
+      throw new RangeError(
+        `Cannot copy bytes ${start}..${end} of ${b.length}`,
+      );
+    }
+    if (n > OWN) {
+      const own = new Uint8Array(n);
+      own.set(b.subarray(start, end));
+      return own;
+    }
+    let slab = this.#slab;
+    // (A slab whose buffer a user transferred is detached: length 0.)
+    if (slab === null || this.#used + n > slab.length || slab.length === 0) {
+      const grown = slab === null ? FIRST_SLAB : slab.length * 2;
+      const size = Math.min(SLAB, Math.max(grown, FIRST_SLAB, n));
+      slab = this.#slab = new Uint8Array(size);
+      this.#used = 0;
+    }
+    const at = this.#used;
+    const out = new Uint8Array(slab.buffer, at, n);
+    for (let i = 0; i < n; i++) out[i] = b[start + i]!;
+    this.#used = at + ((n + 7) & ~7); // 8-byte aligned, for typed views of a copy
+    return out;
   }
-  if (n > OWN) {
-    const own = new Uint8Array(n);
-    own.set(b.subarray(start, end));
-    return own;
+
+  /**
+   * A DataView over the whole buffer under `b` (offsets into it are
+   * `b.byteOffset + o`; the caller checks they lie within `b`): one per
+   * buffer read from, so reading u64 values allocates only their bigint.
+   */
+  view(b: Uint8Array): DataView {
+    if (this.#viewOf !== b.buffer) {
+      this.#view = new DataView(b.buffer);
+      this.#viewOf = b.buffer;
+    }
+    return this.#view!;
   }
-  // (A slab whose buffer a user transferred is detached: length 0.)
-  if (slabUsed + n > slab.length || slab.length === 0) {
-    slab = new Uint8Array(SLAB);
-    slabUsed = 0;
-  }
-  const out = slab.subarray(slabUsed, slabUsed + n);
-  for (let i = 0; i < n; i++) out[i] = b[start + i]!;
-  slabUsed += (n + 7) & ~7; // 8-byte aligned, for typed views of a copy
-  return out;
 }
 
 function pad4(n: number): number {
@@ -266,31 +317,14 @@ function namedBig(a: RtValue, n: bigint): unknown {
   return n;
 }
 
-// One DataView over the buffer last read 64-bit values from (a receive
-// buffer, mostly): reads of u64 values then allocate only their bigint.
-let viewOf: ArrayBufferLike | null = null;
-let view: DataView | null = null;
-
-/**
- * A DataView over the whole buffer under `b` (offsets into it are
- * `b.byteOffset + o`; the caller checks they lie within `b`).
- */
-export function wholeView(b: Uint8Array): DataView {
-  if (viewOf !== b.buffer) {
-    view = new DataView(b.buffer);
-    viewOf = b.buffer;
-  }
-  return view!;
-}
-
-/** {@linkcode wholeView}, for a 64-bit value at `o` checked to lie within `b`. */
-function bufferView(b: Uint8Array, o: number): DataView {
+/** {@linkcode DecodeScope.view}, for a 64-bit value at `o` checked to lie within `b`. */
+function bufferView(cx: DecodeScope, b: Uint8Array, o: number): DataView {
   if (o < 0 || o + 8 > b.length) {
     throw new RangeError(
       `Cannot read a 64-bit value at ${o}: ${b.length} bytes`,
     );
   }
-  return wholeView(b);
+  return cx.view(b);
 }
 
 /** Reads an integer member or value of kind `k` at `o` (a 64-bit one within `b`, which the caller checked). */
@@ -299,6 +333,7 @@ function readInt(
   b: Uint8Array,
   o: number,
   le: boolean,
+  cx: DecodeScope,
 ): number | bigint {
   switch (k) {
     case K.U8:
@@ -314,9 +349,9 @@ function readInt(
     case K.S32:
       return get32(b, o, le);
     case K.U64:
-      return bufferView(b, o).getBigUint64(b.byteOffset + o, le);
+      return bufferView(cx, b, o).getBigUint64(b.byteOffset + o, le);
     default: // K.S64
-      return bufferView(b, o).getBigInt64(b.byteOffset + o, le);
+      return bufferView(cx, b, o).getBigInt64(b.byteOffset + o, le);
   }
 }
 
@@ -337,9 +372,10 @@ export function decodeStruct(
   b: Uint8Array,
   o: number,
   out: Obj,
+  cx: DecodeScope,
 ): Obj {
   if (st.gaps.length > 0 && o + st.size <= b.length && dirtyPadding(st, b, o)) {
-    setMeta(out, { bytes: copyBytes(b, o, o + st.size) });
+    setMeta(out, { bytes: cx.copy(b, o, o + st.size) });
   }
   const ms = st.members;
   for (let i = 0; i < ms.length; i++) {
@@ -351,24 +387,24 @@ export function decodeStruct(
       if (k === K.U64 || k === K.S64) {
         out[m.key] = namedBig(
           m,
-          readInt(k, b, at, m.be ? false : LE) as bigint,
+          readInt(k, b, at, m.be ? false : LE, cx) as bigint,
         );
       } else {
         out[m.key] = named(
           m,
-          readInt(k, b, at, m.be ? false : LE) as number,
+          readInt(k, b, at, m.be ? false : LE, cx) as number,
         );
       }
     } else if (k === K.STRING) {
       out[m.key] = getString(b, at, at + m.size);
     } else if (m.struct !== null) {
-      out[m.key] = decodeStruct(m.struct, b, at, {});
+      out[m.key] = decodeStruct(m.struct, b, at, {}, cx);
     } else if (m.hint === H.MAC) {
       out[m.key] = formatMAC(b, at, at + m.size);
     } else if (m.hint === H.IP) {
       out[m.key] = formatIP(b, at, at + m.size);
     } else {
-      out[m.key] = copyBytes(b, at, at + m.size);
+      out[m.key] = cx.copy(b, at, at + m.size);
     }
   }
   return out;
@@ -381,9 +417,10 @@ function decodeStructPrefix(
   o: number,
   n: number,
   out: Obj,
+  cx: DecodeScope,
 ): void {
   const fits = new RtStructView(st, n);
-  decodeStruct(fits, b, o, out);
+  decodeStruct(fits, b, o, out, cx);
 }
 
 /** A struct cut to its members that fit in `n` bytes. */
@@ -409,22 +446,28 @@ function decodeStructPayload(
   b: Uint8Array,
   o: number,
   n: number,
+  cx: DecodeScope,
 ): Obj | typeof RAW {
   if (n < st.minSize) return RAW;
-  const v = decodeStruct(st, b, o, {});
+  const v = decodeStruct(st, b, o, {}, cx);
   if (n !== st.size) {
     const m: WireMeta = { length: n };
-    if (n > st.size) m.tail = copyBytes(b, o + st.size, o + n);
+    if (n > st.size) m.tail = cx.copy(b, o + st.size, o + n);
     setMeta(v, m);
   }
   return v;
 }
 
-function keepUnknown(out: Obj, b: Uint8Array, d: AttributeDecoder): void {
+function keepUnknown(
+  out: Obj,
+  b: Uint8Array,
+  d: AttributeDecoder,
+  cx: DecodeScope,
+): void {
   const o = d.offset;
   const a: Attribute = {
     type: d.type | d.flags,
-    data: copyBytes(b, o, o + d.length),
+    data: cx.copy(b, o, o + d.length),
   };
   const list = out[UNKNOWN] as Attribute[] | undefined;
   if (list === undefined) out[UNKNOWN] = [a];
@@ -446,6 +489,7 @@ function decodeScalar(
   o: number,
   n: number,
   le: boolean,
+  cx: DecodeScope,
 ): unknown {
   if (k === K.UINT || k === K.SINT) {
     if (n === 4) {
@@ -457,15 +501,15 @@ function decodeScalar(
     if (n !== 8) return RAW;
     return namedBig(
       a,
-      readInt(k === K.UINT ? K.U64 : K.S64, b, o, le) as bigint,
+      readInt(k === K.UINT ? K.U64 : K.S64, b, o, le, cx) as bigint,
     );
   }
   const size = INT_SIZE[k]!;
   if (n !== size) return RAW;
   if (k === K.U64 || k === K.S64) {
-    return namedBig(a, readInt(k, b, o, le) as bigint);
+    return namedBig(a, readInt(k, b, o, le, cx) as bigint);
   }
-  return named(a, readInt(k, b, o, le) as number);
+  return named(a, readInt(k, b, o, le, cx) as number);
 }
 
 /** Decodes a binary payload by its hint or struct. */
@@ -474,11 +518,12 @@ function decodeBinary(
   b: Uint8Array,
   o: number,
   n: number,
+  cx: DecodeScope,
 ): unknown {
-  if (a.struct !== null) return decodeStructPayload(a.struct, b, o, n);
+  if (a.struct !== null) return decodeStructPayload(a.struct, b, o, n, cx);
   if (a.hint === H.MAC) return formatMAC(b, o, o + n);
   if (a.hint === H.IP) return formatIP(b, o, o + n);
-  return copyBytes(b, o, o + n);
+  return cx.copy(b, o, o + n);
 }
 
 /** The flag bits the encoder writes for an attribute kind: only nests carry NLA_F_NESTED. */
@@ -495,6 +540,7 @@ function decodeNest(
   out: Obj,
   up: Frame | null,
   depth: number,
+  cx: DecodeScope,
 ): Obj | typeof RAW {
   const inner: Obj = {};
   try {
@@ -506,6 +552,7 @@ function decodeNest(
       inner,
       set.selects ? { obj: out, up } : null,
       depth + 1,
+      cx,
     );
   } catch (e) {
     if (e instanceof RangeError && depth + 1 <= MAX_DEPTH) return RAW;
@@ -520,6 +567,7 @@ function decodeNest(
  * value, or undefined when its bytes do not fit the spec.
  *
  * @param type The attribute's type field, flag bits included.
+ * @param cx The decoding's scope.
  */
 export function decodeNested(
   set: RtSet,
@@ -528,8 +576,9 @@ export function decodeNested(
   n: number,
   outer: Obj,
   type: number,
+  cx: DecodeScope,
 ): Obj | undefined {
-  const v = decodeNest(set, b, o, n, outer, null, 0);
+  const v = decodeNest(set, b, o, n, outer, null, 0, cx);
   if (v === RAW) return undefined;
   if ((type & NESTED) === 0) setMeta(v, { nested: false });
   return v;
@@ -543,6 +592,7 @@ export function decodeNested(
  * broken attribute framing throws.
  *
  * @param up The values enclosing `out`, for sub-message selectors.
+ * @param cx The decoding's scope (copies, 64-bit reads).
  * @throws {RangeError} When an attribute header is cut short or runs past the end.
  */
 export function decodeAttrs(
@@ -553,6 +603,7 @@ export function decodeAttrs(
   out: Obj,
   up: Frame | null,
   depth: number,
+  cx: DecodeScope,
 ): Obj {
   if (depth > MAX_DEPTH) {
     throw new RangeError(
@@ -579,7 +630,7 @@ export function decodeAttrs(
       if (order !== null) order.push(UNKNOWN);
       (unknownAt ??= []).push(known);
       last = UNKNOWN;
-      keepUnknown(out, b, d);
+      keepUnknown(out, b, d, cx);
       continue;
     }
     const o = d.offset;
@@ -602,7 +653,7 @@ export function decodeAttrs(
       case K.S64:
       case K.UINT:
       case K.SINT:
-        v = decodeScalar(a, a.kind, b, o, n, a.be ? false : LE);
+        v = decodeScalar(a, a.kind, b, o, n, a.be ? false : LE, cx);
         break;
       case K.STRING:
         v = d.string();
@@ -611,7 +662,7 @@ export function decodeAttrs(
         v = n === 0 ? true : RAW;
         break;
       case K.PAD:
-        v = copyBytes(b, o, o + n);
+        v = cx.copy(b, o, o + n);
         break;
       case K.BINARY:
         if (a.sub !== 0) {
@@ -632,19 +683,19 @@ export function decodeAttrs(
             a.en === null && a.flags === 0 && a.sub === K.U64 && count > 0
           ) {
             // (ipv6 statistics)
-            const dv = bufferView(b, o + n - 8);
+            const dv = bufferView(cx, b, o + n - 8);
             const at = b.byteOffset + o;
             for (let i = 0; i < count; i++) {
               arr[i] = dv.getBigUint64(at + 8 * i, le);
             }
           } else {
             for (let i = 0; i < count; i++) {
-              arr[i] = decodeScalar(a, a.sub, b, o + size * i, size, le);
+              arr[i] = decodeScalar(a, a.sub, b, o + size * i, size, le, cx);
             }
           }
           v = arr;
         } else {
-          v = decodeBinary(a, b, o, n);
+          v = decodeBinary(a, b, o, n, cx);
         }
         break;
       case K.BITFIELD32: {
@@ -660,13 +711,23 @@ export function decodeAttrs(
         break;
       }
       case K.NEST:
-        v = decodeNest(a.nested!, b, o, n, out, up, depth);
+        v = decodeNest(a.nested!, b, o, n, out, up, depth, cx);
         if (v !== RAW && (flags & NESTED) === 0) {
           setMeta(v as Obj, { nested: false });
         }
         break;
       case K.INDEXED:
-        v = decodeIndexed(a, b, o, n, out, up, depth, (flags & NESTED) === 0);
+        v = decodeIndexed(
+          a,
+          b,
+          o,
+          n,
+          out,
+          up,
+          depth,
+          (flags & NESTED) === 0,
+          cx,
+        );
         break;
       case K.NTV:
         v = decodeNestTypeValue(
@@ -678,6 +739,7 @@ export function decodeAttrs(
           up,
           depth,
           (flags & NESTED) === 0,
+          cx,
         );
         break;
       default: { // K.SUBMSG
@@ -701,6 +763,7 @@ export function decodeAttrs(
           up,
           depth,
           (flags & NESTED) !== 0,
+          cx,
         );
       }
     }
@@ -710,7 +773,7 @@ export function decodeAttrs(
       if (order !== null) order.push(UNKNOWN);
       (unknownAt ??= []).push(known);
       last = UNKNOWN;
-      keepUnknown(out, b, d);
+      keepUnknown(out, b, d, cx);
       continue;
     }
     if (a.multi) {
@@ -730,7 +793,7 @@ export function decodeAttrs(
     last = a.key;
   }
   // (A sub-message whose selector never came is kept unknown after the others.)
-  if (deferred !== null) finishDeferred(deferred, b, out, up, depth);
+  if (deferred !== null) finishDeferred(deferred, b, out, up, depth, cx);
   if (order !== null) setMeta(out, { order });
   else if (unknownAt !== null) placeUnknown(out, unknownAt);
   return out;
@@ -779,6 +842,7 @@ function finishDeferred(
   out: Obj,
   up: Frame | null,
   depth: number,
+  cx: DecodeScope,
 ): void {
   for (const [a, o, n, type] of deferred) {
     const sel = selectorValue(a.sel!, out, up);
@@ -792,11 +856,12 @@ function finishDeferred(
       up,
       depth,
       (type & NESTED) !== 0,
+      cx,
     );
     if (v === RAW) {
       if (!a.multi && out[a.key] === undefined) delete out[a.key];
       const list = (out[UNKNOWN] ??= []) as Attribute[];
-      list.push({ type, data: copyBytes(b, o, o + n) });
+      list.push({ type, data: cx.copy(b, o, o + n) });
     } else if (a.multi) {
       ((out[a.key] ??= []) as unknown[]).push(v);
     } else {
@@ -815,6 +880,7 @@ function decodeSubMessage(
   up: Frame | null,
   depth: number,
   flagged: boolean,
+  cx: DecodeScope,
 ): Obj | typeof RAW {
   const f = msg.formats.get(sel);
   if (f === undefined) return RAW;
@@ -822,7 +888,7 @@ function decodeSubMessage(
   let at = o;
   if (f.header !== null) {
     if (n < f.header.size) return RAW;
-    decodeStruct(f.header, b, o, v);
+    decodeStruct(f.header, b, o, v, cx);
     at = o + pad4(f.header.size);
     if (at > o + n) at = o + n;
   } else if (f.set === null && n > 0) {
@@ -838,6 +904,7 @@ function decodeSubMessage(
         v,
         f.set.selects ? { obj: out, up } : null,
         depth + 1,
+        cx,
       );
     } catch (e) {
       if (e instanceof RangeError && depth + 1 <= MAX_DEPTH) return RAW;
@@ -859,9 +926,10 @@ function decodeIndexed(
   up: Frame | null,
   depth: number,
   noFlag: boolean,
+  cx: DecodeScope,
 ): unknown[] | typeof RAW {
   try {
-    return indexedArray(a, b, o, n, out, up, depth, noFlag);
+    return indexedArray(a, b, o, n, out, up, depth, noFlag, cx);
   } catch (e) {
     if (
       e instanceof Raw || (e instanceof RangeError && depth + 1 <= MAX_DEPTH)
@@ -882,6 +950,7 @@ function indexedArray(
   up: Frame | null,
   depth: number,
   noFlag: boolean,
+  cx: DecodeScope,
 ): unknown[] {
   const d = new AttributeDecoder(b, o, n);
   const arr: unknown[] = [];
@@ -910,15 +979,16 @@ function indexedArray(
         inner,
         a.nested!.selects ? { obj: out, up } : null,
         depth + 1,
+        cx,
       );
       if ((d.flags & NESTED) === 0) setMeta(inner, { nested: false });
       v = inner;
     } else if (k === K.BINARY) {
-      v = decodeBinary(a, b, p, len);
+      v = decodeBinary(a, b, p, len, cx);
     } else if (k === K.STRING) {
       v = d.string();
     } else {
-      v = decodeScalar(a, k, b, p, len, a.be ? false : LE);
+      v = decodeScalar(a, k, b, p, len, a.be ? false : LE, cx);
     }
     if (v === RAW) throw new Raw();
     arr.push(v);
@@ -939,9 +1009,10 @@ function decodeNestTypeValue(
   up: Frame | null,
   depth: number,
   noFlag: boolean,
+  cx: DecodeScope,
 ): Obj[] | typeof RAW {
   try {
-    return nestTypeValue(a, b, o, n, out, up, depth, noFlag);
+    return nestTypeValue(a, b, o, n, out, up, depth, noFlag, cx);
   } catch (e) {
     if (e instanceof RangeError && depth + 1 <= MAX_DEPTH) return RAW;
     throw e;
@@ -957,6 +1028,7 @@ function nestTypeValue(
   up: Frame | null,
   depth: number,
   noFlag: boolean,
+  cx: DecodeScope,
 ): Obj[] {
   const keys = a.tv!;
   const entries: Obj[] = [];
@@ -985,6 +1057,7 @@ function nestTypeValue(
         entry,
         a.nested!.selects ? { obj: out, up } : null,
         depth + 1,
+        cx,
       );
       entries.push(entry);
     }
@@ -1171,8 +1244,6 @@ function toBytes(a: RtValue, v: unknown, what: string): Uint8Array {
       return out;
     }
     if (a.hint === H.IP) {
-      // An IPv4 address is parsed into scratch bytes (the callers copy them).
-      if (parseIPv4Into(v, IPV4, 0)) return IPV4;
       const out = parseIP(v);
       if (out === undefined) {
         throw new TypeError(`${JSON.stringify(v)} is not an IP address`);
@@ -1242,7 +1313,11 @@ export function writeStruct(
         b.set(bytes, at);
       } else if (m.struct !== null) {
         writeStruct(m.struct, b, at, x);
-      } else {
+      } else if (
+        // IPv4 text, the common case, parsed straight into the struct.
+        !(typeof x === "string" && m.hint === H.IP && m.size === 4 &&
+          parseIPv4Into(x, b, at))
+      ) {
         const bytes = toBytes(m, x, "member");
         if (bytes.length > m.size) {
           throw new RangeError(`${bytes.length} bytes do not fit ${m.size}`);
@@ -1363,6 +1438,14 @@ function encodeBinary(
   if (a.struct !== null && !(v instanceof Uint8Array)) {
     encodeStructPayload(e, a.struct, v, type);
     return;
+  }
+  if (typeof v === "string" && a.hint === H.IP) {
+    // IPv4 text, the common case, written as its number (no bytes between).
+    const n = parseIPv4Number(v);
+    if (n !== undefined) {
+      e.uint32(type, n, "big");
+      return;
+    }
   }
   e.bytes(type, toBytes(a, v, "value"));
 }
@@ -1861,13 +1944,17 @@ export function encodeBody(
   }
 }
 
-/** Decodes a fixed header and attributes from `b[off, off + len)`. */
+/**
+ * Decodes a fixed header and attributes from `b[off, off + len)`, its
+ * copies cut from `cx` (by default a scope of its own).
+ */
 export function decodeBody(
   header: RtStruct | null,
   set: RtSet | null,
   b: Uint8Array,
   off: number,
   len: number,
+  cx: DecodeScope = new DecodeScope(),
 ): Obj {
   const out: Obj = {};
   let at = off;
@@ -1876,18 +1963,18 @@ export function decodeBody(
     if (len < header.size) {
       // A short header (an old `rtgenmsg` dump request instead of
       // `ifinfomsg`): the members it holds, its length kept.
-      decodeStructPrefix(header, b, off, len, out);
-      setMeta(out, { length: len, bytes: copyBytes(b, off, off + len) });
+      decodeStructPrefix(header, b, off, len, out, cx);
+      setMeta(out, { length: len, bytes: cx.copy(b, off, off + len) });
       return out;
     }
-    decodeStruct(header, b, off, out);
+    decodeStruct(header, b, off, out, cx);
     at = off + pad4(header.size);
     if (at > end) at = end;
   }
-  if (set !== null) decodeAttrs(set, b, at, end - at, out, null, 0);
+  if (set !== null) decodeAttrs(set, b, at, end - at, out, null, 0, cx);
   else if (at < end) {
     // No attribute set: whatever follows is kept, as unknown attributes would be.
-    decodeAttrs(new RtSet("(none)"), b, at, end - at, out, null, 0);
+    decodeAttrs(new RtSet("(none)"), b, at, end - at, out, null, 0, cx);
   }
   return out;
 }

@@ -18,17 +18,12 @@ import {
   getString,
   HOST_LITTLE_ENDIAN,
 } from "../netlink/_endian.ts";
-import { copyBytes, decodeNested, type Obj, UNKNOWN } from "./_codec.ts";
+import { decodeNested, type DecodeScope, type Obj, UNKNOWN } from "./_codec.ts";
 import type { Attribute } from "../netlink/attribute.ts";
 import { compiled, type YnlFamily } from "./family.ts";
 import { type EnumTable, RtEnum } from "./_schema.ts";
 
-export {
-  copyBytes as bytes,
-  flagNames,
-  placeUnknown,
-  wholeView as view,
-} from "./_codec.ts";
+export { type DecodeScope, flagNames, placeUnknown } from "./_codec.ts";
 export {
   formatIP as ip,
   formatIPv4Number as ipv4,
@@ -37,13 +32,18 @@ export {
 export { get16, get32 };
 
 /**
- * The constructor of a decoded message's object (`new N_rtmsg(b, o)`): a
- * generated function whose prototype is `Object.prototype`, so the result
- * is a plain object, built with room for the attributes added after the
- * fixed header (V8 reserves it for objects a constructor makes, not for
- * literals).
+ * The constructor of a decoded message's object (`new N_rtmsg(b, o, cx)`):
+ * a generated function whose prototype is `Object.prototype`, so the
+ * result is a plain object, built with room for the attributes added after
+ * the fixed header (V8 reserves it for objects a constructor makes, not
+ * for literals). `cx` is the decoding's scope (copies, 64-bit reads),
+ * passed to the readers of structs that need it.
  */
-export type Reader = new (b: Uint8Array, o: number) => Record<string, unknown>;
+export type Reader = new (
+  b: Uint8Array,
+  o: number,
+  cx?: DecodeScope,
+) => Record<string, unknown>;
 
 /** The machine's byte order (netlink's): true for little-endian. */
 export const LE: boolean = HOST_LITTLE_ENDIAN;
@@ -68,15 +68,16 @@ export function str(b: Uint8Array, o: number, n: number): string {
   return getString(b, o, o + n);
 }
 
-/** Keeps an attribute the spec does not know (type with its flags, a copy of its payload), as the table-driven decoder does. */
+/** Keeps an attribute the spec does not know (type with its flags, a copy of its payload cut from `cx`), as the table-driven decoder does. */
 export function keep(
   out: Obj,
   type: number,
   b: Uint8Array,
   o: number,
   n: number,
+  cx: DecodeScope,
 ): void {
-  const a: Attribute = { type, data: copyBytes(b, o, o + n) };
+  const a: Attribute = { type, data: cx.copy(b, o, o + n) };
   const list = out[UNKNOWN] as Attribute[] | undefined;
   if (list === undefined) out[UNKNOWN] = [a];
   else list.push(a);
@@ -91,6 +92,15 @@ export function nest(
   n: number,
   outer: Obj,
   type: number,
+  cx: DecodeScope,
 ): Obj | undefined {
-  return decodeNested(compiled(family).sets.get(set)!, b, o, n, outer, type);
+  return decodeNested(
+    compiled(family).sets.get(set)!,
+    b,
+    o,
+    n,
+    outer,
+    type,
+    cx,
+  );
 }

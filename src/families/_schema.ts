@@ -7,6 +7,7 @@
  */
 
 import { camelCase } from "./_names.ts";
+import type { DecodeScope } from "./_codec.ts";
 
 /** Integer types of the specs. */
 export type IntName =
@@ -183,13 +184,15 @@ export interface FamilyDesc {
 
 /**
  * A specialised decoder (generated for hot paths): the value of the
- * message body at `bytes[offset, offset + length)`, or `undefined` to let
- * the table-driven decoder do it. Both give the same value.
+ * message body at `bytes[offset, offset + length)`, its copies cut from
+ * `scope`, or `undefined` to let the table-driven decoder do it. Both give
+ * the same value.
  */
 export type FastDecoder = (
   bytes: Uint8Array,
   offset: number,
   length: number,
+  scope: DecodeScope,
 ) => Record<string, unknown> | undefined;
 
 // --- compiled form ---------------------------------------------------------

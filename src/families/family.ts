@@ -8,7 +8,9 @@
  */
 
 import { AttributeEncoder } from "../netlink/attribute.ts";
-import { Conn } from "../netlink/conn.ts";
+import { Conn, dumpMapped } from "../netlink/conn.ts";
+import { type Outgoing, WRITE } from "../netlink/_conn_encoder.ts";
+import { mapStream } from "../netlink/_conn_stream.ts";
 import { NetlinkError } from "../netlink/errors.ts";
 import { HeaderFlags } from "../netlink/header.ts";
 import type { Message } from "../netlink/message.ts";
@@ -18,7 +20,7 @@ import type { GenlMessage } from "../genetlink/message.ts";
 import type { Family as GenlFamily } from "../genetlink/family.ts";
 import { PolicyError } from "../genetlink/policy.ts";
 import { CheckFailure } from "./_checks.ts";
-import { decodeBody, encodeBody, PathError } from "./_codec.ts";
+import { decodeBody, DecodeScope, encodeBody, PathError } from "./_codec.ts";
 import { operationName } from "./_names.ts";
 import {
   type FamilyDesc,
@@ -159,6 +161,8 @@ export interface Decoded {
 
 const GENL_HEADER = 4;
 const EPROTO = 71;
+/** The (never written) data of a written generic netlink request: the writer appends the attributes. */
+const NO_DATA = new Uint8Array(0);
 
 /** A generic netlink message (its genl header decoded), not a netlink one. */
 function isGenlMessage(m: Message | GenlMessage): m is GenlMessage {
@@ -567,6 +571,28 @@ export class Operation<
     };
   }
 
+  /**
+   * A netlink-raw request written straight into the connection's send
+   * buffer when sent (`WRITE` of `_conn_encoder.ts`): the fixed header and
+   * attributes, the spec's checks first; nothing is sent if they fail.
+   */
+  #written(type: number, flags: number, request: unknown): Outgoing {
+    return {
+      header: { length: 0, type, flags, sequence: 0, pid: 0 },
+      [WRITE]: (e) => this.#encodeBody(e, request, "request"),
+    };
+  }
+
+  /** The same for a generic netlink request (`GenlConn` adds the genl header). */
+  #writtenGenl(command: number, request: unknown): GenlMessage {
+    const m: GenlMessage & Pick<Outgoing, typeof WRITE> = {
+      header: { command, version: this.family.version },
+      data: NO_DATA,
+      [WRITE]: (e) => this.#encodeBody(e, request, "request"),
+    };
+    return m;
+  }
+
   #requestType(dump: boolean): number {
     const v = dump
       ? this.dumpRequest ?? this.doRequest
@@ -659,19 +685,21 @@ export class Operation<
     );
   }
 
+  /** Decodes a body; its copies come from `cx`, the scope of one call or of one dump. */
   #decode(
     b: Uint8Array,
     offset: number,
     length: number,
     side: string,
+    cx: DecodeScope = new DecodeScope(),
   ): FamilyValue {
     const op = this.#op();
     if (op.fast !== null) {
-      const v = op.fast(b, offset, length);
+      const v = op.fast(b, offset, length, cx);
       if (v !== undefined) return v;
     }
     try {
-      return decodeBody(op.header, op.set, b, offset, length);
+      return decodeBody(op.header, op.set, b, offset, length, cx);
     } catch (e) {
       if (e instanceof RangeError) {
         throw new RangeError(
@@ -842,10 +870,9 @@ export class Operation<
     }
     const flags = HeaderFlags.Request | HeaderFlags.Acknowledge |
       this.#flags(options);
-    const receive: ReceiveOptions = {};
-    if (options.signal !== undefined) receive.signal = options.signal;
-    if (options.timeout !== undefined) receive.timeout = options.timeout;
-    let replies: { data: Uint8Array; at: number }[];
+    // (The connection reads only `signal` and `timeout` of the options.)
+    const receive: ReceiveOptions = options;
+    let replies: readonly { data: Uint8Array }[];
     try {
       if (this.family.genl) {
         if (!(conn instanceof GenlConn)) {
@@ -854,18 +881,13 @@ export class Operation<
           );
         }
         const f = await this.family.resolve(conn, receive);
-        const e = new AttributeEncoder();
-        this.#encodeBody(e, request, "request");
         const out = await conn.execute(
-          {
-            header: { command: type, version: this.family.version },
-            data: e.view(),
-          },
+          this.#writtenGenl(type, request),
           f.id,
           flags,
           receive,
         );
-        replies = out.map((m) => ({ data: m.data, at: 0 }));
+        replies = out;
       } else {
         if (!(conn instanceof Conn)) {
           throw new TypeError(
@@ -873,10 +895,10 @@ export class Operation<
           );
         }
         const out = await conn.execute(
-          this.#message(type, flags, undefined, request, "request"),
+          this.#written(type, flags, request),
           receive,
         );
-        replies = out.map((m) => ({ data: m.data, at: 0 }));
+        replies = out;
       }
     } catch (e) {
       throw this.#rename(e, "do");
@@ -889,20 +911,28 @@ export class Operation<
           `${this.family.name} ${this.specName}: the kernel sent no reply`,
       });
     }
-    return this.#decode(r.data, r.at, r.data.length - r.at, "reply") as DoReply;
+    return this.#decode(r.data, 0, r.data.length, "reply") as DoReply;
   }
 
   /**
-   * Sends the `dump` request and iterates over the decoded replies. The
-   * replies are decoded in place from the receive buffer as they arrive
-   * (`Conn.visit`), and handed out once the kernel ended the dump; a
-   * `DumpInterruptedError` comes after the replies received.
+   * Sends the `dump` request and iterates over the decoded replies as the
+   * kernel's datagrams arrive: each reply is decoded in place from the
+   * receive buffer (no `Message` copy), and the socket is read one datagram
+   * at a time as the loop asks, so memory stays bounded by one datagram's
+   * replies however big the dump (the kernel makes the next part only once
+   * this one is read). A `DumpInterruptedError` comes after the replies
+   * received. Leaving the loop early (`break`, a throw, the signal) drains
+   * the rest of the dump in the background, as `Conn.dump` does. Nothing
+   * is sent before the first `next()`.
+   *
+   * Generic netlink families stream too, through `GenlConn.dump` (a copy
+   * of each reply's bytes before it is decoded).
    *
    * @param conn The connection (`Conn` or `GenlConn`, as for `.do`).
    * @param request The dump request (filters), `{}` for none.
    * @param options Extra flags, an abort signal, a timeout.
    * @returns The replies.
-   * @throws {PolicyError} When the request breaks the spec's checks.
+   * @throws {PolicyError} When the request breaks the spec's checks (from the first `next()`; nothing is sent).
    * @throws {NetlinkError} When the kernel answers with an error.
    *
    * @example List links (simulated kernel)
@@ -923,52 +953,69 @@ export class Operation<
     request: Request,
     options: DoOptions = {},
   ): AsyncIterableIterator<Reply> {
-    const items: Reply[] = [];
-    let failure: unknown = undefined;
-    let failed = false;
-    let finished = false;
-    let i = 0;
-    let started: Promise<void> | null = null;
-    const start = async (): Promise<void> => {
-      try {
-        await this.visit(conn, request, (r) => {
-          items.push(r);
-        }, options);
-      } catch (e) {
-        failed = true;
-        failure = e;
-      }
-      finished = true;
-    };
-    const done: IteratorReturnResult<undefined> = {
-      value: undefined,
-      done: true,
-    };
-    // Not `async`: once the dump is in, each step costs one settled promise.
-    const next = (): Promise<IteratorResult<Reply, undefined>> => {
-      if (!finished) return (started ??= start()).then(next);
-      if (i < items.length) {
-        const value = items[i]!;
-        items[i++] = undefined as Reply;
-        return Promise.resolve({ value, done: false });
-      }
-      if (failed) {
-        failed = false;
-        return Promise.reject(failure);
-      }
-      return Promise.resolve(done);
-    };
-    return {
-      next,
-      return: (): Promise<IteratorResult<Reply, undefined>> => {
-        i = items.length;
-        failed = false;
-        return Promise.resolve(done);
-      },
-      [Symbol.asyncIterator](): AsyncIterableIterator<Reply> {
-        return this;
-      },
-    };
+    const type = this.dumpRequest;
+    const flags = HeaderFlags.Request | HeaderFlags.Dump | this.#flags(options);
+    const want = this.dumpReply;
+    // One scope for the whole dump: its replies' copies share slabs.
+    const cx = new DecodeScope();
+    const decode = (b: Uint8Array, o: number, n: number): Reply =>
+      this.#decode(b, o, n, "reply", cx) as Reply;
+    const mapError = (e: unknown): unknown => this.#rename(e, "dump");
+    const signal = options.signal;
+    if (this.family.genl) {
+      return mapStream(
+        async (): Promise<AsyncIterator<GenlMessage>> => {
+          const genl = this.#dumpConn(conn, type, GenlConn);
+          const f = await this.family.resolve(genl, options);
+          return genl.dump(
+            this.#writtenGenl(type!, request),
+            f.id,
+            flags,
+            options,
+          );
+        },
+        (m: GenlMessage) =>
+          want !== undefined && m.header.command !== want
+            ? undefined
+            : decode(m.data, 0, m.data.length),
+        { signal, mapError },
+      );
+    }
+    return mapStream(
+      () =>
+        dumpMapped(
+          this.#dumpConn(conn, type, Conn),
+          this.#written(type!, flags, request),
+          (v) =>
+            want !== undefined && v.header.type !== want
+              ? undefined
+              : decode(v.bytes, v.offset, v.length),
+          options,
+        ),
+      (r: Reply) => r,
+      { signal, mapError },
+    );
+  }
+
+  #noDump(): TypeError {
+    return new TypeError(
+      `Cannot dump ${this.#what("request")}: the spec defines no dump`,
+    );
+  }
+
+  /** Checks a dump's operation and connection kind (thrown from the first `next()`, as before the stream existed). */
+  #dumpConn<C extends Conn | GenlConn>(
+    conn: Conn | GenlConn,
+    type: number | undefined,
+    kind: new (...args: never[]) => C,
+  ): C {
+    if (type === undefined) throw this.#noDump();
+    if (!(conn instanceof kind)) {
+      throw new TypeError(
+        `Cannot dump ${this.#what("request")}: conn must be a ${kind.name}`,
+      );
+    }
+    return conn;
   }
 
   /**
@@ -1005,62 +1052,46 @@ export class Operation<
     options: DoOptions = {},
   ): Promise<number> {
     const type = this.dumpRequest;
-    if (type === undefined) {
-      throw new TypeError(
-        `Cannot dump ${this.#what("request")}: the spec defines no dump`,
-      );
-    }
+    if (type === undefined) throw this.#noDump();
     if (typeof visitor !== "function") {
       throw new TypeError(
         `Cannot dump ${this.#what("request")}: visitor must be a function`,
       );
     }
     const flags = HeaderFlags.Request | HeaderFlags.Dump | this.#flags(options);
-    const receive: ReceiveOptions = {};
-    if (options.signal !== undefined) receive.signal = options.signal;
-    if (options.timeout !== undefined) receive.timeout = options.timeout;
     const want = this.dumpReply;
+    // One scope for the whole dump: its replies' copies share slabs.
+    const cx = new DecodeScope();
+    let count = 0;
     try {
       if (this.family.genl) {
-        if (!(conn instanceof GenlConn)) {
-          throw new TypeError(
-            `Cannot dump ${this.#what("request")}: conn must be a GenlConn`,
-          );
-        }
-        const f = await this.family.resolve(conn, receive);
-        const e = new AttributeEncoder();
-        this.#encodeBody(e, request, "request");
-        let count = 0;
-        await conn.visit(
-          {
-            header: { command: type, version: this.family.version },
-            data: e.view(),
-          },
+        const genl = this.#dumpConn(conn, type, GenlConn);
+        const f = await this.family.resolve(genl, options);
+        await genl.visit(
+          this.#writtenGenl(type!, request),
           f.id,
           (v: GenlMessageView) => {
             if (want !== undefined && v.header.command !== want) return;
             count++;
-            visitor(this.decodeView(v));
+            visitor(
+              this.#decode(v.bytes, v.offset, v.length, "reply", cx) as Reply,
+            );
           },
           flags,
-          receive,
+          options,
         );
         return count;
       }
-      if (!(conn instanceof Conn)) {
-        throw new TypeError(
-          `Cannot dump ${this.#what("request")}: conn must be a Conn`,
-        );
-      }
-      let count = 0;
-      await conn.visit(
-        this.#message(type, flags, undefined, request, "request"),
+      await this.#dumpConn(conn, type, Conn).visit(
+        this.#written(type!, flags, request),
         (v) => {
           if (want !== undefined && v.header.type !== want) return;
           count++;
-          visitor(this.decodeView(v));
+          visitor(
+            this.#decode(v.bytes, v.offset, v.length, "reply", cx) as Reply,
+          );
         },
-        receive,
+        options,
       );
       return count;
     } catch (e) {

@@ -65,3 +65,4 @@ export type {
   TypeName,
   ValueOptions,
 } from "./_schema.ts";
+export type { DecodeScope } from "./_codec.ts";

@@ -2017,8 +2017,9 @@ function R_rtnlLinkIfmap(
   this: Record<string, unknown>,
   b: Uint8Array,
   o: number,
+  cx: $.DecodeScope,
 ): void {
-  const dv = $.view(b);
+  const dv = cx.view(b);
   this.memStart = dv.getBigUint64(b.byteOffset + o + 0, $.LE);
   this.memEnd = dv.getBigUint64(b.byteOffset + o + 8, $.LE);
   this.baseAddr = dv.getBigUint64(b.byteOffset + o + 16, $.LE);
@@ -2034,8 +2035,9 @@ function R_rtnlLinkStats64(
   this: Record<string, unknown>,
   b: Uint8Array,
   o: number,
+  cx: $.DecodeScope,
 ): void {
-  const dv = $.view(b);
+  const dv = cx.view(b);
   this.rxPackets = dv.getBigUint64(b.byteOffset + o + 0, $.LE);
   this.txPackets = dv.getBigUint64(b.byteOffset + o + 8, $.LE);
   this.rxBytes = dv.getBigUint64(b.byteOffset + o + 16, $.LE);
@@ -2071,13 +2073,21 @@ function s_rtnlLinkStats(b: Uint8Array, o: number): Record<string, unknown> {
 }
 
 /** The members of struct `rtnl-link-ifmap` at `o` (specialised; padding checked by `c_rtnlLinkIfmap`). */
-function s_rtnlLinkIfmap(b: Uint8Array, o: number): Record<string, unknown> {
-  return new N_rtnlLinkIfmap(b, o);
+function s_rtnlLinkIfmap(
+  b: Uint8Array,
+  o: number,
+  cx: $.DecodeScope,
+): Record<string, unknown> {
+  return new N_rtnlLinkIfmap(b, o, cx);
 }
 
 /** The members of struct `rtnl-link-stats64` at `o` (specialised; padding checked by `c_rtnlLinkStats64`). */
-function s_rtnlLinkStats64(b: Uint8Array, o: number): Record<string, unknown> {
-  return new N_rtnlLinkStats64(b, o);
+function s_rtnlLinkStats64(
+  b: Uint8Array,
+  o: number,
+  cx: $.DecodeScope,
+): Record<string, unknown> {
+  return new N_rtnlLinkStats64(b, o, cx);
 }
 
 /** Whether the padding of struct `ifinfomsg` at `o` is zero (else the table-driven decoder keeps its bytes). */
@@ -2101,6 +2111,7 @@ function fast_ifinfomsg_linkAttrs(
   b: Uint8Array,
   o: number,
   n: number,
+  cx: $.DecodeScope,
 ): Record<string, unknown> | undefined {
   if (n < 16 || o < 0 || o + n > b.length || !c_ifinfomsg(b, o)) {
     return undefined;
@@ -2204,7 +2215,7 @@ function fast_ifinfomsg_linkAttrs(
       case 14: {
         if (out.map !== undefined) return undefined;
         if (m !== 32 || !c_rtnlLinkIfmap(b, q)) return undefined;
-        out.map = s_rtnlLinkIfmap(b, q);
+        out.map = s_rtnlLinkIfmap(b, q, cx);
         known++;
         break;
       }
@@ -2232,7 +2243,7 @@ function fast_ifinfomsg_linkAttrs(
       case 18:
       case 32786: {
         if (out.linkinfo !== undefined) return undefined;
-        const v = $.nest(family, "linkinfo-attrs", b, q, m, out, t);
+        const v = $.nest(family, "linkinfo-attrs", b, q, m, out, t, cx);
         if (v === undefined) return undefined;
         out.linkinfo = v;
         known++;
@@ -2261,7 +2272,7 @@ function fast_ifinfomsg_linkAttrs(
       case 22:
       case 32790: {
         if (out.vfinfoList !== undefined) return undefined;
-        const v = $.nest(family, "vfinfo-list-attrs", b, q, m, out, t);
+        const v = $.nest(family, "vfinfo-list-attrs", b, q, m, out, t, cx);
         if (v === undefined) return undefined;
         out.vfinfoList = v;
         known++;
@@ -2270,14 +2281,14 @@ function fast_ifinfomsg_linkAttrs(
       case 23: {
         if (out.stats64 !== undefined) return undefined;
         if (m !== 200) return undefined;
-        out.stats64 = s_rtnlLinkStats64(b, q);
+        out.stats64 = s_rtnlLinkStats64(b, q, cx);
         known++;
         break;
       }
       case 24:
       case 32792: {
         if (out.vfPorts !== undefined) return undefined;
-        const v = $.nest(family, "vf-ports-attrs", b, q, m, out, t);
+        const v = $.nest(family, "vf-ports-attrs", b, q, m, out, t, cx);
         if (v === undefined) return undefined;
         out.vfPorts = v;
         known++;
@@ -2286,7 +2297,7 @@ function fast_ifinfomsg_linkAttrs(
       case 25:
       case 32793: {
         if (out.portSelf !== undefined) return undefined;
-        const v = $.nest(family, "port-self-attrs", b, q, m, out, t);
+        const v = $.nest(family, "port-self-attrs", b, q, m, out, t, cx);
         if (v === undefined) return undefined;
         out.portSelf = v;
         known++;
@@ -2295,7 +2306,7 @@ function fast_ifinfomsg_linkAttrs(
       case 26:
       case 32794: {
         if (out.afSpec !== undefined) return undefined;
-        const v = $.nest(family, "af-spec-attrs", b, q, m, out, t);
+        const v = $.nest(family, "af-spec-attrs", b, q, m, out, t, cx);
         if (v === undefined) return undefined;
         out.afSpec = v;
         known++;
@@ -2355,7 +2366,7 @@ function fast_ifinfomsg_linkAttrs(
       }
       case 34: {
         if (out.physPortId !== undefined) return undefined;
-        out.physPortId = $.bytes(b, q, q + m);
+        out.physPortId = cx.copy(b, q, q + m);
         known++;
         break;
       }
@@ -2368,7 +2379,7 @@ function fast_ifinfomsg_linkAttrs(
       }
       case 36: {
         if (out.physSwitchId !== undefined) return undefined;
-        out.physSwitchId = $.bytes(b, q, q + m);
+        out.physSwitchId = cx.copy(b, q, q + m);
         known++;
         break;
       }
@@ -2411,7 +2422,7 @@ function fast_ifinfomsg_linkAttrs(
       case 43:
       case 32811: {
         if (out.xdp !== undefined) return undefined;
-        const v = $.nest(family, "xdp-attrs", b, q, m, out, t);
+        const v = $.nest(family, "xdp-attrs", b, q, m, out, t, cx);
         if (v === undefined) return undefined;
         out.xdp = v;
         known++;
@@ -2476,7 +2487,7 @@ function fast_ifinfomsg_linkAttrs(
       case 52:
       case 32820: {
         if (out.propList !== undefined) return undefined;
-        const v = $.nest(family, "prop-list-link-attrs", b, q, m, out, t);
+        const v = $.nest(family, "prop-list-link-attrs", b, q, m, out, t, cx);
         if (v === undefined) return undefined;
         out.propList = v;
         known++;
@@ -2542,7 +2553,7 @@ function fast_ifinfomsg_linkAttrs(
       }
       case 62: {
         if (out.devlinkPort !== undefined) return undefined;
-        out.devlinkPort = $.bytes(b, q, q + m);
+        out.devlinkPort = cx.copy(b, q, q + m);
         known++;
         break;
       }
@@ -2563,7 +2574,7 @@ function fast_ifinfomsg_linkAttrs(
       case 65:
       case 32833: {
         if (out.dpllPin !== undefined) return undefined;
-        const v = $.nest(family, "link-dpll-pin-attrs", b, q, m, out, t);
+        const v = $.nest(family, "link-dpll-pin-attrs", b, q, m, out, t, cx);
         if (v === undefined) return undefined;
         out.dpllPin = v;
         known++;
@@ -2572,7 +2583,7 @@ function fast_ifinfomsg_linkAttrs(
       case 66: {
         if (out.maxPacingOffloadHorizon !== undefined) return undefined;
         if (m !== 4 && m !== 8) return undefined;
-        const dv = $.view(b);
+        const dv = cx.view(b);
         out.maxPacingOffloadHorizon = m === 4
           ? BigInt($.get32(b, q, $.LE) >>> 0)
           : dv.getBigUint64(b.byteOffset + q, $.LE);
@@ -2588,7 +2599,7 @@ function fast_ifinfomsg_linkAttrs(
       }
       default:
         (at ??= []).push(known);
-        $.keep(out, t, b, q, m);
+        $.keep(out, t, b, q, m, cx);
     }
     p += (len + 3) & ~3;
   }

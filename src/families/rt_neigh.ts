@@ -366,6 +366,7 @@ function fast_ndmsg_neighbourAttrs(
   b: Uint8Array,
   o: number,
   n: number,
+  cx: $.DecodeScope,
 ): Record<string, unknown> | undefined {
   if (n < 12 || o < 0 || o + n > b.length || !c_ndmsg(b, o)) return undefined;
   const out = new N_ndmsg(b, o);
@@ -383,7 +384,7 @@ function fast_ndmsg_neighbourAttrs(
     switch (t) {
       case 0: {
         if (out.unspec !== undefined) return undefined;
-        out.unspec = $.bytes(b, q, q + m);
+        out.unspec = cx.copy(b, q, q + m);
         known++;
         break;
       }
@@ -478,7 +479,7 @@ function fast_ndmsg_neighbourAttrs(
       }
       case 14: {
         if (out.fdbExtAttrs !== undefined) return undefined;
-        out.fdbExtAttrs = $.bytes(b, q, q + m);
+        out.fdbExtAttrs = cx.copy(b, q, q + m);
         known++;
         break;
       }
@@ -508,7 +509,7 @@ function fast_ndmsg_neighbourAttrs(
       }
       default:
         (at ??= []).push(known);
-        $.keep(out, t, b, q, m);
+        $.keep(out, t, b, q, m, cx);
     }
     p += (len + 3) & ~3;
   }

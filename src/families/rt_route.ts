@@ -269,6 +269,7 @@ function fast_rtmsg_routeAttrs(
   b: Uint8Array,
   o: number,
   n: number,
+  cx: $.DecodeScope,
 ): Record<string, unknown> | undefined {
   if (n < 12 || o < 0 || o + n > b.length) return undefined;
   const out = new N_rtmsg(b, o);
@@ -332,7 +333,7 @@ function fast_rtmsg_routeAttrs(
       case 8:
       case 32776: {
         if (out.metrics !== undefined) return undefined;
-        const v = $.nest(family, "metrics", b, q, m, out, t);
+        const v = $.nest(family, "metrics", b, q, m, out, t, cx);
         if (v === undefined) return undefined;
         out.metrics = v;
         known++;
@@ -340,13 +341,13 @@ function fast_rtmsg_routeAttrs(
       }
       case 9: {
         if (out.multipath !== undefined) return undefined;
-        out.multipath = $.bytes(b, q, q + m);
+        out.multipath = cx.copy(b, q, q + m);
         known++;
         break;
       }
       case 10: {
         if (out.protoinfo !== undefined) return undefined;
-        out.protoinfo = $.bytes(b, q, q + m);
+        out.protoinfo = cx.copy(b, q, q + m);
         known++;
         break;
       }
@@ -366,13 +367,13 @@ function fast_rtmsg_routeAttrs(
       }
       case 13: {
         if (out.session !== undefined) return undefined;
-        out.session = $.bytes(b, q, q + m);
+        out.session = cx.copy(b, q, q + m);
         known++;
         break;
       }
       case 14: {
         if (out.mpAlgo !== undefined) return undefined;
-        out.mpAlgo = $.bytes(b, q, q + m);
+        out.mpAlgo = cx.copy(b, q, q + m);
         known++;
         break;
       }
@@ -392,19 +393,19 @@ function fast_rtmsg_routeAttrs(
       }
       case 17: {
         if (out.mfcStats !== undefined) return undefined;
-        out.mfcStats = $.bytes(b, q, q + m);
+        out.mfcStats = cx.copy(b, q, q + m);
         known++;
         break;
       }
       case 18: {
         if (out.via !== undefined) return undefined;
-        out.via = $.bytes(b, q, q + m);
+        out.via = cx.copy(b, q, q + m);
         known++;
         break;
       }
       case 19: {
         if (out.newdst !== undefined) return undefined;
-        out.newdst = $.bytes(b, q, q + m);
+        out.newdst = cx.copy(b, q, q + m);
         known++;
         break;
       }
@@ -424,7 +425,7 @@ function fast_rtmsg_routeAttrs(
       }
       case 22: {
         if (out.encap !== undefined) return undefined;
-        out.encap = $.bytes(b, q, q + m);
+        out.encap = cx.copy(b, q, q + m);
         known++;
         break;
       }
@@ -437,7 +438,7 @@ function fast_rtmsg_routeAttrs(
       }
       case 24: {
         if (out.pad !== undefined) return undefined;
-        out.pad = $.bytes(b, q, q + m);
+        out.pad = cx.copy(b, q, q + m);
         known++;
         break;
       }
@@ -492,7 +493,7 @@ function fast_rtmsg_routeAttrs(
       }
       default:
         (at ??= []).push(known);
-        $.keep(out, t, b, q, m);
+        $.keep(out, t, b, q, m, cx);
     }
     p += (len + 3) & ~3;
   }

@@ -236,6 +236,7 @@ function fast_fibRuleHdr_fibRuleAttrs(
   b: Uint8Array,
   o: number,
   n: number,
+  cx: $.DecodeScope,
 ): Record<string, unknown> | undefined {
   if (n < 12 || o < 0 || o + n > b.length || !c_fibRuleHdr(b, o)) {
     return undefined;
@@ -312,7 +313,7 @@ function fast_fibRuleHdr_fibRuleAttrs(
       case 12: {
         if (out.tunId !== undefined) return undefined;
         if (m !== 8) return undefined;
-        const dv = $.view(b);
+        const dv = cx.view(b);
         out.tunId = dv.getBigUint64(b.byteOffset + q, $.LE);
         known++;
         break;
@@ -439,7 +440,7 @@ function fast_fibRuleHdr_fibRuleAttrs(
       }
       default:
         (at ??= []).push(known);
-        $.keep(out, t, b, q, m);
+        $.keep(out, t, b, q, m, cx);
     }
     p += (len + 3) & ~3;
   }

@@ -17,6 +17,7 @@ import {
 import { FamilyArbitraries } from "./_arbitrary.ts";
 import { loadCorpus, samples } from "./_corpus.ts";
 import type { RtOp } from "../../src/families/_schema.ts";
+import { DecodeScope } from "../../src/families/_codec.ts";
 
 const families = await loadFamilies();
 const RUNS = Number(process.env.FAMILIES_RUNS ?? 60);
@@ -35,7 +36,7 @@ for (const [spec, mod] of families) {
 
 /** Fast and table-driven decoding agree (when the fast one decodes at all). */
 function same(op: RtOp, b: Uint8Array): boolean {
-  const fast = op.fast!(b, 0, b.length);
+  const fast = op.fast!(b, 0, b.length, new DecodeScope());
   if (fast === undefined) return false;
   const slow = decodeWith(op.header, op.set, b);
   assert.deepEqual(fast, slow);
@@ -155,7 +156,12 @@ describe("families: specialised decoders", () => {
             }
             if (same(op, withUnknown)) {
               fast++;
-              const value = op.fast!(withUnknown, 0, withUnknown.length)!;
+              const value = op.fast!(
+                withUnknown,
+                0,
+                withUnknown.length,
+                new DecodeScope(),
+              )!;
               assert.equal(
                 hex(encodeWith(op.header, op.set, value)),
                 hex(withUnknown),
@@ -176,9 +182,9 @@ describe("families: specialised decoders", () => {
         op.set,
         fc.sample(arbs.body(op.header, op.set), { numRuns: 1, seed: 7 })[0],
       );
-      assert.notEqual(op.fast!(b, 0, b.length), undefined);
-      assert.equal(op.fast!(b, 0, b.length + 8), undefined);
-      assert.equal(op.fast!(b, -4, b.length), undefined);
+      assert.notEqual(op.fast!(b, 0, b.length, new DecodeScope()), undefined);
+      assert.equal(op.fast!(b, 0, b.length + 8, new DecodeScope()), undefined);
+      assert.equal(op.fast!(b, -4, b.length, new DecodeScope()), undefined);
     }
   });
 

@@ -773,6 +773,26 @@ function mapped(
   return v;
 }
 
+/**
+ * Whether reading a struct needs the decoding's scope `cx`: a 64-bit member
+ * (`cx.view`) or a binary one kept as bytes (`cx.copy`), its own or a
+ * nested struct's.
+ */
+function needsScope(s: StructModel): boolean {
+  return s.members.some((m) =>
+    m.type === "u64" || m.type === "s64" ||
+    (m.type === "binary" &&
+      (m.struct !== undefined
+        ? needsScope(m.struct)
+        : !["mac", "fddi", "ipv4", "ipv6"].includes(m.hint ?? "")))
+  );
+}
+
+/** The scope argument to pass when reading struct `s` (`", cx"` or nothing). */
+function scopeArg(s: StructModel): string {
+  return needsScope(s) ? ", cx" : "";
+}
+
 /** A struct's members as `[key, expression]` pairs reading them from `b` at `o`. */
 function structFields(
   s: StructModel,
@@ -787,12 +807,12 @@ function structFields(
     if (m.type === "binary") {
       if (m.struct !== undefined) {
         structs.add(m.struct);
-        v = `s_${camel(m.struct.name)}(b, ${at})`;
+        v = `s_${camel(m.struct.name)}(b, ${at}${scopeArg(m.struct)})`;
       } else if (m.hint === "mac" || m.hint === "fddi") {
         v = `$.mac(b, ${at}, ${at} + ${m.size})`;
       } else if (m.hint === "ipv4" || m.hint === "ipv6") {
         v = `$.ip(b, ${at}, ${at} + ${m.size})`;
-      } else v = `$.bytes(b, ${at}, ${at} + ${m.size})`;
+      } else v = `cx.copy(b, ${at}, ${at} + ${m.size})`;
     } else if (m.type === "string") {
       v = `$.str(b, ${at}, ${m.size})`;
     } else {
@@ -808,8 +828,10 @@ function emitFastStruct(s: StructModel): string {
   const n = camel(s.name);
   return [
     `/** The members of struct \`${s.name}\` at \`o\` (specialised; padding checked by \`c_${n}\`). */`,
-    `function s_${n}(b: Uint8Array, o: number): Record<string, unknown> {`,
-    `  return new N_${n}(b, o);`,
+    `function s_${n}(b: Uint8Array, o: number${
+      needsScope(s) ? ", cx: $.DecodeScope" : ""
+    }): Record<string, unknown> {`,
+    `  return new N_${n}(b, o${scopeArg(s)});`,
     "}",
   ].join("\n") + "\n";
 }
@@ -842,8 +864,10 @@ function emitFastCtor(
   const n = camel(s.name);
   return [
     `/** A decoded \`${s.name}\`: its members (a plain object, see {@linkcode $.Reader}). */`,
-    `function R_${n}(this: Record<string, unknown>, b: Uint8Array, o: number): void {`,
-    has64 ? "  const dv = $.view(b);" : "",
+    `function R_${n}(this: Record<string, unknown>, b: Uint8Array, o: number${
+      needsScope(s) ? ", cx: $.DecodeScope" : ""
+    }): void {`,
+    has64 ? "  const dv = cx.view(b);" : "",
     ...structFields(s, used, structs).map(([k, v]) =>
       `  this${access(k)} = ${v};`
     ),
@@ -900,10 +924,10 @@ function fastCase(
       a.value | 0x8000
     }: {\n${once}\nconst v = $.nest(family, ${
       str(a.nested!.name)
-    }, b, q, m, out, t);\nif (v === undefined) return undefined;\nout${k} = v;\nknown++;\nbreak;\n}`;
+    }, b, q, m, out, t, cx);\nif (v === undefined) return undefined;\nout${k} = v;\nknown++;\nbreak;\n}`;
   }
   let body: string;
-  const dv = "const dv = $.view(b);\n";
+  const dv = "const dv = cx.view(b);\n";
   if (t in SIZES) {
     const size = SIZES[t]!;
     body = `if (m !== ${size}) return undefined;\n${
@@ -928,13 +952,15 @@ function fastCase(
       const n = camel(a.struct.name);
       const clean = hasPadding(a.struct) ? ` || !c_${n}(b, q)` : "";
       body =
-        `if (m !== ${a.struct.size}${clean}) return undefined;\nout${k} = s_${n}(b, q);`;
+        `if (m !== ${a.struct.size}${clean}) return undefined;\nout${k} = s_${n}(b, q${
+          scopeArg(a.struct)
+        });`;
     } else if (a.hint === "mac" || a.hint === "fddi") {
       body = `out${k} = $.mac(b, q, q + m);`;
     } else if (
       a.hint === "ipv4" || a.hint === "ipv6" || a.hint === "ipv4-or-v6"
     ) body = `out${k} = $.ip(b, q, q + m);`;
-    else body = `out${k} = $.bytes(b, q, q + m);`;
+    else body = `out${k} = cx.copy(b, q, q + m);`;
   } else {
     return giveUp; // bitfield32, pad, arrays, sub-messages: the table-driven decoder
   }
@@ -959,11 +985,11 @@ export function emitFastDecoder(
     ` * undefined) for anything it does not read itself. Attributes the spec does`,
     ` * not know are kept as that decoder keeps them.`,
     ` */`,
-    `function ${name}(b: Uint8Array, o: number, n: number): Record<string, unknown> | undefined {`,
+    `function ${name}(b: Uint8Array, o: number, n: number, cx: $.DecodeScope): Record<string, unknown> | undefined {`,
     `  if (n < ${header.size} || o < 0 || o + n > b.length${
       hasPadding(header) ? ` || !c_${camel(header.name)}(b, o)` : ""
     }) return undefined;`,
-    `  const out = new N_${camel(header.name)}(b, o);`,
+    `  const out = new N_${camel(header.name)}(b, o${scopeArg(header)});`,
     `  const end = o + n;`,
     `  let p = o + ${(header.size + 3) & ~3};`,
     `  let known = 0;`,
@@ -979,7 +1005,7 @@ export function emitFastDecoder(
     ...cases,
     `      default:`,
     `        (at ??= []).push(known);`,
-    `        $.keep(out, t, b, q, m);`,
+    `        $.keep(out, t, b, q, m, cx);`,
     `    }`,
     `    p += (len + 3) & ~3;`,
     `  }`,
