@@ -32,6 +32,7 @@ import {
 } from "./status.ts";
 import { type AuditRule, decodeAuditRule } from "./rule.ts";
 import { type AuditEvent, decodeAuditEvent } from "./record.ts";
+import { mapStream } from "../netlink/_conn_stream.ts";
 
 /** `AUDIT_MESSAGE_TEXT_MAX`: the longest user message text the kernel logs. */
 export const AUDIT_MESSAGE_TEXT_MAX = 8560;
@@ -364,57 +365,29 @@ export class Audit implements AsyncDisposable {
       }
     }
     this.#listeners++;
-    const source = conn.notifications(
-      options.signal ? { signal: options.signal } : {},
-    );
-    let open = true;
-    const end = (): void => {
-      if (!open) return;
-      open = false;
-      if (--this.#listeners === 0 && !conn.closed) {
-        try {
-          conn.leaveGroup(AuditGroup.ReadLog);
-        } catch {
-          // The connection is closing; nothing to leave.
-        }
-      }
-    };
-    const done: IteratorReturnResult<undefined> = {
-      value: undefined,
-      done: true,
-    };
-    const next = async (): Promise<IteratorResult<AuditEvent, undefined>> => {
-      try {
-        for (;;) {
-          const r = await source.next();
-          if (r.done) {
-            end();
-            return done;
+    const signal = options.signal;
+    const source = conn.notifications(signal ? { signal } : {});
+    // The group is left when the last stream of this client ends (its end,
+    // a failure, a `break` or the signal): `onEnd` runs once for each.
+    return mapStream(
+      source,
+      (m) =>
+        m.header.type < HeaderType.MinType
+          ? undefined
+          : decodeAuditEvent(m.data, 0, m.data.length, m.header.type),
+      {
+        signal,
+        onEnd: () => {
+          if (--this.#listeners === 0 && !conn.closed) {
+            try {
+              conn.leaveGroup(AuditGroup.ReadLog);
+            } catch {
+              // The connection is closing; nothing to leave.
+            }
           }
-          const m = r.value;
-          if (m.header.type < HeaderType.MinType) continue;
-          return {
-            value: decodeAuditEvent(m.data, 0, m.data.length, m.header.type),
-            done: false,
-          };
-        }
-      } catch (e) {
-        end();
-        await source.return?.();
-        throw e;
-      }
-    };
-    return {
-      next,
-      return: async (): Promise<IteratorResult<AuditEvent, undefined>> => {
-        end();
-        await source.return?.();
-        return done;
+        },
       },
-      [Symbol.asyncIterator](): AsyncIterableIterator<AuditEvent> {
-        return this;
-      },
-    };
+    );
   }
 
   async #set(status: Partial<AuditStatus>, op: string): Promise<void> {
