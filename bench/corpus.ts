@@ -30,8 +30,13 @@ export interface BenchCase {
   name: string;
   /** Items processed per run (1 unless the case walks a stream). */
   ops: number;
-  /** Does the work once and returns a result that depends on all of it. */
+  /**
+   * Does the work once and returns a result that depends on all of it (for
+   * an `async` case, a promise of it: each call is awaited).
+   */
   run: () => unknown;
+  /** `run` returns a promise: time and measure it awaited, one call at a time. */
+  async?: true;
 }
 
 const SIZES = [0, 1, 8, 64, 512];

@@ -13,6 +13,17 @@
  * §3.11). The C client is the reference on the real kernel:
  * bench/real_kernel/families_bench.ts.
  *
+ * `1k-links-6.18` are the same links with what Linux 6.18 adds to a veth
+ * (three attributes the spec does not know, an IPv6 token): four small
+ * binary copies per link, the case the copies' slab is for.
+ *
+ * The `…/sim` cases run a typed operation end to end through a `Conn` (or
+ * `GenlConn`) over the simulated kernel (nltest), awaited one call at a
+ * time, a fresh request object per call: encode, send, the kernel's ACK or
+ * reply, decode. Their bytes per op are what the client side allocates
+ * (plus the simulated kernel's own, the same before and after a change);
+ * `netlink/execute/ack/sim` is the floor (a header-only NOOP).
+ *
  * @module
  */
 
@@ -25,7 +36,9 @@ import {
 } from "../src/netlink/mod.ts";
 import { visitDatagram } from "../src/netlink/message.ts";
 import { getroute, newroute } from "../src/families/rt_route.ts";
-import { getlink } from "../src/families/rt_link.ts";
+import { getlink, newlink } from "../src/families/rt_link.ts";
+import { linkinfoGet } from "../src/families/ethtool.ts";
+import { dial, ethtool } from "../src/nltest/mod.ts";
 import { decodeBody } from "../src/families/_codec.ts";
 import { compiled } from "../src/families/family.ts";
 import type { BenchCase } from "./corpus.ts";
@@ -141,6 +154,30 @@ export const LINKS: Uint8Array[] = datagrams(
     }, multi)),
 );
 
+/** {@linkcode LINKS} as Linux 6.18 sends them: unknown attributes 68, 69 and 62 (nested, empty), an IPv6 token. */
+export const LINKS_618: Uint8Array[] = datagrams(
+  Array.from({ length: 1000 }, (_, i) =>
+    getlink.encodeReply({
+      ifiFamily: 0,
+      ifiType: 1,
+      ifiIndex: i + 2,
+      ifiFlags: ["broadcast", "multicast"],
+      ifname: `va${i}`,
+      mtu: 1500,
+      qdisc: "noop",
+      address: "02:00:00:00:00:01",
+      broadcast: "ff:ff:ff:ff:ff:ff",
+      link: i + 3,
+      linkinfo: { kind: "veth" },
+      afSpec: { inet6: { token: new Uint8Array(16) } },
+      unknownAttributes: [
+        { type: 68, data: new Uint8Array([1, 0]) },
+        { type: 69, data: new Uint8Array([0, 0]) },
+        { type: 62 | 0x8000, data: new Uint8Array(0) },
+      ],
+    }, multi)),
+);
+
 function newView(): MessageView {
   return {
     header: { length: 0, type: 0, flags: 0, sequence: 0, pid: 0 },
@@ -164,6 +201,12 @@ function visitAll<T>(
   for (const dg of dgs) visitDatagram(dg, dg.length, view, visit);
   return out;
 }
+
+// Connections over the simulated kernel for the `…/sim` cases: one that
+// answers every request with its ACK only, and the ethtool simulator.
+const ackConn = dial(() => []);
+const ethtoolConn = ethtool.dial({ devices: [{ name: "veth0" }] });
+const ACK_FLAGS = HeaderFlags.Request | HeaderFlags.Acknowledge;
 
 /** The families cases. */
 export const cases: BenchCase[] = [
@@ -194,6 +237,11 @@ export const cases: BenchCase[] = [
     run: () => visitAll(LINKS, 16, (v) => getlink.decodeView(v)),
   },
   {
+    name: "families/getlink.decodeView/1k-links-6.18",
+    ops: 1000,
+    run: () => visitAll(LINKS_618, 16, (v) => getlink.decodeView(v)),
+  },
+  {
     name: "reference/table-driven/getlink/1k-links",
     ops: 1000,
     run: () => visitAll(LINKS, 16, tableDriven(getlink)),
@@ -212,5 +260,47 @@ export const cases: BenchCase[] = [
         gateway: "10.0.0.2",
         oif: 2,
       }),
+  },
+  {
+    name: "netlink/execute/ack/sim",
+    ops: 1,
+    async: true,
+    run: () =>
+      ackConn.execute({
+        header: { length: 0, type: 1, flags: ACK_FLAGS, sequence: 0, pid: 0 },
+      }),
+  },
+  {
+    name: "families/newroute.do/sim",
+    ops: 1,
+    async: true,
+    run: () =>
+      newroute.do(ackConn, {
+        rtmFamily: 2,
+        rtmDstLen: 24,
+        rtmTable: 254,
+        rtmProtocol: 3,
+        rtmType: "unicast",
+        dst: "192.0.2.0",
+        gateway: "10.0.0.2",
+        oif: 2,
+      }, { create: true, excl: true }),
+  },
+  {
+    name: "families/newlink.do/sim",
+    ops: 1,
+    async: true,
+    run: () =>
+      newlink.do(ackConn, {
+        ifname: "br0",
+        mtu: 1500,
+        linkinfo: { kind: "bridge", data: { stpState: 1 } },
+      }, { create: true, excl: true }),
+  },
+  {
+    name: "families/linkinfoGet.do/sim",
+    ops: 1,
+    async: true,
+    run: () => linkinfoGet.do(ethtoolConn, { header: { devName: "veth0" } }),
   },
 ];

@@ -1,6 +1,7 @@
 /**
- * Runs the cases of bench/corpus.ts with mitata and prints ns/op and bytes
- * allocated per op.
+ * Runs the cases of bench/corpus.ts (the netlink core) and
+ * bench/families_corpus.ts (the generated families) with mitata and prints
+ * ns/op and bytes allocated per op.
  *
  *     node_modules/.bin/deno run -A --v8-flags=--expose-gc bench/run.ts [regex ...]
  *     node_modules/.bin/bun bench/run.ts [regex ...]
@@ -25,7 +26,10 @@
  * mitata has warmed every case up, each case's `run` is called `n` times in
  * a row (a "window") between two readings, and the difference divided by
  * `n` is printed, minus the same reading around a window of an empty
- * function (the cost of the readings themselves).
+ * function (the cost of the readings themselves). An `async` case (one
+ * that goes through a `Conn` over the simulated kernel) is awaited call by
+ * call, in the timing and in the window, and the window of an async empty
+ * function (`() => Promise.resolve(0)`, awaited) is subtracted instead.
  *
  * - Deno (V8): `node:v8` `getHeapStatistics()`. The bytes are the growth
  *   of `used_heap_size` (JS heap, including typed arrays of up to 64 bytes,
@@ -76,6 +80,7 @@
 import process from "node:process";
 import { bench, do_not_optimize, run } from "mitata";
 import { type BenchCase, cases } from "./corpus.ts";
+import { cases as familyCases } from "./families_corpus.ts";
 
 interface Globals {
   Deno?: { version: { deno: string; v8: string } };
@@ -119,6 +124,7 @@ const calibration: BenchCase[] = [
 const selected = [
   ...(flags.has("--calibrate") ? calibration : []),
   ...cases,
+  ...familyCases,
 ].filter((c) => patterns.length === 0 || patterns.some((p) => p.test(c.name)));
 
 /** A reading of the allocation counters, and whether a GC may have run. */
@@ -234,26 +240,43 @@ interface Alloc {
   lower?: boolean;
 }
 
-function window(
+/** A case's work: synchronous, or awaited call by call (`async`). */
+interface Work {
+  run: () => unknown;
+  async?: true;
+}
+
+async function window(
   p: Probe,
-  fn: () => unknown,
+  fn: Work,
   n: number,
   prefill = p.prefill,
-): [Reading, Reading] {
+): Promise<[Reading, Reading, number]> {
   let r: unknown;
+  const run = fn.run;
   p.gc();
-  if (prefill) { for (let i = 0; i < n; i++) r = fn(); }
+  if (fn.async) {
+    if (prefill) { for (let i = 0; i < n; i++) r = await run(); }
+    const t0 = performance.now();
+    const a = p.read();
+    for (let i = 0; i < n; i++) r = await run();
+    const b = p.read();
+    sink = r;
+    return [a, b, performance.now() - t0];
+  }
+  if (prefill) { for (let i = 0; i < n; i++) r = run(); }
+  const t0 = performance.now();
   const a = p.read();
-  for (let i = 0; i < n; i++) r = fn();
+  for (let i = 0; i < n; i++) r = run();
   const b = p.read();
   sink = r;
-  return [a, b];
+  return [a, b, performance.now() - t0];
 }
 
 /** Bytes per call of `fn` over `n` calls, halving `n` while a GC intrudes. */
-function measure(p: Probe, fn: () => unknown, n: number): Alloc {
+async function measure(p: Probe, fn: Work, n: number): Promise<Alloc> {
   for (let tries = 0; tries < 12; tries++) {
-    const [a, b] = window(p, fn, n);
+    const [a, b] = await window(p, fn, n);
     if (!p.collected(a, b)) return { perOp: p.delta(a, b) / n, n };
     if (n > 1) n = Math.max(1, n >> 1);
   }
@@ -261,7 +284,7 @@ function measure(p: Probe, fn: () => unknown, n: number): Alloc {
     // One call allocates more than JSC lets pass without a GC when preceded
     // by a prefill window: measure without it, reusing free cells.
     for (let tries = 0; tries < 4; tries++) {
-      const [a, b] = window(p, fn, 1, false);
+      const [a, b] = await window(p, fn, 1, false);
       if (!p.collected(a, b)) {
         return { perOp: p.delta(a, b), n: 1, lower: true };
       }
@@ -270,13 +293,16 @@ function measure(p: Probe, fn: () => unknown, n: number): Alloc {
   return { perOp: null, n };
 }
 
-/** Picks a window size: about `target` bytes or 20 ms, 1 to 4096 calls. */
-function windowSize(p: Probe, fn: () => unknown, target: number): number {
+/** Picks a window size: about `target` bytes or 20 ms of calls, 1 to 4096 calls. */
+async function windowSize(
+  p: Probe,
+  fn: Work,
+  target: number,
+): Promise<number> {
   let n = 1;
   for (;;) {
-    const t0 = performance.now();
-    const [a, b] = window(p, fn, n);
-    const ms = performance.now() - t0;
+    // (The calls only: the full GCs before a window grow with the heap.)
+    const [a, b, ms] = await window(p, fn, n);
     if (
       n >= 4096 || ms > 20 || (!p.collected(a, b) && p.delta(a, b) >= target)
     ) {
@@ -292,7 +318,10 @@ console.log(
 );
 
 for (const c of selected) {
-  bench(c.name, () => do_not_optimize(c.run()));
+  const run = c.run;
+  if (c.async) {
+    bench(c.name, async () => do_not_optimize(await run()));
+  } else bench(c.name, () => do_not_optimize(run()));
 }
 
 const { benchmarks } = await run({ format: "quiet", throw: true });
@@ -302,15 +331,18 @@ const allocs = new Map<string, Alloc>();
 if (p) {
   console.log(`# bytes/op: ${p.name}`);
   const target = G.Bun ? 1 << 20 : 4 << 20;
-  const empty = () => 0;
-  const base = measure(p, empty, 256);
+  // The cost of the readings, and for async cases of awaiting a call.
+  const empty: Work = { run: () => 0 };
+  const emptyAsync: Work = { run: () => Promise.resolve(0), async: true };
+  const base = await measure(p, empty, 256);
   for (const c of selected) {
-    const n = windowSize(p, c.run, target);
+    const n = await windowSize(p, c, target);
+    const zero = c.async ? emptyAsync : empty;
     // The least of three: JIT compiler threads and the like only add.
     let best: Alloc | undefined;
     for (let i = 0; i < 3; i++) {
-      const m = measure(p, c.run, n);
-      const b0 = measure(p, empty, m.n);
+      const m = await measure(p, c, n);
+      const b0 = await measure(p, zero, m.n);
       if (m.perOp !== null) m.perOp -= b0.perOp ?? base.perOp ?? 0;
       if (
         !best || best.perOp === null ||
