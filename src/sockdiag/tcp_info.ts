@@ -3,10 +3,25 @@
  * sockets, decoded by its length: the kernel sends the struct as it knows
  * it, so an older kernel sends fewer fields and a newer one more.
  *
+ * The layout is Linux 6.18's (280 bytes; the running 6.18 kernel's BTF
+ * gives the same offsets), up to `tcpi_received_ce_bytes`. Its last 4
+ * bytes are not decoded: 6.18 holds two `__u16` there
+ * (`tcpi_accecn_fail_mode`, `tcpi_accecn_opt_seen`) where later kernels
+ * hold one `__u32` of bit fields (`tcpi_ecn_mode:2`,
+ * `tcpi_accecn_opt_seen:2`, `tcpi_accecn_fail_mode:4`,
+ * `tcpi_options2:24`) in a struct of the same length, so the length cannot
+ * tell which was sent.
+ *
  * @module
  */
 
-import { get32, HOST_LITTLE_ENDIAN, put32 } from "../netlink/_endian.ts";
+import {
+  get16,
+  get32,
+  HOST_LITTLE_ENDIAN,
+  put16,
+  put32,
+} from "../netlink/_endian.ts";
 import { checkRange } from "../netlink/_struct.ts";
 
 const LE = HOST_LITTLE_ENDIAN;
@@ -16,8 +31,9 @@ const LE = HOST_LITTLE_ENDIAN;
  * struct of Linux 2.6) are always present; each later field is present when
  * the kernel's struct reaches it. Times are in microseconds (`rtt`,
  * `rttvar`, `rto`, `ato`, `minRtt`, `rcvRtt`) or milliseconds (`last*`), as
- * the kernel reports them. Fields past `sndWnd` (Linux 6.1's struct) are not
- * decoded; `length` tells how many bytes the kernel sent.
+ * the kernel reports them. Fields up to `receivedCeBytes` (Linux 6.18's
+ * struct but its last 4 bytes, see the module) are decoded; `length`
+ * tells how many bytes the kernel sent.
  *
  * @example Decode the tcp_info of a simulated socket
  * ```ts
@@ -146,6 +162,30 @@ export interface TcpInfo {
   rcvOoopack?: number;
   /** `tcpi_snd_wnd`: the peer's advertised window (bytes). */
   sndWnd?: number;
+  /** `tcpi_rcv_wnd`: the receive window this socket advertises (bytes; Linux 6.2). */
+  rcvWnd?: number;
+  /** `tcpi_rehash`: PLB or timeout triggered rehashes of the flow (Linux 6.2). */
+  rehash?: number;
+  /** `tcpi_total_rto` (`__u16`): retransmission timeouts (Linux 6.7). */
+  totalRto?: number;
+  /** `tcpi_total_rto_recoveries` (`__u16`): recoveries from them. */
+  totalRtoRecoveries?: number;
+  /** `tcpi_total_rto_time` (ms): time spent in them, the current one included. */
+  totalRtoTime?: number;
+  /** `tcpi_received_ce`: CE-marked segments received (Linux 6.18). */
+  receivedCe?: number;
+  /** `tcpi_delivered_e1_bytes`: Accurate ECN byte counter (ECT(1) bytes the peer received). */
+  deliveredE1Bytes?: number;
+  /** `tcpi_delivered_e0_bytes`: Accurate ECN byte counter (ECT(0)). */
+  deliveredE0Bytes?: number;
+  /** `tcpi_delivered_ce_bytes`: Accurate ECN byte counter (CE). */
+  deliveredCeBytes?: number;
+  /** `tcpi_received_e1_bytes`: ECT(1) bytes received. */
+  receivedE1Bytes?: number;
+  /** `tcpi_received_e0_bytes`: ECT(0) bytes received. */
+  receivedE0Bytes?: number;
+  /** `tcpi_received_ce_bytes`: CE bytes received. */
+  receivedCeBytes?: number;
 }
 
 /** The fields of the first 104 bytes that are u32, in order from offset 8. */
@@ -194,35 +234,59 @@ type TcpInfoBase = Pick<
   | BaseU32
 >;
 
-/** The later fields: name, offset, and 4 or 8 bytes. */
-const LATER: readonly (readonly [Optional, number, 4 | 8])[] = [
-  ["pacingRate", 104, 8],
-  ["maxPacingRate", 112, 8],
-  ["bytesAcked", 120, 8],
-  ["bytesReceived", 128, 8],
-  ["segsOut", 136, 4],
-  ["segsIn", 140, 4],
-  ["notsentBytes", 144, 4],
-  ["minRtt", 148, 4],
-  ["dataSegsIn", 152, 4],
-  ["dataSegsOut", 156, 4],
-  ["deliveryRate", 160, 8],
-  ["busyTime", 168, 8],
-  ["rwndLimited", 176, 8],
-  ["sndbufLimited", 184, 8],
-  ["delivered", 192, 4],
-  ["deliveredCe", 196, 4],
-  ["bytesSent", 200, 8],
-  ["bytesRetrans", 208, 8],
-  ["dsackDups", 216, 4],
-  ["reordSeen", 220, 4],
-  ["rcvOoopack", 224, 4],
-  ["sndWnd", 228, 4],
-];
+/**
+ * The fields after the first 104 bytes: name, offset, size (2, 4 or 8
+ * bytes), each one where the one before it ends (tests check that, and
+ * the offsets against the kernel's struct).
+ *
+ * @internal
+ */
+export const TCP_INFO_LAYOUT:
+  readonly (readonly [Optional, number, 2 | 4 | 8])[] = [
+    ["pacingRate", 104, 8],
+    ["maxPacingRate", 112, 8],
+    ["bytesAcked", 120, 8],
+    ["bytesReceived", 128, 8],
+    ["segsOut", 136, 4],
+    ["segsIn", 140, 4],
+    ["notsentBytes", 144, 4],
+    ["minRtt", 148, 4],
+    ["dataSegsIn", 152, 4],
+    ["dataSegsOut", 156, 4],
+    ["deliveryRate", 160, 8],
+    ["busyTime", 168, 8],
+    ["rwndLimited", 176, 8],
+    ["sndbufLimited", 184, 8],
+    ["delivered", 192, 4],
+    ["deliveredCe", 196, 4],
+    ["bytesSent", 200, 8],
+    ["bytesRetrans", 208, 8],
+    ["dsackDups", 216, 4],
+    ["reordSeen", 220, 4],
+    ["rcvOoopack", 224, 4],
+    ["sndWnd", 228, 4],
+    ["rcvWnd", 232, 4],
+    ["rehash", 236, 4],
+    ["totalRto", 240, 2],
+    ["totalRtoRecoveries", 242, 2],
+    ["totalRtoTime", 244, 4],
+    ["receivedCe", 248, 4],
+    ["deliveredE1Bytes", 252, 4],
+    ["deliveredE0Bytes", 256, 4],
+    ["deliveredCeBytes", 260, 4],
+    ["receivedE1Bytes", 264, 4],
+    ["receivedE0Bytes", 268, 4],
+    ["receivedCeBytes", 272, 4],
+  ];
+const LATER = TCP_INFO_LAYOUT;
 
 /** The size of `struct tcp_info` up to `tcpi_total_retrans` (Linux 2.6.10). */
 export const TCP_INFO_MIN_LENGTH = 104;
-/** The size of `struct tcp_info` in the headers this package was written from (Linux 6.1). */
+/**
+ * The size of `struct tcp_info` in the headers this package was first
+ * written from (Linux 6.1), the length {@linkcode encodeTcpInfo} writes by
+ * default. Linux 6.18 sends 280 bytes.
+ */
 export const TCP_INFO_LENGTH = 232;
 
 function get64(b: Uint8Array, o: number): bigint {
@@ -290,7 +354,11 @@ export function decodeTcpInfo(
   const later = info as unknown as Record<Optional, number | bigint>;
   for (const [name, at, size] of LATER) {
     if (at + size > length) break;
-    later[name] = size === 8 ? get64(b, o + at) : get32(b, o + at, LE) >>> 0;
+    later[name] = size === 8
+      ? get64(b, o + at)
+      : size === 4
+      ? get32(b, o + at, LE) >>> 0
+      : get16(b, o + at, LE);
   }
   return info;
 }
@@ -360,8 +428,10 @@ export function encodeTcpInfo(
         );
       }
       put64(b, at, x);
-    } else {
+    } else if (size === 4) {
       put32(b, at, u(name, v as number | undefined, 0xffffffff), LE);
+    } else {
+      put16(b, at, u(name, v as number | undefined, 0xffff), LE);
     }
   }
   return b;

@@ -15,6 +15,7 @@ import {
   isNotExist,
 } from "../../src/netlink/mod.ts";
 import {
+  decodeTcpInfo,
   encodeInetDiagRequest,
   type InetExtension,
   type InetSocket,
@@ -221,6 +222,47 @@ describe("integration: sockdiag", { skip }, () => {
     // The listener has one connection waiting to be accepted (p4); b4 has 100 bytes unread.
     assert.equal(ours.get(sockets.l4!)?.receiveQueue, 1);
     assert.equal(ours.get(sockets.b4!)?.receiveQueue, 100);
+  });
+
+  it("integration: tcp_info is decoded to its end (Linux 6.18: 280 bytes), as getsockopt(TCP_INFO) gives it", async () => {
+    const names = ["c4", "a4", "c6", "a6"];
+    const ours = await inetByInode("tcp", ["info"]);
+    const raw = await helper.ask<Record<string, string>>({
+      op: "tcpinfo",
+      names,
+    });
+    // Fields that stay put on an idle connection.
+    const stable = [
+      "rcvWnd",
+      "rehash",
+      "totalRto",
+      "totalRtoRecoveries",
+      "totalRtoTime",
+      "receivedCe",
+      "deliveredE1Bytes",
+      "deliveredE0Bytes",
+      "deliveredCeBytes",
+      "receivedE1Bytes",
+      "receivedE0Bytes",
+      "receivedCeBytes",
+      "sndWnd",
+      "bytesReceived",
+    ] as const;
+    for (const name of names) {
+      const info = ours.get(sockets[name]!)!.tcpInfo!;
+      const bytes = Uint8Array.from(
+        raw[name]!.match(/../g)!,
+        (h) => parseInt(h, 16),
+      );
+      assert.equal(info.length, bytes.length, `${name}: the kernel's size`);
+      assert.ok(info.length >= 280, `${name}: ${info.length} bytes`);
+      assert.ok(info.rcvWnd! > 0, `${name} rcvWnd ${info.rcvWnd}`);
+      const fromSockopt = decodeTcpInfo(bytes, 0, bytes.length);
+      for (const k of stable) {
+        assert.notEqual(info[k], undefined, `${name} ${k}`);
+        assert.equal(info[k], fromSockopt[k], `${name} ${k}`);
+      }
+    }
   });
 
   it("integration: UDP sockets agree with ss -uanei", async () => {

@@ -8,7 +8,9 @@ import { accessSync, constants } from "node:fs";
  * Holds sockets for the test. One JSON command per line on stdin, one JSON
  * answer per line on stdout: `setup` (TCP, UDP and UNIX sockets of every
  * kind, answered with their inodes), `errors` (what recv() says on the named
- * sockets), `many` (N UDP sockets, raising RLIMIT_NOFILE), `closemany`,
+ * sockets), `tcpinfo` (getsockopt(TCP_INFO) of the named sockets, as
+ * hex: the kernel's whole struct), `many` (N UDP sockets, raising
+ * RLIMIT_NOFILE), `closemany`,
  * `quit`.
  */
 export const HELPER = `
@@ -51,6 +53,8 @@ for line in sys.stdin:
                 except OSError as e:
                     res[n] = errno.errorcode.get(e.errno, "timeout") if e.errno else "timeout"
             out(res)
+        elif op == "tcpinfo":
+            out({n: S[n].getsockopt(socket.SOL_TCP, socket.TCP_INFO, 512).hex() for n in cmd["names"]})
         elif op == "many":
             soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
             want = cmd["count"] + 200
