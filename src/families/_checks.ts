@@ -11,6 +11,7 @@ import {
   type PolicyTable,
   PolicyType,
 } from "../genetlink/policy.ts";
+import { Errno } from "../netlink/errno.ts";
 import { H, K, type RtAttr, type RtSet } from "./_schema.ts";
 
 /** A broken check, turned into a `PolicyError` with the attribute path by the caller. */
@@ -36,8 +37,6 @@ export class CheckFailure extends Error {
   }
 }
 
-const ERANGE = 34;
-const EINVAL = 22;
 const FAILED = "Attribute failed policy validation";
 
 const POLICY_TYPE: Readonly<Record<number, number>> = {
@@ -165,7 +164,7 @@ export function checkInteger(a: RtAttr, v: number | bigint): void {
       `value ${x} is out of range [${p.minValue ?? "-inf"},${
         p.maxValue ?? "inf"
       }]`,
-      ERANGE,
+      Errno.ERANGE,
       "integer out of range",
     );
   }
@@ -175,7 +174,7 @@ export function checkInteger(a: RtAttr, v: number | bigint): void {
       `value 0x${x.toString(16)} has bits outside the mask 0x${
         c.mask.toString(16)
       }`,
-      EINVAL,
+      Errno.EINVAL,
       FAILED,
     );
   }
@@ -194,7 +193,7 @@ export function checkLength(a: RtAttr, n: number, isString: boolean): void {
     throw new CheckFailure(
       p(),
       `length ${len} is not ${c.exactLen} bytes`,
-      ERANGE,
+      Errno.ERANGE,
       text,
     );
   }
@@ -202,7 +201,7 @@ export function checkLength(a: RtAttr, n: number, isString: boolean): void {
     throw new CheckFailure(
       p(),
       `length ${len} is less than min len ${c.minLen}`,
-      ERANGE,
+      Errno.ERANGE,
       text,
     );
   }
@@ -210,7 +209,7 @@ export function checkLength(a: RtAttr, n: number, isString: boolean): void {
     throw new CheckFailure(
       p(),
       `length ${len} is more than max len ${c.maxLen}`,
-      isString ? EINVAL : ERANGE,
+      isString ? Errno.EINVAL : Errno.ERANGE,
       text,
     );
   }

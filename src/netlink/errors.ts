@@ -265,7 +265,7 @@ export class OverrunError extends NetlinkError {
     super(op, Errno.ENOBUFS, options);
     this.name = "OverrunError";
     this.message =
-      `Cannot ${op}: ENOBUFS (errno 105): receive buffer overrun, messages were lost; dump again to resync`;
+      `Cannot ${op}: ENOBUFS (errno ${Errno.ENOBUFS}): receive buffer overrun, messages were lost; dump again to resync`;
   }
 }
 

@@ -75,12 +75,12 @@ import {
  *
  * @example Answer command 1, refuse the others with EOPNOTSUPP
  * ```ts
- * import { HeaderFlags } from "@nlkit/netlink/netlink";
+ * import { Errno, HeaderFlags } from "@nlkit/netlink/netlink";
  * import { genltest, KernelError } from "@nlkit/netlink/nltest";
  * import assert from "node:assert/strict";
  *
  * const kernel: genltest.GenlKernel = (request) => {
- *   if (request.header.command !== 1) throw new KernelError(95);
+ *   if (request.header.command !== 1) throw new KernelError(Errno.EOPNOTSUPP);
  *   return [{ header: { command: 1, version: 1 }, data: request.data }];
  * };
  * await using conn = genltest.dial(kernel);

@@ -26,14 +26,14 @@
  * ```ts
  * import { family, getDevice } from "@nlkit/netlink/families/wireguard";
  * import { GenlConn } from "@nlkit/netlink/genetlink";
- * import { Family } from "@nlkit/netlink/netlink";
+ * import { Errno, Family } from "@nlkit/netlink/netlink";
  * import { KernelError, serveYnlFamily, SimKernel } from "@nlkit/netlink/nltest";
  * import assert from "node:assert/strict";
  *
  * const kernel = new SimKernel();
  * serveYnlFamily(kernel, family, {
  *   getDevice: (request) => {
- *     if (request.ifname !== "wg0") throw new KernelError(19); // ENODEV
+ *     if (request.ifname !== "wg0") throw new KernelError(Errno.ENODEV);
  *     return [{ ifname: "wg0", ifindex: 7, listenPort: 51820 }];
  *   },
  * });
@@ -83,7 +83,7 @@ import { type NlaRules, parseAttributes, walk } from "./_nla_parse.ts";
  * ```ts
  * import { family, getDevice } from "@nlkit/netlink/families/wireguard";
  * import { GenlConn } from "@nlkit/netlink/genetlink";
- * import { Family, type NetlinkError } from "@nlkit/netlink/netlink";
+ * import { Errno, Family, type NetlinkError } from "@nlkit/netlink/netlink";
  * import { KernelError, serveYnlFamily, SimKernel, type YnlRequestContext } from "@nlkit/netlink/nltest";
  * import assert from "node:assert/strict";
  *
@@ -91,7 +91,7 @@ import { type NlaRules, parseAttributes, walk } from "./_nla_parse.ts";
  * serveYnlFamily(kernel, family, {
  *   getDevice: (_request, context: YnlRequestContext) => {
  *     const offset = context.offsetOf(["ifname"]);
- *     throw new KernelError(19, offset === undefined ? { message: "no such device" } : { message: "no such device", offset });
+ *     throw new KernelError(Errno.ENODEV, offset === undefined ? { message: "no such device" } : { message: "no such device", offset });
  *   },
  * });
  * await using genl = GenlConn.from(kernel.dial(Family.Generic));
