@@ -4,7 +4,7 @@
 // when the tools and kernel features it compares with are there. A skipped
 // file prints one line, `skipping tests/integration/<file>: <reason>`.
 // Also the helpers that give each file's links unique names.
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import process from "node:process";
 
 /** A further requirement: the reason to skip, or false when it is met. */
@@ -108,4 +108,18 @@ export function nameMaker(): (prefix: string) => string {
   const tag = newTag();
   let counter = 0;
   return (prefix) => `${prefix}${tag}${(counter++).toString(36)}`.slice(0, 15);
+}
+
+/** Runs ip(8) (iproute2); its output. Throws when it fails (its stderr in the error). */
+export function ip(...args: string[]): string {
+  return execFileSync("ip", args, { encoding: "utf8" });
+}
+
+/** Runs ip(8) for cleanup: a failure (the thing already gone) is ignored. */
+export function ipQuiet(...args: string[]): void {
+  try {
+    execFileSync("ip", args, { stdio: "ignore" });
+  } catch {
+    // Already gone.
+  }
 }

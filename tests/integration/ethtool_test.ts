@@ -6,9 +6,9 @@
 // (nltest's ethtool) for what the unit tests rely on.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import process from "node:process";
-import { findTool, gate, needs, newTag, runs } from "./_gate.ts";
+import { findTool, gate, ip, needs, newTag, runs } from "./_gate.ts";
 import { Ethtool, StringSet } from "../../src/ethtool/mod.ts";
 import { GenlConn } from "../../src/genetlink/mod.ts";
 import type { NetlinkError } from "../../src/netlink/mod.ts";
@@ -33,10 +33,6 @@ const skip = await gate(
 
 const tag = newTag();
 const A = `et${tag}a`, B = `et${tag}b`, TAP = `et${tag}t`;
-
-function ip(...args: string[]): void {
-  execFileSync("ip", args, { stdio: "ignore" });
-}
 
 /** ethtool(8)'s output (stdout), and whether it succeeded. */
 function tool(...args: string[]): { ok: boolean; out: string; err: string } {

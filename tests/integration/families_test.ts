@@ -29,7 +29,7 @@ import * as tcpMetrics from "../../src/families/tcp_metrics.ts";
 import { compiled, type YnlFamily } from "../../src/families/family.ts";
 import { policyTypeName, specPolicy } from "../../src/families/_checks.ts";
 import { K, type RtSet } from "../../src/families/_schema.ts";
-import { findTool, gate, newTag } from "./_gate.ts";
+import { findTool, gate, ip, ipQuiet, newTag } from "./_gate.ts";
 
 const skip = await gate(import.meta.url);
 
@@ -45,18 +45,6 @@ const V1 = `famv${tag}b`;
 const BR = `fambr${tag}`;
 const TABLE = 20000 + (process.pid % 20000);
 const NET = 10 + (process.pid % 200); // 10.NET.0.0/16 and 2001:db8:NET::/48
-
-function ip(...args: string[]): string {
-  return execFileSync("ip", args, { encoding: "utf8" });
-}
-
-function ipQuiet(...args: string[]): void {
-  try {
-    execFileSync("ip", args, { stdio: "ignore" });
-  } catch {
-    // already gone
-  }
-}
 
 type Json = Record<string, unknown>;
 

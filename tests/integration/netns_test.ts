@@ -29,15 +29,11 @@ import {
   NetlinkError,
 } from "../../src/netlink/mod.ts";
 import { openLibc, Sys } from "../../src/ffi/mod.ts";
-import { gate } from "./_gate.ts";
+import { gate, ip } from "./_gate.ts";
 
 const skip = await gate(import.meta.url);
 
 const NAME = `nlkitsim-${process.pid}`;
-
-function ip(...args: string[]): void {
-  execFileSync("ip", args, { stdio: ["ignore", "ignore", "pipe"] });
-}
 
 const getLinks = (): Message => ({
   header: {

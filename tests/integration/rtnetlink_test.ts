@@ -24,7 +24,7 @@ import {
 import { delroute, getroute, newroute } from "../../src/families/rt_route.ts";
 import { ROUTE_GROUPS } from "../../src/route/names.ts";
 import { ipFlags } from "../../examples/cli/route.ts";
-import { gate, nameMaker } from "./_gate.ts";
+import { gate, ip, ipQuiet, nameMaker } from "./_gate.ts";
 
 // Requests and decoders through the generated rt-link and rt-route codecs.
 const Rtm = {
@@ -68,18 +68,6 @@ const skip = await gate(import.meta.url);
 
 /** A unique interface name (at most 15 bytes). */
 const uniqueName = nameMaker();
-
-function ip(...args: string[]): string {
-  return execFileSync("ip", args, { encoding: "utf8" });
-}
-
-function ipQuiet(...args: string[]): void {
-  try {
-    execFileSync("ip", args, { stdio: "ignore" });
-  } catch {
-    // Cleanup of something already gone.
-  }
-}
 
 function request(type: number, flags: number, data: Uint8Array): Message {
   return { header: { length: 0, type, flags, sequence: 0, pid: 0 }, data };

@@ -4,29 +4,16 @@
 // test uses unique names and removes what it creates.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Conn, Family } from "../../src/netlink/mod.ts";
 import { socketOf } from "../../src/netlink/conn.ts";
 import { events, Monitor, type Uevent } from "../../src/uevent/mod.ts";
-import { gate, nameMaker } from "./_gate.ts";
+import { gate, ip, ipQuiet, nameMaker } from "./_gate.ts";
 
 const skip = await gate(import.meta.url);
 
 /** A unique interface name (at most 15 bytes). */
 const uniqueName = nameMaker();
-
-function ip(...args: string[]): string {
-  return execFileSync("ip", args, { encoding: "utf8" });
-}
-
-function ipQuiet(...args: string[]): void {
-  try {
-    execFileSync("ip", args, { stdio: "ignore" });
-  } catch {
-    // Already gone.
-  }
-}
 
 function ifindex(name: string): number {
   return (JSON.parse(ip("-j", "link", "show", "dev", name)) as {

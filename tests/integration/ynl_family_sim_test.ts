@@ -10,7 +10,6 @@
 // Links are named "yf<tag>..." and deleted.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import {
   AttributeDecoder,
   AttributeEncoder,
@@ -36,7 +35,7 @@ import {
   getLimits,
   setLimits,
 } from "../../src/families/mptcp_pm.ts";
-import { gate, newTag } from "./_gate.ts";
+import { gate, ip, newTag } from "./_gate.ts";
 
 const skip = await gate(import.meta.url);
 
@@ -112,10 +111,6 @@ function lastNameOffset(...names: string[]): number {
     at += 4 + ((new TextEncoder().encode(name).length + 1 + 3) & ~3);
   }
   return at;
-}
-
-function ip(...args: string[]): void {
-  execFileSync("ip", args, { stdio: "ignore" });
 }
 
 describe("integration: serveYnlFamily reads requests as nla_parse does", {
