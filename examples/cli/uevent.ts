@@ -29,7 +29,7 @@ export function formatUevent(e: Uevent, properties = false): string {
   );
 }
 
-/** The simulator attached to each simulated kernel (`--sim`). */
+/** The uevent simulator of each simulated kernel (`--sim`), made on the first run. */
 const SIMULATORS = new WeakMap<SimKernel, simulated.Simulator>();
 
 /** `nlkit uevent`. */
@@ -39,13 +39,16 @@ export const uevent: Command = {
   summary:
     "kernel uevents as they happen (like `udevadm monitor --kernel`); -p properties, -u udev's group; Ctrl-C stops",
   flags: ["-p", "-u"],
-  simulate(kernel) {
-    SIMULATORS.set(kernel, new simulated.Simulator(kernel));
-  },
+  // No simulate(): the uevent simulator is made when the command first runs
+  // on a simulated kernel, after every command has seeded it, so that the
+  // links they seeded (wg0 of `nlkit wg`) are not announced as new.
   async run({ args, backend, out, signal }) {
     const conn = await backend.conn(Family.KobjectUevent);
     const kernel = backend.kernel;
-    const sim = kernel === undefined ? undefined : SIMULATORS.get(kernel);
+    let sim = kernel === undefined ? undefined : SIMULATORS.get(kernel);
+    if (kernel !== undefined && sim === undefined) {
+      SIMULATORS.set(kernel, sim = new simulated.Simulator(kernel));
+    }
     sim?.attach(conn);
     await using monitor = await Monitor.open({
       conn,

@@ -2,12 +2,7 @@
 // the simulated machine.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  COMMANDS,
-  parseArgs,
-  run,
-  simulatedBackend,
-} from "../../examples/nlkit.ts";
+import { nlkit } from "./_nlkit.ts";
 import { formatAgo, formatBytes, formatWgShow } from "../../examples/cli/wg.ts";
 import {
   renderMetrics,
@@ -16,14 +11,6 @@ import {
 import { demoDevices } from "../../examples/cli/wg.ts";
 import { WireGuard } from "../../src/wireguard/mod.ts";
 import { wireguard } from "../../src/nltest/mod.ts";
-
-async function nlkit(...argv: string[]): Promise<string> {
-  return await run(
-    parseArgs(argv),
-    simulatedBackend("test", COMMANDS),
-    () => {},
-  );
-}
 
 // Deno.serve on the loopback address needs --allow-net=127.0.0.1.
 const denoNet = (globalThis as {

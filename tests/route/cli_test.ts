@@ -2,21 +2,16 @@
 // `simulate` seeds (a bridge with a veth port, addresses, a default route).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  type Backend,
-  COMMANDS,
-  parseArgs,
-  run,
-  simulatedBackend,
-} from "../../examples/nlkit.ts";
+import { type Backend } from "../../examples/nlkit.ts";
+import { runNlkit, simulatedMachine } from "../examples/_nlkit.ts";
 
 async function nlkit(backend: Backend, ...argv: string[]): Promise<string> {
-  return await run(parseArgs(argv), backend, () => {});
+  return (await runNlkit(argv, { backend })).text;
 }
 
 describe("nlkit route commands", () => {
   it("lists links and addresses like ip -br, routes like ip route, rules like ip rule", async () => {
-    const b = simulatedBackend("test", COMMANDS);
+    const b = simulatedMachine();
     assert.equal(
       await nlkit(b, "link"),
       [
@@ -26,6 +21,7 @@ describe("nlkit route commands", () => {
         "br0              UP             02:00:00:00:00:06 <BROADCAST,MULTICAST,UP,LOWER_UP>",
         "veth1@veth0      UP             02:00:00:00:00:05 <BROADCAST,MULTICAST,UP,LOWER_UP>",
         "veth0@veth1      UP             02:00:00:00:00:06 <BROADCAST,MULTICAST,UP,LOWER_UP>",
+        "wg0              DOWN            <POINTOPOINT,NOARP>", // `nlkit wg`'s device
         "",
       ].join("\n"),
     );
@@ -52,7 +48,7 @@ describe("nlkit route commands", () => {
   });
 
   it("adds and deletes links, addresses, routes; route get; --json without attrs", async () => {
-    const b = simulatedBackend("test", COMMANDS);
+    const b = simulatedMachine();
     await nlkit(b, "link", "add", "rtb1", "type", "bridge", "up");
     await nlkit(
       b,
@@ -123,7 +119,7 @@ describe("nlkit route commands", () => {
   });
 
   it("refuses bad input with one line the CLI prints", async () => {
-    const b = simulatedBackend("test", COMMANDS);
+    const b = simulatedMachine();
     await assert.rejects(nlkit(b, "link", "frob"), {
       name: "UsageError",
       message: 'link: unknown subcommand "frob"',
@@ -149,15 +145,11 @@ describe("nlkit route commands", () => {
   });
 
   it("monitor shows a simulated link's creation and deletion", async () => {
-    const lines: string[] = [];
-    await run(
-      parseArgs(["monitor"]),
-      simulatedBackend("test", COMMANDS),
-      (l) => lines.push(l),
-    );
+    const { lines } = await runNlkit(["monitor"]);
+    // After the seeded links (lo, eth0, wlan0, br0, the veth pair, wg0).
     assert.deepEqual(lines.map((l) => l.split(":")[0]), [
-      "[NEWLINK] 7",
-      "[DELLINK] 7",
+      "[NEWLINK] 8",
+      "[DELLINK] 8",
     ]);
   });
 });

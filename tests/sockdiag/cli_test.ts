@@ -1,21 +1,8 @@
 // `nlkit ss` on the simulated machine its `simulate` seeds.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  COMMANDS,
-  parseArgs,
-  run,
-  simulatedBackend,
-} from "../../examples/nlkit.ts";
+import { nlkit } from "../examples/_nlkit.ts";
 import { formatSs, unixRow } from "../../examples/cli/ss.ts";
-
-async function nlkit(...argv: string[]): Promise<string> {
-  return await run(
-    parseArgs(argv),
-    simulatedBackend("test", COMMANDS),
-    () => {},
-  );
-}
 
 describe("nlkit ss", () => {
   it("shows connected sockets by default, like ss", async () => {

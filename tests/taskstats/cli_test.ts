@@ -2,20 +2,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
-import {
-  COMMANDS,
-  parseArgs,
-  run,
-  simulatedBackend,
-} from "../../examples/nlkit.ts";
-
-async function nlkit(...argv: string[]): Promise<string> {
-  return await run(
-    parseArgs(argv),
-    simulatedBackend("test", COMMANDS),
-    () => {},
-  );
-}
+import { nlkit } from "../examples/_nlkit.ts";
 
 describe("nlkit taskstats", () => {
   it("prints a task's identity, CPU, memory, I/O, switches and delays", async () => {

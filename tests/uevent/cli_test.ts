@@ -1,23 +1,14 @@
 // `nlkit uevent` on the simulated machine its `simulate` seeds.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  COMMANDS,
-  parseArgs,
-  run,
-  simulatedBackend,
-} from "../../examples/nlkit.ts";
+import { runNlkit } from "../examples/_nlkit.ts";
 import { formatUevent } from "../../examples/cli/uevent.ts";
 
 async function nlkit(...argv: string[]): Promise<string[]> {
-  const lines: string[] = [];
-  const rest = await run(
-    parseArgs(argv),
-    simulatedBackend("test", COMMANDS),
-    (l) => lines.push(l),
-    AbortSignal.timeout(5_000),
-  );
-  assert.equal(rest, "");
+  const { text, lines } = await runNlkit(argv, {
+    signal: AbortSignal.timeout(5_000),
+  });
+  assert.equal(text, "");
   return lines;
 }
 
