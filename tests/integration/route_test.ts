@@ -9,7 +9,7 @@ import process from "node:process";
 import { openLibc, Sys } from "../../src/ffi/mod.ts";
 import { Route } from "../../src/route/mod.ts";
 import { BODIES, type Env } from "../route/_bodies.ts";
-import { bothWays } from "../route/_fast_check.ts";
+import { assertBothWaysAgree } from "../route/_fast_check.ts";
 import { Conn, Family, HeaderFlags } from "../../src/netlink/mod.ts";
 import { getlink } from "../../src/families/rt_link.ts";
 import { getroute } from "../../src/families/rt_route.ts";
@@ -114,14 +114,7 @@ describe("integration: the Route client agrees with `ip -j`", { skip }, () => {
       const links = await dump(getlink.encode({}, { dump: true }));
       const routes = await dump(getroute.encode({}, { dump: true }));
       assert.ok(links.length >= 4 && routes.length >= 8);
-      for (const m of links) {
-        const [fast, slow] = bothWays("link", m);
-        assert.deepEqual(fast, slow);
-      }
-      for (const m of routes) {
-        const [fast, slow] = bothWays("route", m);
-        assert.deepEqual(fast, slow);
-      }
+      assertBothWaysAgree(links, routes);
     } finally {
       cleanupLinks(br);
     }

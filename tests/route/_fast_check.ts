@@ -1,6 +1,7 @@
 // Both ways of reading a dump message: the list hot path (src/route/_fast.ts)
 // and the generated decoder; used by tests/route/fast_test.ts and
 // tests/integration/route_test.ts.
+import assert from "node:assert/strict";
 import type { Message } from "../../src/netlink/mod.ts";
 import { getlink } from "../../src/families/rt_link.ts";
 import { getroute } from "../../src/families/rt_route.ts";
@@ -33,4 +34,17 @@ export function bothWays(
     }
   })();
   return [fast, slow];
+}
+
+/** Asserts that the fast path and the generated decoder read every link and route message alike. */
+export function assertBothWaysAgree(
+  links: readonly Message[],
+  routes: readonly Message[],
+): void {
+  for (const [kind, ms] of [["link", links], ["route", routes]] as const) {
+    for (const m of ms) {
+      const [fast, slow] = bothWays(kind, m);
+      assert.deepEqual(fast, slow);
+    }
+  }
 }

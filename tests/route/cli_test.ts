@@ -2,7 +2,7 @@
 // `simulate` seeds (a bridge with a veth port, addresses, a default route).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type Backend } from "../../examples/nlkit.ts";
+import type { Backend } from "../../examples/nlkit.ts";
 import { runNlkit, simulatedMachine } from "../examples/_nlkit.ts";
 
 async function nlkit(backend: Backend, ...argv: string[]): Promise<string> {

@@ -10,7 +10,7 @@ import { SimKernel } from "../../src/nltest/mod.ts";
 import { getlink } from "../../src/families/rt_link.ts";
 import { getroute } from "../../src/families/rt_route.ts";
 import { Route } from "../../src/route/mod.ts";
-import { bothWays } from "./_fast_check.ts";
+import { assertBothWaysAgree, bothWays } from "./_fast_check.ts";
 
 async function messages(): Promise<{ links: Message[]; routes: Message[] }> {
   const kernel = new SimKernel();
@@ -60,14 +60,7 @@ describe("the list hot paths", () => {
       links.length >= 5 && routes.length >= 12,
       `${links.length} links, ${routes.length} routes`,
     );
-    for (const m of links) {
-      const [fast, slow] = bothWays("link", m);
-      assert.deepEqual(fast, slow);
-    }
-    for (const m of routes) {
-      const [fast, slow] = bothWays("route", m);
-      assert.deepEqual(fast, slow);
-    }
+    assertBothWaysAgree(links, routes);
   });
 
   it("agree with it (or both throw RangeError) on messages with random bytes changed", async () => {
