@@ -76,8 +76,8 @@ export interface MetricsServer {
   stop(): Promise<void>;
 }
 
-/** The part of `Bun` this file uses (typed locally: no Bun types needed). */
-interface BunLike {
+/** The part of the `Bun` global the examples' servers use (typed locally: no Bun types needed). */
+export interface BunLike {
   serve(options: {
     port: number;
     hostname: string;

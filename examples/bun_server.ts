@@ -15,18 +15,9 @@
 import process from "node:process";
 import { dumpLinks, openCliBackend } from "./nlkit.ts";
 import { collectMetrics } from "./wifi_exporter.ts";
-import { escapeLabel } from "./_prometheus.ts";
+import { type BunLike, escapeLabel } from "./_prometheus.ts";
 
-/** The few members of Bun's global this example uses (typed locally: no Bun types needed). */
-interface BunGlobal {
-  serve(options: {
-    port: number;
-    hostname: string;
-    fetch(req: Request): Response | Promise<Response>;
-  }): { port: number; stop(closeActive?: boolean): void };
-}
-
-const bun = (globalThis as { Bun?: BunGlobal }).Bun;
+const bun = (globalThis as { Bun?: BunLike }).Bun;
 if (bun === undefined) {
   console.error(
     "This example uses Bun.serve: run it with `bun examples/bun_server.ts`.",
