@@ -313,10 +313,9 @@ export function ifaceState(
     type: spec.type ?? InterfaceType.Station,
     phy,
     wdev: phy * 2 ** 32 + index,
-    mac: parseMAC(
-      spec.mac ??
-        `02:00:00:00:${(index & 0xff).toString(16).padStart(2, "0")}:00`,
-    ),
+    mac: spec.mac !== undefined
+      ? parseMAC(spec.mac)
+      : new Uint8Array([2, 0, 0, 0, index & 0xff, 0]),
     frequency: spec.frequency ?? 0,
     stations: [...(spec.stations ?? [])],
     survey: [...(spec.survey ?? [])],
@@ -381,12 +380,9 @@ export function apState(spec: SimAccessPointSpec, position: number): APState {
   all.set(extra, ies.length);
   return {
     spec,
-    bssid: parseMAC(
-      spec.bssid ??
-        `02:00:00:01:${
-          ((position + 1) & 0xff).toString(16).padStart(2, "0")
-        }:00`,
-    ),
+    bssid: spec.bssid !== undefined
+      ? parseMAC(spec.bssid)
+      : new Uint8Array([2, 0, 0, 1, (position + 1) & 0xff, 0]),
     frequency,
     ies: all,
   };
