@@ -23,7 +23,7 @@ import type { Attribute } from "../netlink/attribute.ts";
 import { compiled, type YnlFamily } from "./family.ts";
 import { type EnumTable, RtEnum } from "./_schema.ts";
 
-export { type DecodeScope, flagNames, placeUnknown } from "./_codec.ts";
+export { DecodeScope, flagNames, placeUnknown } from "./_codec.ts";
 export {
   formatIP as ip,
   formatIPv4Number as ipv4,

@@ -185,14 +185,14 @@ export interface FamilyDesc {
 /**
  * A specialised decoder (generated for hot paths): the value of the
  * message body at `bytes[offset, offset + length)`, its copies cut from
- * `scope`, or `undefined` to let the table-driven decoder do it. Both give
- * the same value.
+ * `scope` (made by the decoder on first use when `null`), or `undefined`
+ * to let the table-driven decoder do it. Both give the same value.
  */
 export type FastDecoder = (
   bytes: Uint8Array,
   offset: number,
   length: number,
-  scope: DecodeScope,
+  scope: DecodeScope | null,
 ) => Record<string, unknown> | undefined;
 
 // --- compiled form ---------------------------------------------------------

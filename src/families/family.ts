@@ -685,13 +685,16 @@ export class Operation<
     );
   }
 
-  /** Decodes a body; its copies come from `cx`, the scope of one call or of one dump. */
+  /**
+   * Decodes a body; its copies come from `cx`, the scope of one dump, or
+   * (null) of this call alone, made on first use.
+   */
   #decode(
     b: Uint8Array,
     offset: number,
     length: number,
     side: string,
-    cx: DecodeScope = new DecodeScope(),
+    cx: DecodeScope | null = null,
   ): FamilyValue {
     const op = this.#op();
     if (op.fast !== null) {
@@ -699,7 +702,14 @@ export class Operation<
       if (v !== undefined) return v;
     }
     try {
-      return decodeBody(op.header, op.set, b, offset, length, cx);
+      return decodeBody(
+        op.header,
+        op.set,
+        b,
+        offset,
+        length,
+        cx ?? new DecodeScope(),
+      );
     } catch (e) {
       if (e instanceof RangeError) {
         throw new RangeError(

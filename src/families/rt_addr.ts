@@ -162,7 +162,7 @@ function fast_ifaddrmsg_addrAttrs(
   b: Uint8Array,
   o: number,
   n: number,
-  cx: $.DecodeScope,
+  cx: $.DecodeScope | null,
 ): Record<string, unknown> | undefined {
   if (n < 8 || o < 0 || o + n > b.length) return undefined;
   const out = new N_ifaddrmsg(b, o);
@@ -204,7 +204,7 @@ function fast_ifaddrmsg_addrAttrs(
       }
       case 5: {
         if (out.anycast !== undefined) return undefined;
-        out.anycast = cx.copy(b, q, q + m);
+        out.anycast = (cx ??= new $.DecodeScope()).copy(b, q, q + m);
         known++;
         break;
       }
@@ -217,7 +217,7 @@ function fast_ifaddrmsg_addrAttrs(
       }
       case 7: {
         if (out.multicast !== undefined) return undefined;
-        out.multicast = cx.copy(b, q, q + m);
+        out.multicast = (cx ??= new $.DecodeScope()).copy(b, q, q + m);
         known++;
         break;
       }
@@ -240,7 +240,7 @@ function fast_ifaddrmsg_addrAttrs(
       }
       case 10: {
         if (out.targetNetnsid !== undefined) return undefined;
-        out.targetNetnsid = cx.copy(b, q, q + m);
+        out.targetNetnsid = (cx ??= new $.DecodeScope()).copy(b, q, q + m);
         known++;
         break;
       }
@@ -253,7 +253,7 @@ function fast_ifaddrmsg_addrAttrs(
       }
       default:
         (at ??= []).push(known);
-        $.keep(out, t, b, q, m, cx);
+        $.keep(out, t, b, q, m, cx ??= new $.DecodeScope());
     }
     p += (len + 3) & ~3;
   }

@@ -2111,7 +2111,7 @@ function fast_ifinfomsg_linkAttrs(
   b: Uint8Array,
   o: number,
   n: number,
-  cx: $.DecodeScope,
+  cx: $.DecodeScope | null,
 ): Record<string, unknown> | undefined {
   if (n < 16 || o < 0 || o + n > b.length || !c_ifinfomsg(b, o)) {
     return undefined;
@@ -2215,7 +2215,7 @@ function fast_ifinfomsg_linkAttrs(
       case 14: {
         if (out.map !== undefined) return undefined;
         if (m !== 32 || !c_rtnlLinkIfmap(b, q)) return undefined;
-        out.map = s_rtnlLinkIfmap(b, q, cx);
+        out.map = s_rtnlLinkIfmap(b, q, cx ??= new $.DecodeScope());
         known++;
         break;
       }
@@ -2243,7 +2243,16 @@ function fast_ifinfomsg_linkAttrs(
       case 18:
       case 32786: {
         if (out.linkinfo !== undefined) return undefined;
-        const v = $.nest(family, "linkinfo-attrs", b, q, m, out, t, cx);
+        const v = $.nest(
+          family,
+          "linkinfo-attrs",
+          b,
+          q,
+          m,
+          out,
+          t,
+          cx ??= new $.DecodeScope(),
+        );
         if (v === undefined) return undefined;
         out.linkinfo = v;
         known++;
@@ -2272,7 +2281,16 @@ function fast_ifinfomsg_linkAttrs(
       case 22:
       case 32790: {
         if (out.vfinfoList !== undefined) return undefined;
-        const v = $.nest(family, "vfinfo-list-attrs", b, q, m, out, t, cx);
+        const v = $.nest(
+          family,
+          "vfinfo-list-attrs",
+          b,
+          q,
+          m,
+          out,
+          t,
+          cx ??= new $.DecodeScope(),
+        );
         if (v === undefined) return undefined;
         out.vfinfoList = v;
         known++;
@@ -2281,14 +2299,23 @@ function fast_ifinfomsg_linkAttrs(
       case 23: {
         if (out.stats64 !== undefined) return undefined;
         if (m !== 200) return undefined;
-        out.stats64 = s_rtnlLinkStats64(b, q, cx);
+        out.stats64 = s_rtnlLinkStats64(b, q, cx ??= new $.DecodeScope());
         known++;
         break;
       }
       case 24:
       case 32792: {
         if (out.vfPorts !== undefined) return undefined;
-        const v = $.nest(family, "vf-ports-attrs", b, q, m, out, t, cx);
+        const v = $.nest(
+          family,
+          "vf-ports-attrs",
+          b,
+          q,
+          m,
+          out,
+          t,
+          cx ??= new $.DecodeScope(),
+        );
         if (v === undefined) return undefined;
         out.vfPorts = v;
         known++;
@@ -2297,7 +2324,16 @@ function fast_ifinfomsg_linkAttrs(
       case 25:
       case 32793: {
         if (out.portSelf !== undefined) return undefined;
-        const v = $.nest(family, "port-self-attrs", b, q, m, out, t, cx);
+        const v = $.nest(
+          family,
+          "port-self-attrs",
+          b,
+          q,
+          m,
+          out,
+          t,
+          cx ??= new $.DecodeScope(),
+        );
         if (v === undefined) return undefined;
         out.portSelf = v;
         known++;
@@ -2306,7 +2342,16 @@ function fast_ifinfomsg_linkAttrs(
       case 26:
       case 32794: {
         if (out.afSpec !== undefined) return undefined;
-        const v = $.nest(family, "af-spec-attrs", b, q, m, out, t, cx);
+        const v = $.nest(
+          family,
+          "af-spec-attrs",
+          b,
+          q,
+          m,
+          out,
+          t,
+          cx ??= new $.DecodeScope(),
+        );
         if (v === undefined) return undefined;
         out.afSpec = v;
         known++;
@@ -2366,7 +2411,7 @@ function fast_ifinfomsg_linkAttrs(
       }
       case 34: {
         if (out.physPortId !== undefined) return undefined;
-        out.physPortId = cx.copy(b, q, q + m);
+        out.physPortId = (cx ??= new $.DecodeScope()).copy(b, q, q + m);
         known++;
         break;
       }
@@ -2379,7 +2424,7 @@ function fast_ifinfomsg_linkAttrs(
       }
       case 36: {
         if (out.physSwitchId !== undefined) return undefined;
-        out.physSwitchId = cx.copy(b, q, q + m);
+        out.physSwitchId = (cx ??= new $.DecodeScope()).copy(b, q, q + m);
         known++;
         break;
       }
@@ -2422,7 +2467,16 @@ function fast_ifinfomsg_linkAttrs(
       case 43:
       case 32811: {
         if (out.xdp !== undefined) return undefined;
-        const v = $.nest(family, "xdp-attrs", b, q, m, out, t, cx);
+        const v = $.nest(
+          family,
+          "xdp-attrs",
+          b,
+          q,
+          m,
+          out,
+          t,
+          cx ??= new $.DecodeScope(),
+        );
         if (v === undefined) return undefined;
         out.xdp = v;
         known++;
@@ -2487,7 +2541,16 @@ function fast_ifinfomsg_linkAttrs(
       case 52:
       case 32820: {
         if (out.propList !== undefined) return undefined;
-        const v = $.nest(family, "prop-list-link-attrs", b, q, m, out, t, cx);
+        const v = $.nest(
+          family,
+          "prop-list-link-attrs",
+          b,
+          q,
+          m,
+          out,
+          t,
+          cx ??= new $.DecodeScope(),
+        );
         if (v === undefined) return undefined;
         out.propList = v;
         known++;
@@ -2553,7 +2616,7 @@ function fast_ifinfomsg_linkAttrs(
       }
       case 62: {
         if (out.devlinkPort !== undefined) return undefined;
-        out.devlinkPort = cx.copy(b, q, q + m);
+        out.devlinkPort = (cx ??= new $.DecodeScope()).copy(b, q, q + m);
         known++;
         break;
       }
@@ -2574,7 +2637,16 @@ function fast_ifinfomsg_linkAttrs(
       case 65:
       case 32833: {
         if (out.dpllPin !== undefined) return undefined;
-        const v = $.nest(family, "link-dpll-pin-attrs", b, q, m, out, t, cx);
+        const v = $.nest(
+          family,
+          "link-dpll-pin-attrs",
+          b,
+          q,
+          m,
+          out,
+          t,
+          cx ??= new $.DecodeScope(),
+        );
         if (v === undefined) return undefined;
         out.dpllPin = v;
         known++;
@@ -2583,7 +2655,7 @@ function fast_ifinfomsg_linkAttrs(
       case 66: {
         if (out.maxPacingOffloadHorizon !== undefined) return undefined;
         if (m !== 4 && m !== 8) return undefined;
-        const dv = cx.view(b);
+        const dv = (cx ??= new $.DecodeScope()).view(b);
         out.maxPacingOffloadHorizon = m === 4
           ? BigInt($.get32(b, q, $.LE) >>> 0)
           : dv.getBigUint64(b.byteOffset + q, $.LE);
@@ -2599,7 +2671,7 @@ function fast_ifinfomsg_linkAttrs(
       }
       default:
         (at ??= []).push(known);
-        $.keep(out, t, b, q, m, cx);
+        $.keep(out, t, b, q, m, cx ??= new $.DecodeScope());
     }
     p += (len + 3) & ~3;
   }

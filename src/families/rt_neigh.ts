@@ -366,7 +366,7 @@ function fast_ndmsg_neighbourAttrs(
   b: Uint8Array,
   o: number,
   n: number,
-  cx: $.DecodeScope,
+  cx: $.DecodeScope | null,
 ): Record<string, unknown> | undefined {
   if (n < 12 || o < 0 || o + n > b.length || !c_ndmsg(b, o)) return undefined;
   const out = new N_ndmsg(b, o);
@@ -384,7 +384,7 @@ function fast_ndmsg_neighbourAttrs(
     switch (t) {
       case 0: {
         if (out.unspec !== undefined) return undefined;
-        out.unspec = cx.copy(b, q, q + m);
+        out.unspec = (cx ??= new $.DecodeScope()).copy(b, q, q + m);
         known++;
         break;
       }
@@ -479,7 +479,7 @@ function fast_ndmsg_neighbourAttrs(
       }
       case 14: {
         if (out.fdbExtAttrs !== undefined) return undefined;
-        out.fdbExtAttrs = cx.copy(b, q, q + m);
+        out.fdbExtAttrs = (cx ??= new $.DecodeScope()).copy(b, q, q + m);
         known++;
         break;
       }
@@ -509,7 +509,7 @@ function fast_ndmsg_neighbourAttrs(
       }
       default:
         (at ??= []).push(known);
-        $.keep(out, t, b, q, m, cx);
+        $.keep(out, t, b, q, m, cx ??= new $.DecodeScope());
     }
     p += (len + 3) & ~3;
   }

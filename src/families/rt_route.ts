@@ -269,7 +269,7 @@ function fast_rtmsg_routeAttrs(
   b: Uint8Array,
   o: number,
   n: number,
-  cx: $.DecodeScope,
+  cx: $.DecodeScope | null,
 ): Record<string, unknown> | undefined {
   if (n < 12 || o < 0 || o + n > b.length) return undefined;
   const out = new N_rtmsg(b, o);
@@ -333,7 +333,16 @@ function fast_rtmsg_routeAttrs(
       case 8:
       case 32776: {
         if (out.metrics !== undefined) return undefined;
-        const v = $.nest(family, "metrics", b, q, m, out, t, cx);
+        const v = $.nest(
+          family,
+          "metrics",
+          b,
+          q,
+          m,
+          out,
+          t,
+          cx ??= new $.DecodeScope(),
+        );
         if (v === undefined) return undefined;
         out.metrics = v;
         known++;
@@ -341,13 +350,13 @@ function fast_rtmsg_routeAttrs(
       }
       case 9: {
         if (out.multipath !== undefined) return undefined;
-        out.multipath = cx.copy(b, q, q + m);
+        out.multipath = (cx ??= new $.DecodeScope()).copy(b, q, q + m);
         known++;
         break;
       }
       case 10: {
         if (out.protoinfo !== undefined) return undefined;
-        out.protoinfo = cx.copy(b, q, q + m);
+        out.protoinfo = (cx ??= new $.DecodeScope()).copy(b, q, q + m);
         known++;
         break;
       }
@@ -367,13 +376,13 @@ function fast_rtmsg_routeAttrs(
       }
       case 13: {
         if (out.session !== undefined) return undefined;
-        out.session = cx.copy(b, q, q + m);
+        out.session = (cx ??= new $.DecodeScope()).copy(b, q, q + m);
         known++;
         break;
       }
       case 14: {
         if (out.mpAlgo !== undefined) return undefined;
-        out.mpAlgo = cx.copy(b, q, q + m);
+        out.mpAlgo = (cx ??= new $.DecodeScope()).copy(b, q, q + m);
         known++;
         break;
       }
@@ -393,19 +402,19 @@ function fast_rtmsg_routeAttrs(
       }
       case 17: {
         if (out.mfcStats !== undefined) return undefined;
-        out.mfcStats = cx.copy(b, q, q + m);
+        out.mfcStats = (cx ??= new $.DecodeScope()).copy(b, q, q + m);
         known++;
         break;
       }
       case 18: {
         if (out.via !== undefined) return undefined;
-        out.via = cx.copy(b, q, q + m);
+        out.via = (cx ??= new $.DecodeScope()).copy(b, q, q + m);
         known++;
         break;
       }
       case 19: {
         if (out.newdst !== undefined) return undefined;
-        out.newdst = cx.copy(b, q, q + m);
+        out.newdst = (cx ??= new $.DecodeScope()).copy(b, q, q + m);
         known++;
         break;
       }
@@ -425,7 +434,7 @@ function fast_rtmsg_routeAttrs(
       }
       case 22: {
         if (out.encap !== undefined) return undefined;
-        out.encap = cx.copy(b, q, q + m);
+        out.encap = (cx ??= new $.DecodeScope()).copy(b, q, q + m);
         known++;
         break;
       }
@@ -438,7 +447,7 @@ function fast_rtmsg_routeAttrs(
       }
       case 24: {
         if (out.pad !== undefined) return undefined;
-        out.pad = cx.copy(b, q, q + m);
+        out.pad = (cx ??= new $.DecodeScope()).copy(b, q, q + m);
         known++;
         break;
       }
@@ -493,7 +502,7 @@ function fast_rtmsg_routeAttrs(
       }
       default:
         (at ??= []).push(known);
-        $.keep(out, t, b, q, m, cx);
+        $.keep(out, t, b, q, m, cx ??= new $.DecodeScope());
     }
     p += (len + 3) & ~3;
   }

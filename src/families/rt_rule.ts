@@ -236,7 +236,7 @@ function fast_fibRuleHdr_fibRuleAttrs(
   b: Uint8Array,
   o: number,
   n: number,
-  cx: $.DecodeScope,
+  cx: $.DecodeScope | null,
 ): Record<string, unknown> | undefined {
   if (n < 12 || o < 0 || o + n > b.length || !c_fibRuleHdr(b, o)) {
     return undefined;
@@ -313,7 +313,7 @@ function fast_fibRuleHdr_fibRuleAttrs(
       case 12: {
         if (out.tunId !== undefined) return undefined;
         if (m !== 8) return undefined;
-        const dv = cx.view(b);
+        const dv = (cx ??= new $.DecodeScope()).view(b);
         out.tunId = dv.getBigUint64(b.byteOffset + q, $.LE);
         known++;
         break;
@@ -440,7 +440,7 @@ function fast_fibRuleHdr_fibRuleAttrs(
       }
       default:
         (at ??= []).push(known);
-        $.keep(out, t, b, q, m, cx);
+        $.keep(out, t, b, q, m, cx ??= new $.DecodeScope());
     }
     p += (len + 3) & ~3;
   }

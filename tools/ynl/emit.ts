@@ -793,6 +793,17 @@ function scopeArg(s: StructModel): string {
   return needsScope(s) ? ", cx" : "";
 }
 
+/**
+ * The scope inside a specialised decoder, made on first use: a message
+ * without copies or 64-bit values (most routes) allocates none.
+ */
+const LAZY_SCOPE = "(cx ??= new $.DecodeScope())";
+
+/** {@linkcode scopeArg} inside a specialised decoder. */
+function lazyScopeArg(s: StructModel): string {
+  return needsScope(s) ? `, ${LAZY_SCOPE}` : "";
+}
+
 /** A struct's members as `[key, expression]` pairs reading them from `b` at `o`. */
 function structFields(
   s: StructModel,
@@ -924,10 +935,10 @@ function fastCase(
       a.value | 0x8000
     }: {\n${once}\nconst v = $.nest(family, ${
       str(a.nested!.name)
-    }, b, q, m, out, t, cx);\nif (v === undefined) return undefined;\nout${k} = v;\nknown++;\nbreak;\n}`;
+    }, b, q, m, out, t, ${LAZY_SCOPE});\nif (v === undefined) return undefined;\nout${k} = v;\nknown++;\nbreak;\n}`;
   }
   let body: string;
-  const dv = "const dv = cx.view(b);\n";
+  const dv = `const dv = ${LAZY_SCOPE}.view(b);\n`;
   if (t in SIZES) {
     const size = SIZES[t]!;
     body = `if (m !== ${size}) return undefined;\n${
@@ -953,14 +964,14 @@ function fastCase(
       const clean = hasPadding(a.struct) ? ` || !c_${n}(b, q)` : "";
       body =
         `if (m !== ${a.struct.size}${clean}) return undefined;\nout${k} = s_${n}(b, q${
-          scopeArg(a.struct)
+          lazyScopeArg(a.struct)
         });`;
     } else if (a.hint === "mac" || a.hint === "fddi") {
       body = `out${k} = $.mac(b, q, q + m);`;
     } else if (
       a.hint === "ipv4" || a.hint === "ipv6" || a.hint === "ipv4-or-v6"
     ) body = `out${k} = $.ip(b, q, q + m);`;
-    else body = `out${k} = cx.copy(b, q, q + m);`;
+    else body = `out${k} = ${LAZY_SCOPE}.copy(b, q, q + m);`;
   } else {
     return giveUp; // bitfield32, pad, arrays, sub-messages: the table-driven decoder
   }
@@ -985,11 +996,11 @@ export function emitFastDecoder(
     ` * undefined) for anything it does not read itself. Attributes the spec does`,
     ` * not know are kept as that decoder keeps them.`,
     ` */`,
-    `function ${name}(b: Uint8Array, o: number, n: number, cx: $.DecodeScope): Record<string, unknown> | undefined {`,
+    `function ${name}(b: Uint8Array, o: number, n: number, cx: $.DecodeScope | null): Record<string, unknown> | undefined {`,
     `  if (n < ${header.size} || o < 0 || o + n > b.length${
       hasPadding(header) ? ` || !c_${camel(header.name)}(b, o)` : ""
     }) return undefined;`,
-    `  const out = new N_${camel(header.name)}(b, o${scopeArg(header)});`,
+    `  const out = new N_${camel(header.name)}(b, o${lazyScopeArg(header)});`,
     `  const end = o + n;`,
     `  let p = o + ${(header.size + 3) & ~3};`,
     `  let known = 0;`,
@@ -1005,7 +1016,7 @@ export function emitFastDecoder(
     ...cases,
     `      default:`,
     `        (at ??= []).push(known);`,
-    `        $.keep(out, t, b, q, m, cx);`,
+    `        $.keep(out, t, b, q, m, ${LAZY_SCOPE});`,
     `    }`,
     `    p += (len + 3) & ~3;`,
     `  }`,
