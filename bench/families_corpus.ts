@@ -22,7 +22,9 @@
  * time, a fresh request object per call: encode, send, the kernel's ACK or
  * reply, decode. Their bytes per op are what the client side allocates
  * (plus the simulated kernel's own, the same before and after a change);
- * `netlink/execute/ack/sim` is the floor (a header-only NOOP).
+ * `netlink/execute/ack/sim` is the floor (a header-only NOOP). The
+ * `….visit/…/sim` cases decode a whole dump through the operation (one
+ * decoding scope per dump) over the same simulated connection.
  *
  * @module
  */
@@ -38,7 +40,7 @@ import { visitDatagram } from "../src/netlink/message.ts";
 import { getroute, newroute } from "../src/families/rt_route.ts";
 import { getlink, newlink } from "../src/families/rt_link.ts";
 import { linkinfoGet } from "../src/families/ethtool.ts";
-import { dial, ethtool } from "../src/nltest/mod.ts";
+import { dial, ethtool, multipart } from "../src/nltest/mod.ts";
 import { decodeBody } from "../src/families/_codec.ts";
 import { compiled } from "../src/families/family.ts";
 import type { BenchCase } from "./corpus.ts";
@@ -205,6 +207,14 @@ function visitAll<T>(
 // Connections over the simulated kernel for the `…/sim` cases: one that
 // answers every request with its ACK only, and the ethtool simulator.
 const ackConn = dial(() => []);
+// Kernels that answer every dump with the corpus's messages (the simulated
+// kernel re-encodes them per dump: the same cost before and after a change).
+const replies = (dgs: Uint8Array[]): Message[] =>
+  multipart(dgs.flatMap((d) => [...parseMessages(d)]));
+const LINK_REPLIES = replies(LINKS_618);
+const ROUTE_REPLIES = replies(ROUTES);
+const linkConn = dial(() => LINK_REPLIES);
+const routeConn = dial(() => ROUTE_REPLIES);
 const ethtoolConn = ethtool.dial({ devices: [{ name: "veth0" }] });
 const ACK_FLAGS = HeaderFlags.Request | HeaderFlags.Acknowledge;
 
@@ -260,6 +270,18 @@ export const cases: BenchCase[] = [
         gateway: "10.0.0.2",
         oif: 2,
       }),
+  },
+  {
+    name: "families/getlink.visit/1k-links-6.18/sim",
+    ops: 1000,
+    async: true,
+    run: () => getlink.visit(linkConn, {}, (l) => void l),
+  },
+  {
+    name: "families/getroute.visit/10k-routes/sim",
+    ops: 10000,
+    async: true,
+    run: () => getroute.visit(routeConn, { rtmFamily: 2 }, (r) => void r),
   },
   {
     name: "netlink/execute/ack/sim",

@@ -6,22 +6,29 @@
  * - `fam-routes-dump` / `fam-links-dump`: `getroute.dump` (IPv4) and
  *   `getlink.dump`, for-await, every reply decoded into a typed object
  *   (fixed header and attributes, enum names, addresses as text).
+ * - `fam-routes-dump-nokeep`: `getroute.dump` where the loop keeps no
+ *   route (a streamed dump then holds one datagram's routes at a time).
  * - `fam-routes-visit` / `fam-links-visit`: the same through `.visit`, the
  *   replies handed to a callback as they are decoded.
+ * - `fam-newroute-do`, `fam-setlink-do`, `fam-getlink-do`: typed requests
+ *   that the kernel ACKs (`newroute` replacing one route, `setlink` of
+ *   va0's MTU to what it is) or answers (`getlink` of `lo`, decoded);
+ *   `fam-linkinfo-do`: ethtool's `linkinfoGet` of va0 over generic
+ *   netlink (the family id looked up once per connection). Compared with
+ *   C's NOOP round trip, which does less: read them against their own
+ *   `@base` rows (before/after).
  *
- * Bytes allocated per decoded route (Deno, V8's running total of allocated
- * bytes plus ArrayBuffer memory, over one dump; needs the namespace of
- * run.sh):
- *
- *   ip netns exec NS node_modules/.bin/deno run -A --v8-flags=--expose-gc \
- *     bench/real_kernel/families_bench.ts --alloc
+ * Bytes allocated per operation and per decoded item: `NLKIT_ALLOC=1
+ * bench/real_kernel/run.sh` (the `--alloc` mode of `_harness.ts`, Deno).
  *
  * @module
  */
 
 import { Conn, Family } from "../../src/netlink/mod.ts";
-import { getroute } from "../../src/families/rt_route.ts";
-import { getlink } from "../../src/families/rt_link.ts";
+import { getroute, newroute } from "../../src/families/rt_route.ts";
+import { getlink, setlink } from "../../src/families/rt_link.ts";
+import { linkinfoGet } from "../../src/families/ethtool.ts";
+import { GenlConn } from "../../src/genetlink/mod.ts";
 import { type BenchCase, runCases, type Runner } from "./_harness.ts";
 
 /** Results are kept here so no engine can drop the decoding as dead code. */
@@ -32,7 +39,86 @@ async function withConn(op: (conn: Conn) => Promise<number>): Promise<Runner> {
   return { op: () => op(conn), close: () => conn.close() };
 }
 
+/** va0's index (run.sh's namespace), looked up once. */
+async function va0(conn: Conn): Promise<number> {
+  return (await getlink.do(conn, { ifname: "va0" })).ifiIndex;
+}
+
 const cases: Record<string, BenchCase> = {
+  "fam-newroute-do": {
+    baseline: "ack",
+    rounds: 11,
+    n: 2000,
+    label: "newroute.do(replace)",
+    prepare: async () => {
+      const conn = await Conn.dial(Family.Route);
+      const oif = await va0(conn);
+      return {
+        op: async () => {
+          await newroute.do(conn, {
+            rtmFamily: 2,
+            rtmDstLen: 24,
+            rtmTable: 254,
+            rtmProtocol: 3,
+            rtmScope: 0,
+            rtmType: "unicast",
+            dst: "10.250.0.0",
+            gateway: "10.0.0.2",
+            oif,
+            priority: 100,
+          }, { create: true, replace: true });
+          return 1;
+        },
+        close: () => conn.close(),
+      };
+    },
+  },
+  "fam-setlink-do": {
+    baseline: "ack",
+    rounds: 11,
+    n: 2000,
+    label: "setlink.do(mtu)",
+    prepare: async () => {
+      const conn = await Conn.dial(Family.Route);
+      const index = await va0(conn);
+      return {
+        op: async () => {
+          await setlink.do(conn, { ifiIndex: index, mtu: 1500 });
+          return 1;
+        },
+        close: () => conn.close(),
+      };
+    },
+  },
+  "fam-getlink-do": {
+    baseline: "ack",
+    rounds: 11,
+    n: 2000,
+    label: "getlink.do(lo)",
+    prepare: () =>
+      withConn(async (conn) => {
+        sink.items = [await getlink.do(conn, { ifiIndex: 1 })];
+        return 1;
+      }),
+  },
+  "fam-linkinfo-do": {
+    baseline: "ack",
+    rounds: 11,
+    n: 2000,
+    label: "ethtool.linkinfoGet.do",
+    prepare: async () => {
+      const genl = await GenlConn.dial();
+      return {
+        op: async () => {
+          sink.items = [
+            await linkinfoGet.do(genl, { header: { devName: "va0" } }),
+          ];
+          return 1;
+        },
+        close: () => genl.close(),
+      };
+    },
+  },
   "fam-routes-dump": {
     baseline: "routes",
     rounds: 11,
@@ -46,6 +132,23 @@ const cases: Record<string, BenchCase> = {
         }
         sink.items = routes;
         return routes.length;
+      }),
+  },
+  "fam-routes-dump-nokeep": {
+    baseline: "routes",
+    rounds: 11,
+    n: 5,
+    label: "getroute.dump,no-keep",
+    prepare: () =>
+      withConn(async (conn) => {
+        let n = 0;
+        let last: unknown = null;
+        for await (const r of getroute.dump(conn, { rtmFamily: 2 })) {
+          last = r;
+          n++;
+        }
+        sink.items = [last];
+        return n;
       }),
   },
   "fam-routes-visit": {
@@ -93,38 +196,4 @@ const cases: Record<string, BenchCase> = {
   },
 };
 
-/** Bytes allocated per decoded route over one `getroute.dump` (Deno/V8 only). */
-async function alloc(): Promise<void> {
-  const { getHeapStatistics } = await import("node:v8");
-  const gc = (globalThis as { gc?: () => void }).gc;
-  const conn = await Conn.dial(Family.Route);
-  const read = () => getHeapStatistics() as unknown as Record<string, number>;
-  const results: number[] = [];
-  for (let round = -2; round < 7; round++) {
-    gc?.();
-    gc?.();
-    const a = read();
-    const routes = [];
-    for await (const r of getroute.dump(conn, { rtmFamily: 2 })) routes.push(r);
-    const b = read();
-    sink.items = routes;
-    if (round < 0) continue;
-    const bytes = (b.total_allocated_bytes! - a.total_allocated_bytes!) +
-      (b.external_memory! - a.external_memory!);
-    results.push(bytes / routes.length);
-  }
-  await conn.close();
-  results.sort((x, y) => x - y);
-  console.log(
-    `ALLOC fam-routes-dump ${
-      results[results.length >> 1]!.toFixed(0)
-    } bytes/route (median of ${results.length} dumps of ${sink.items.length} routes${
-      gc ? "" : ", no --expose-gc"
-    })`,
-  );
-}
-
-const argv = (globalThis as { process?: { argv: string[] } }).process!.argv
-  .slice(2);
-if (argv[0] === "--alloc") await alloc();
-else await runCases(cases);
+await runCases(cases);

@@ -4,6 +4,7 @@
 #
 #   sudo bench/real_kernel/run.sh [PASSES]          (PASSES: default 5, at least 5)
 #   sudo NLKIT_BASELINE_TREE=/path/to/other/checkout bench/real_kernel/run.sh 5
+#   sudo NLKIT_ALLOC=1 bench/real_kernel/run.sh 5     (also bytes allocated per op, Deno)
 #
 # References (nlbench.c, nlbench_libnl.c, nlbench_pyroute2.py): NOOP+ACK
 # round trip (`ack`); IPv4 route dump, 10,000 routes plus the local ones,
@@ -25,6 +26,9 @@
 #   much pauses and noise cost; DESIGN §5 wants ≤ 1.3 on Deno).
 # With NLKIT_BASELINE_TREE, every nlkit case also runs from that checkout
 # (rows "… @base"), interleaved in the same passes: before/after in one run.
+# With NLKIT_ALLOC=1, after the passes every nlkit case runs once more under
+# Deno with `--alloc` (see _harness.ts): bytes allocated per operation and
+# per item, from V8's counters (and from the baseline checkout's too).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,6 +38,7 @@ DENO="$ROOT/node_modules/.bin/deno"
 BUN="$ROOT/node_modules/.bin/bun"
 PY=/usr/bin/python3
 BASE=${NLKIT_BASELINE_TREE:-}
+ALLOC=${NLKIT_ALLOC:-}
 
 if [ "$(id -u)" != 0 ]; then
   echo "run.sh: needs root (network namespace, routes)" >&2
@@ -128,6 +133,20 @@ for pass in $(seq 1 "$PASSES"); do
   done
 done
 
+if [ -n "$ALLOC" ]; then
+  echo "allocation (Deno)" >&2
+  while read -r file name baseline rounds n _label; do
+    for tree in "$ROOT" ${BASE:+"$BASE"}; do
+      [ -f "$tree/bench/real_kernel/$file" ] || continue
+      tag=$([ "$tree" = "$ROOT" ] && echo deno || echo deno@base)
+      out=$("${IN[@]}" "$tree/node_modules/.bin/deno" run -A --v8-flags=--expose-gc \
+        "$tree/bench/real_kernel/$file" --alloc "$name" 2>&1 </dev/null | grep '^ALLOC' || true)
+      echo "  $tag $name: ${out:-FAILED}" >&2
+      [ -n "$out" ] && echo "$tag $out" >>"$WORK/alloc"
+    done
+  done <"$WORK/cases"
+fi
+
 "$PY" - "$WORK/results" "$WORK/cases" "$PASSES" <<'PYEOF'
 import statistics, sys
 rows, order = {}, []
@@ -170,3 +189,13 @@ for base in ("ack", "routes", "links"):
         ratio = f"{med / cmed:.2f}" if cmed else ""
         print(f"| {title} | {who} | {v[-1][2]} | {med / k:.3f} {unit} | {ratio} | {best / k:.3f} {unit} | {med / best:.2f} | {len(v)} |")
 PYEOF
+
+if [ -n "$ALLOC" ] && [ -f "$WORK/alloc" ]; then
+  echo
+  echo "bytes allocated per operation (Deno, V8 counters; median of 7 windows)"
+  echo
+  echo "| case | tree | bytes/op | items | bytes/item |"
+  echo "| --- | --- | ---: | ---: | ---: |"
+  # "deno ALLOC <case> <bytes/op> <items> <bytes/item>"
+  awk '{ printf "| %s | %s | %s | %s | %s |\n", $3, ($1 == "deno" ? "this" : "@base"), $4, $5, $6 }' "$WORK/alloc"
+fi
