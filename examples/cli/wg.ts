@@ -7,7 +7,6 @@
 
 import { Family, isNotExist } from "../../src/netlink/mod.ts";
 import { GenlConn } from "../../src/genetlink/mod.ts";
-import type { SimKernel } from "../../src/nltest/mod.ts";
 import { wireguard as simulated } from "../../src/nltest/mod.ts";
 import {
   type Device,

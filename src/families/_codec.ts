@@ -40,6 +40,7 @@ import {
 } from "./_text.ts";
 import { checkInteger, checkLength } from "./_checks.ts";
 import {
+  // deno-lint-ignore no-unused-vars -- named by the DecodeScope doc link
   type FastDecoder,
   H,
   INT_SIZE,
