@@ -11,6 +11,7 @@ import { AttributeEncoder } from "../netlink/attribute.ts";
 import { Conn, dumpMapped } from "../netlink/conn.ts";
 import { type Outgoing, WRITE } from "../netlink/_conn_encoder.ts";
 import { mapStream } from "../netlink/_conn_stream.ts";
+import { Errno } from "../netlink/errno.ts";
 import { NetlinkError } from "../netlink/errors.ts";
 import { HeaderFlags } from "../netlink/header.ts";
 import type { Message } from "../netlink/message.ts";
@@ -160,7 +161,6 @@ export interface Decoded {
 }
 
 const GENL_HEADER = 4;
-const EPROTO = 71;
 /** The (never written) data of a written generic netlink request: the writer appends the attributes. */
 const NO_DATA = new Uint8Array(0);
 
@@ -373,7 +373,7 @@ export class YnlFamily {
     const f = await this.resolve(conn, options);
     const kg = f.groups.find((x) => x.name === name);
     if (kg === undefined) {
-      throw new NetlinkError("joinGroup", 2, {
+      throw new NetlinkError("joinGroup", Errno.ENOENT, {
         detail: `the kernel's ${this.name} has no group ${name}`,
       });
     }
@@ -916,7 +916,7 @@ export class Operation<
     if (this.doReply === undefined) return undefined as DoReply;
     const r = replies[0];
     if (r === undefined) {
-      throw new NetlinkError("do", EPROTO, {
+      throw new NetlinkError("do", Errno.EPROTO, {
         detail:
           `${this.family.name} ${this.specName}: the kernel sent no reply`,
       });

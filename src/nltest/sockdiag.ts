@@ -346,6 +346,8 @@ export class SimSockDiag {
     if (spec.protocol === "raw") s.rawProtocol = spec.rawProtocol ?? 255;
     if (tcp) {
       const info = encodeTcpInfo({
+        // Linux 6.18's struct tcp_info is 280 bytes (up to tcpi_received_ce_bytes and its last u32).
+        length: 280,
         state: n,
         rto: 204000,
         ato: 40000,

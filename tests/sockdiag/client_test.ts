@@ -170,6 +170,8 @@ describe("SockDiag.inet()", () => {
     assert.equal(full?.tcpInfo?.rtt, 2500);
     assert.equal(full?.tcpInfo?.sndCwnd, 20);
     assert.equal(full?.tcpInfo?.state, 1);
+    // As Linux 6.18 sends it (tests/integration/sockdiag_test.ts checks the real length).
+    assert.equal(full?.tcpInfo?.length, 280);
     assert.equal(full?.congestion, "cubic");
     assert.deepEqual(full?.memInfo, { rmem: 0, wmem: 0, fmem: 0, tmem: 0 });
     assert.equal(full?.skMemInfo?.rcvbuf, 131072);
