@@ -1,15 +1,15 @@
 /**
- * KNOWN CONN BUG found by the chaos suite (see /work/team/conn-bugs.md, C4).
- * This test FAILS until the bug is fixed in src/netlink (the Conn); it is
- * kept apart from the standing suite. Found by `CHAOS_SEED=7
- * CHAOS_SCHEDULES=2000` (seed 701019); the default series does not meet it.
- * When it passes, move it to the regression tests and delete this file.
+ * Conn bugs found by the chaos suite's random schedules, kept as
+ * regression tests. Found by `CHAOS_SEED=7 CHAOS_SCHEDULES=2000` (seed
+ * 701019); the default series does not meet it, so it is pinned here.
  *
  * C4: a dump failed by a socket error (ENOBUFS: an overrun of the
  * notifications on the same socket) before the kernel's first part came
  * (here the kernel answers 3 ms late, a `delay` fault) is not drained when
  * that part comes: nobody reads it, the kernel's dump stays running, and
- * the resync dump the OverrunError asks for gets EBUSY.
+ * the resync dump the OverrunError asks for gets EBUSY. Fixed (5c63891):
+ * an EBUSY while a dump the Conn let go of still runs makes the Conn drain
+ * it and send the new dump again (bounded retries).
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -17,7 +17,7 @@ import { Family } from "../../src/netlink/mod.ts";
 import { SimKernel } from "../../src/nltest/mod.ts";
 import { deadline, getLinks } from "./_chaos.ts";
 
-describe("chaos: known Conn bugs (failing until fixed)", () => {
+describe("chaos: Conn bugs the schedules found (regressions)", () => {
   it("C4: after an overrun fails a dump whose reply comes later, the resync dump works (no EBUSY)", async () => {
     const kernel = new SimKernel();
     await using conn = kernel.dial(Family.Route, { groups: 1 });
